@@ -1,0 +1,54 @@
+/**
+ * `npm start`: Verity on http://localhost:3000 with the embedded AWS. Ctrl-C stops every child
+ * process (Java included) and leaves nothing listening.
+ */
+import { localConfig } from '../lib/local/config.ts';
+import { type RunningVerity, startVerity } from '../lib/local/start.ts';
+
+const config = localConfig();
+
+function banner(state: RunningVerity): string {
+  const [admin, agent] = state.workforce.users;
+  return `
+Verity is running.
+
+  Site              ${state.siteUrl}
+  Health            ${state.siteUrl}/health
+  Mail viewer       ${state.endpoints.ses}/        (captured mail as JSON: ${state.endpoints.ses}/store)
+  DynamoDB Local    ${state.endpoints.dynamodb}
+  cognito-local     ${state.endpoints.cognito}     (workforce pool ${state.workforce.userPoolId})
+  S3 (s3rver)       ${state.endpoints.s3}
+  Local state       ${config.dataDir}${config.inMemory ? ' (DynamoDB in memory)' : ''}
+
+Workforce sign-in (seeded; passwords live in ${config.dataDir}/workforce.json):
+  partner admin     ${admin?.username}   password ${admin?.password}
+  agent             ${agent?.username}   password ${agent?.password}
+  access token      npm run -s workforce-token -- admin      (or: agent)
+  try it            curl -H "Authorization: Bearer $(npm run -s workforce-token -- admin)" ${state.siteUrl}/workforce/me
+
+Press Ctrl-C to stop.
+`;
+}
+
+async function main(): Promise<void> {
+  process.stdout.write('Starting Verity and the embedded AWS...\n');
+  const verity = await startVerity(config);
+  process.stdout.write(banner(verity.state));
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping Verity and the embedded AWS...\n`);
+    verity.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`\nVerity could not start: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,162 @@
+/**
+ * The middy pipeline every handler runs in. A handler file says which manifest entry it is and
+ * what body it takes, and gets a parsed, checked request:
+ *
+ *   export const handler = httpHandler('pages', {}, (request) => html(homePage()));
+ *
+ * Steps, in order: read cookies -> mint or reuse the CSRF token -> parse and validate the body
+ * -> check the CSRF token on state-changing forms -> check workforce groups -> run the handler.
+ * Around them: request logging, error-to-response mapping, security headers, no-store caching.
+ */
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import { type Access, defaultRoute, type HandlerName, handlers, routes } from '../../lib/routes.ts';
+import { errorPage } from '../pages/error.tsx';
+import { type BodySpec, parseBody } from './body.ts';
+import { readCookies } from './cookies.ts';
+import { assertCsrf, CSRF_FIELD, csrfState } from './csrf.ts';
+import { HttpError, internalError } from './errors.ts';
+import { describeError, logger } from './logger.ts';
+import { type HttpResult, html, json } from './respond.ts';
+import { securityHeaders } from './security-headers.ts';
+import { requireWorkforce, type WorkforceUser } from './workforce.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+
+export interface HttpRequest<B> {
+  readonly event: HttpEvent;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string | undefined>;
+  readonly cookies: Record<string, string>;
+  readonly body: B;
+  /** Render into every form as the hidden `_csrf` field. */
+  readonly csrfToken: string;
+  readonly workforce: WorkforceUser | undefined;
+}
+
+export interface HandlerOptions<B> {
+  /** Required for handlers that take a body; requests without one get a 4xx. */
+  readonly body?: BodySpec<B>;
+  /**
+   * For handlers that change nothing whatever the method (the catch-all 404): the body is not
+   * read and no CSRF token is asked for, so a stray POST gets its 404 rather than a 403.
+   */
+  readonly ignoresBody?: boolean;
+}
+
+type Audience = 'people' | 'partners';
+
+export function httpHandler<B = undefined>(
+  name: HandlerName,
+  options: HandlerOptions<B>,
+  handle: (request: HttpRequest<B>) => HttpResult | Promise<HttpResult>,
+) {
+  const audience: Audience = handlers[name].audience;
+  const base = async (event: HttpEvent): Promise<HttpResult> => {
+    const method = event.requestContext.http.method.toUpperCase();
+    const headers = event.headers ?? {};
+    const cookies = readCookies(event.cookies);
+    const csrf = csrfState(cookies);
+    const body = options.ignoresBody ? (undefined as B) : readBodyFor(event, method, options.body);
+    if (audience === 'people' && !options.ignoresBody) {
+      assertCsrf({ method, headers, cookies, submittedToken: (body as Record<string, unknown>)?.[CSRF_FIELD] });
+    }
+    const workforce = requireWorkforce(accessOf(event.routeKey), event.requestContext.authorizer?.jwt?.claims);
+    const result = await handle({
+      event,
+      method,
+      path: event.rawPath,
+      headers,
+      cookies,
+      body,
+      csrfToken: csrf.token,
+      workforce,
+    });
+    if (csrf.setCookie && audience === 'people') result.cookies = [...(result.cookies ?? []), csrf.setCookie];
+    return result;
+  };
+  return middy<HttpEvent, HttpResult, Error, Context>(base)
+    .use(requestLog(name))
+    .use(securityHeaders())
+    .use(cacheDefaults())
+    .use(errorResponses(audience));
+}
+
+function readBodyFor<B>(event: HttpEvent, method: string, spec: BodySpec<B> | undefined): B {
+  if (spec) return parseBody(event, spec);
+  if (method !== 'GET' && method !== 'HEAD' && event.body) {
+    throw new HttpError(400, 'invalid_request', 'This address does not take a request body.');
+  }
+  return undefined as B;
+}
+
+function accessOf(routeKey: string): Access {
+  const route = routes.find((r) => `${r.method} ${r.path}` === routeKey);
+  return route?.access ?? defaultRoute.access;
+}
+
+/** One line per request: route key (a template, never the raw path), status, latency. */
+function requestLog(name: HandlerName): MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
+  // Keyed by event: the local gateway runs concurrent requests through one module instance.
+  const started = new WeakMap<HttpEvent, number>();
+  const write = (request: { event: HttpEvent; response: HttpResult | null | undefined; context: Context }) => {
+    logger.info('request', {
+      handler: name,
+      route: request.event.routeKey,
+      requestId: request.event.requestContext?.requestId,
+      status: request.response?.statusCode,
+      latencyMs: Math.round(performance.now() - (started.get(request.event) ?? performance.now())),
+    });
+  };
+  return {
+    before: (request) => {
+      started.set(request.event, performance.now());
+      logger.addContext(request.context);
+    },
+    after: write,
+    onError: write,
+  };
+}
+
+/** Everything dynamic is personal or may become so: no shared cache may keep it. */
+function cacheDefaults(): MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
+  const apply = (request: { response: HttpResult | null | undefined }) => {
+    const response = request.response;
+    if (!response) return;
+    response.headers ??= {};
+    if (!Object.keys(response.headers).some((h) => h.toLowerCase() === 'cache-control')) {
+      response.headers['Cache-Control'] = 'no-store';
+    }
+  };
+  return { after: apply, onError: apply };
+}
+
+/** Maps errors to a page for people or JSON for partners; unknown errors reveal nothing. */
+function errorResponses(audience: Audience): MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
+  return {
+    onError: (request) => {
+      const known = request.error instanceof HttpError ? request.error : undefined;
+      if (!known) logger.error('unhandled error', describeError(request.error));
+      const error = known ?? internalError();
+      request.response = wantsPage(request.event, audience)
+        ? html(errorPage(error.status, error.publicMessage), error.status, error.headers)
+        : json(
+            {
+              error: error.code,
+              error_description: error.publicMessage,
+              ...(error.details ? { details: error.details } : {}),
+            },
+            error.status,
+            error.headers,
+          );
+    },
+  };
+}
+
+/** People get pages unless their client asks only for JSON; partners always get JSON. */
+export function wantsPage(event: HttpEvent, audience: Audience): boolean {
+  if (audience === 'partners') return false;
+  const accept = event.headers?.accept ?? '';
+  return !(accept.includes('application/json') && !accept.includes('text/html'));
+}

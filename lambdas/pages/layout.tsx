@@ -1,0 +1,112 @@
+/**
+ * The page shell every hosted page shares: USWDS header with a skip link, main landmark, slim
+ * footer. No inline script or style anywhere (the CSP forbids both); USWDS's JS and CSS come
+ * from our own /assets.
+ */
+import type { ComponentChildren } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+
+const USWDS = '/assets/uswds';
+
+export interface LayoutProps {
+  readonly title: string;
+  readonly children: ComponentChildren;
+}
+
+export function Layout({ title, children }: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} | Verity`}</title>
+        <link rel="icon" href={`${USWDS}/img/favicons/favicon.ico`} />
+        <link rel="stylesheet" href={`${USWDS}/css/uswds.min.css`} />
+        <link rel="stylesheet" href="/assets/verity/verity.css" />
+        <script src={`${USWDS}/js/uswds-init.min.js`} />
+      </head>
+      <body>
+        <a class="usa-skipnav" href="#main-content">
+          Skip to main content
+        </a>
+        <Header />
+        <main id="main-content" class="grid-container usa-section" tabIndex={-1}>
+          {children}
+        </main>
+        <Footer />
+        <script src={`${USWDS}/js/uswds.min.js`} />
+      </body>
+    </html>
+  );
+}
+
+function Header() {
+  return (
+    <>
+      <div class="usa-overlay" />
+      <header class="usa-header usa-header--basic">
+        <div class="usa-nav-container">
+          <div class="usa-navbar">
+            <div class="usa-logo">
+              <em class="usa-logo__text">
+                <a href="/" title="Verity home">
+                  Verity
+                </a>
+              </em>
+            </div>
+            <button type="button" class="usa-menu-btn">
+              Menu
+            </button>
+          </div>
+          <nav aria-label="Primary" class="usa-nav">
+            <button type="button" class="usa-nav__close">
+              <img src={`${USWDS}/img/usa-icons/close.svg`} role="img" alt="Close" />
+            </button>
+            <ul class="usa-nav__primary usa-accordion">
+              <li class="usa-nav__primary-item">
+                <a class="usa-nav-link" href="/sign-in">
+                  <span>Sign in</span>
+                </a>
+              </li>
+            </ul>
+          </nav>
+        </div>
+      </header>
+    </>
+  );
+}
+
+function Footer() {
+  return (
+    <footer class="usa-footer usa-footer--slim">
+      <div class="usa-footer__primary-section">
+        <div class="grid-container">
+          <nav aria-label="Footer" class="usa-footer__nav">
+            <ul class="grid-row grid-gap">
+              <li class="usa-footer__primary-content">
+                <a class="usa-footer__primary-link" href="/">
+                  Home
+                </a>
+              </li>
+              <li class="usa-footer__primary-content">
+                <a class="usa-footer__primary-link" href="/health">
+                  Service status
+                </a>
+              </li>
+            </ul>
+          </nav>
+        </div>
+      </div>
+      <div class="usa-footer__secondary-section">
+        <div class="grid-container">
+          <p class="verity-footer-note">Verity is open-source identity software run by the organization that deployed it.</p>
+        </div>
+      </div>
+    </footer>
+  );
+}
+
+/** Renders a whole document. */
+export function renderPage(props: LayoutProps): string {
+  return `<!DOCTYPE html>${renderToString(<Layout {...props} />)}`;
+}

@@ -1,0 +1,361 @@
+/**
+ * The local gateway: what API Gateway (HTTP API, payload 2.0) and CloudFront do in the cloud,
+ * done by one Node HTTP server. It serves /assets like CloudFront's S3 behaviour, turns every
+ * other request into an API Gateway event, checks workforce tokens like the JWT authorizer,
+ * calls the handler module that lib/routes.ts names, and writes the result back.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { JwtVerifier } from 'aws-jwt-verify';
+import { assetMounts, defaultRoute, type HandlerName, handlers, matchRoute, type Route, routeKey } from '../routes.ts';
+import { projectRoot } from './config.ts';
+
+/** API Gateway's own limits and answers. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const INTEGRATION_TIMEOUT_MS = 30_000;
+
+export interface WorkforceTokens {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly jwksUri: string;
+}
+
+export interface GatewayOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly workforce: WorkforceTokens;
+}
+
+type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+export async function startGateway(options: GatewayOptions): Promise<Server> {
+  const verifyWorkforceToken = await workforceVerifier(options.workforce);
+  const server = createServer((req, res) => {
+    serve(req, res, verifyWorkforceToken).catch((error: unknown) => {
+      // The gateway itself failed: answer like API Gateway and keep serving.
+      process.stderr.write(`gateway: ${(error as Error).name}\n`);
+      if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, options.host, () => ok());
+  });
+  return server;
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, verify: TokenVerifier): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+  const method = (req.method ?? 'GET').toUpperCase();
+  if (url.pathname.startsWith('/assets/')) return serveAsset(url.pathname, method, res);
+
+  const body = await readBody(req);
+  if (body === 'too-large') return sendJson(res, 413, { message: 'Request Entity Too Large' }, true);
+
+  const match = matchRoute(method, url.pathname);
+  const route = match?.route;
+  let claims: Claims | undefined;
+  if (route?.access.kind === 'workforce') {
+    claims = await verify(req.headers.authorization);
+    if (!claims) return sendJson(res, 401, { message: 'Unauthorized' }, false, { 'www-authenticate': 'Bearer' });
+  }
+  const event = toEvent(req, url, body, route, match?.pathParameters, claims);
+  const result = await invoke(route?.handler ?? defaultRoute.handler, event);
+  writeResult(res, result);
+}
+
+/* ---------------------------------------------------------------- events */
+
+type Claims = Record<string, string>;
+
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  route: Route | undefined,
+  pathParameters: Record<string, string> | undefined,
+  claims: Claims | undefined,
+): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name === 'cookie' || value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const cookies = (req.headers.cookie ?? '')
+    .split(';')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  const query: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
+  const now = new Date();
+  const requestId = randomUUID();
+  const key = route ? routeKey(route) : '$default';
+  const textual = isTextual(headers['content-type']);
+  const method = (req.method ?? 'GET').toUpperCase();
+  return {
+    version: '2.0',
+    routeKey: key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(cookies.length > 0 ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(pathParameters && Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0] as string,
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey: key,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      authorizer: claims ? { principalId: '', integrationLatency: 0, jwt: { claims, scopes: scopesOf(claims) } } : undefined,
+    } as APIGatewayProxyEventV2WithJWTAuthorizer['requestContext'],
+    ...(body.length > 0
+      ? { body: textual ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !textual }
+      : { isBase64Encoded: false }),
+  };
+}
+
+/** Like API Gateway: text and JSON bodies arrive as they are, everything else (forms too) as base64. */
+function isTextual(contentType: string | undefined): boolean {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return type.startsWith('text/') || /^application\/([\w.+-]*\+)?json$/.test(type) || type === 'application/csp-report';
+}
+
+function scopesOf(claims: Claims): string[] | null {
+  return claims.scope ? claims.scope.split(' ') : null;
+}
+
+/* ---------------------------------------------------------------- handlers */
+
+const loaded = new Map<HandlerName, Promise<LambdaHandler>>();
+
+function loadHandler(name: HandlerName): Promise<LambdaHandler> {
+  let handler = loaded.get(name);
+  if (!handler) {
+    const file = resolve(projectRoot, handlers[name].entry);
+    handler = import(pathToFileURL(file).href).then((module) => module.handler as LambdaHandler);
+    loaded.set(name, handler);
+  }
+  return handler;
+}
+
+async function invoke(name: HandlerName, event: APIGatewayProxyEventV2WithJWTAuthorizer) {
+  const handler = await loadHandler(name);
+  const deadline = Date.now() + INTEGRATION_TIMEOUT_MS;
+  const context = {
+    awsRequestId: event.requestContext.requestId,
+    functionName: `verity-local-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:verity-local-${name}`,
+    memoryLimitInMB: String(handlers[name].memoryMb ?? 512),
+    logGroupName: `/aws/lambda/verity-local-${name}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  } satisfies Context;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((ok) => {
+    timer = setTimeout(() => ok('timeout'), INTEGRATION_TIMEOUT_MS);
+  });
+  try {
+    const result = await Promise.race([handler(event, context), timeout]);
+    if (result === 'timeout') return { statusCode: 503, body: JSON.stringify({ message: 'Service Unavailable' }) };
+    return normalizeResult(result);
+  } catch (error) {
+    process.stderr.write(`handler ${name} threw ${(error as Error).name}\n`);
+    return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: '{"message":"Internal Server Error"}' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** API Gateway's payload 2.0 inference: a result without statusCode is a 200 JSON body. */
+function normalizeResult(result: unknown): APIGatewayProxyStructuredResultV2 {
+  if (result && typeof result === 'object' && 'statusCode' in result) return result as APIGatewayProxyStructuredResultV2;
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: typeof result === 'string' ? result : JSON.stringify(result ?? null),
+  };
+}
+
+function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
+  const body = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
+  headers['content-length'] = String(body.length);
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(body);
+}
+
+/* ---------------------------------------------------------------- bodies */
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) {
+    req.resume();
+    return Promise.resolve('too-large');
+  }
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => ok(tooLarge ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', fail);
+  });
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  close = false,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    ...(close ? { connection: 'close' } : {}),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/* ---------------------------------------------------------------- workforce tokens */
+
+type TokenVerifier = (authorization: string | undefined) => Promise<Claims | undefined>;
+
+/**
+ * The JWT authorizer's checks: signature against the pool's JWKS, issuer, expiry, an access
+ * token of our app client. cognito-local serves its JWKS over plain http, which aws-jwt-verify
+ * will not fetch, so we fetch it once and hand it over.
+ */
+async function workforceVerifier(workforce: WorkforceTokens): Promise<TokenVerifier> {
+  const verifier = JwtVerifier.create({
+    issuer: workforce.issuer,
+    audience: null,
+    jwksUri: workforce.jwksUri,
+    customJwtCheck: ({ payload }) => {
+      if (payload.token_use !== 'access' || payload.client_id !== workforce.clientId) {
+        throw new Error('not an access token of the workforce client');
+      }
+    },
+  });
+  const jwks = await (await fetch(workforce.jwksUri)).json();
+  verifier.cacheJwks(jwks);
+  return async (authorization) => {
+    const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization ?? '')?.[1];
+    if (!token) return undefined;
+    try {
+      const payload = await verifier.verify(token);
+      return stringifyClaims(payload as Record<string, unknown>);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** API Gateway hands claims over as strings, arrays as "[a b]". */
+function stringifyClaims(payload: Record<string, unknown>): Claims {
+  const claims: Claims = {};
+  for (const [name, value] of Object.entries(payload)) {
+    claims[name] = Array.isArray(value) ? `[${value.join(' ')}]` : String(value);
+  }
+  return claims;
+}
+
+/* ---------------------------------------------------------------- assets */
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.webmanifest': 'application/manifest+json',
+};
+
+function serveAsset(pathname: string, method: string, res: ServerResponse): void {
+  if (method !== 'GET' && method !== 'HEAD') return sendJson(res, 405, { message: 'Method Not Allowed' });
+  const file = assetFile(pathname);
+  const size = file ? fileSize(file) : undefined;
+  if (!file || size === undefined) return sendJson(res, 404, { message: 'Not Found' });
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-length': String(size),
+    'cache-control': 'public, max-age=3600',
+    'x-content-type-options': 'nosniff',
+    'cross-origin-resource-policy': 'same-origin',
+  });
+  if (method === 'HEAD') res.end();
+  else createReadStream(file).pipe(res);
+}
+
+/** Maps a URL to a file inside one of the asset mounts, never outside them. */
+export function assetFile(pathname: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0')) return undefined;
+  for (const mount of assetMounts) {
+    if (!decoded.startsWith(mount.urlPrefix)) continue;
+    const relative = normalize(decoded.slice(mount.urlPrefix.length));
+    const root = resolve(projectRoot, mount.dir);
+    const file = resolve(root, relative);
+    const inside = mount.include.some((dir) => {
+      const allowed = resolve(root, dir);
+      return file.startsWith(allowed + sep);
+    });
+    if (inside) return join(file);
+  }
+  return undefined;
+}
+
+function fileSize(file: string): number | undefined {
+  try {
+    const stat = statSync(file);
+    return stat.isFile() ? stat.size : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * THE route table. Data only: the CDK stack turns it into HTTP API routes and one Lambda per
+ * handler; the local gateway serves the very same routes by importing the named handler modules.
+ * The infra parity test holds the synthesized template to this file.
+ */
+import type { TableName } from './tables.ts';
+
+export type WorkforceGroup = 'agents' | 'partner-admins';
+
+export type Access =
+  /** Anyone on the internet. */
+  | { readonly kind: 'public' }
+  /** A signed-in member: the handler checks the session cookie itself. */
+  | { readonly kind: 'member' }
+  /** A workforce user: the JWT authorizer checks the token, the handler checks the group. */
+  | { readonly kind: 'workforce'; readonly groups: readonly WorkforceGroup[] };
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  readonly method: Method;
+  /** API Gateway path syntax: `/partners/{clientId}`, `/{proxy+}`. */
+  readonly path: string;
+  readonly handler: HandlerName;
+  readonly access: Access;
+}
+
+export type TableGrant = 'read' | 'readwrite';
+
+export interface HandlerDefinition {
+  /** Module under lambdas/handlers that exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  /** Who reads its errors: people get an HTML page, partners get JSON. */
+  readonly audience: 'people' | 'partners';
+  readonly tables: Partial<Record<TableName, TableGrant>>;
+  /** Sends mail through SES. */
+  readonly sendsMail?: boolean;
+  readonly memoryMb?: number;
+  readonly timeoutSeconds?: number;
+}
+
+const handlerTable = {
+  pages: {
+    entry: 'lambdas/handlers/pages.ts',
+    description: 'Public hosted pages: home and the pages that later issues fill in',
+    audience: 'people',
+    tables: {},
+  },
+  health: {
+    entry: 'lambdas/handlers/health.ts',
+    description: 'Liveness: status and deployed version',
+    audience: 'partners',
+    tables: {},
+  },
+  'csp-report': {
+    entry: 'lambdas/handlers/csp-report.ts',
+    description: 'Receives Content-Security-Policy violation reports from browsers',
+    audience: 'partners',
+    tables: {},
+  },
+  'workforce-me': {
+    entry: 'lambdas/handlers/workforce-me.ts',
+    description: 'Tells a signed-in workforce user who the API takes them for',
+    audience: 'partners',
+    tables: {},
+  },
+  'not-found': {
+    entry: 'lambdas/handlers/not-found.ts',
+    description: 'Every request that no route matches: a 404 page or JSON, or 405 for a wrong method',
+    audience: 'people',
+    tables: {},
+  },
+} as const satisfies Record<string, HandlerDefinition>;
+
+export type HandlerName = keyof typeof handlerTable;
+
+/** One Lambda function per entry. */
+export const handlers: Readonly<Record<HandlerName, HandlerDefinition>> = handlerTable;
+
+const anyone: Access = { kind: 'public' };
+const workforce: Access = { kind: 'workforce', groups: ['agents', 'partner-admins'] };
+
+export const routes: readonly Route[] = [
+  { method: 'GET', path: '/', handler: 'pages', access: anyone },
+  { method: 'GET', path: '/sign-in', handler: 'pages', access: anyone },
+  { method: 'GET', path: '/create-account', handler: 'pages', access: anyone },
+  { method: 'GET', path: '/health', handler: 'health', access: anyone },
+  { method: 'POST', path: '/csp-report', handler: 'csp-report', access: anyone },
+  { method: 'GET', path: '/workforce/me', handler: 'workforce-me', access: workforce },
+];
+
+/** The catch-all: API Gateway's `$default` route key, served by this handler. */
+export const defaultRoute = { handler: 'not-found', access: anyone } as const satisfies Pick<
+  Route,
+  'handler' | 'access'
+>;
+
+/** Static files: CloudFront serves them from S3 in the cloud, the local gateway from disk. */
+export const assetMounts = [
+  {
+    urlPrefix: '/assets/uswds/',
+    dir: 'node_modules/@uswds/uswds/dist',
+    include: ['css', 'fonts', 'img', 'js'],
+  },
+  { urlPrefix: '/assets/verity/', dir: 'assets', include: ['.'] },
+] as const;
+
+export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+
+export interface RouteMatch {
+  readonly route: Route;
+  readonly pathParameters: Record<string, string>;
+}
+
+/** API Gateway's matching: exact segments win over `{param}`, which wins over `{proxy+}`. */
+export function matchRoute(method: string, path: string, table: readonly Route[] = routes): RouteMatch | undefined {
+  const candidates = table
+    .filter((route) => route.method === method)
+    .map((route) => ({ route, pathParameters: matchPath(route.path, path) }))
+    .filter((m): m is RouteMatch => m.pathParameters !== undefined);
+  candidates.sort((a, b) => specificity(b.route.path) - specificity(a.route.path));
+  return candidates[0];
+}
+
+/** Methods that some route allows on this path, for a 405's Allow header. */
+export function allowedMethods(path: string, table: readonly Route[] = routes): Method[] {
+  return [...new Set(table.filter((r) => matchPath(r.path, path) !== undefined).map((r) => r.method))];
+}
+
+function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/').filter(Boolean);
+  const have = path.split('/').filter(Boolean);
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const segment = want[i] as string;
+    const greedy = /^\{(\w+)\+\}$/.exec(segment);
+    if (greedy) {
+      if (i !== want.length - 1 || have.length <= i) return undefined;
+      params[greedy[1] as string] = have.slice(i).join('/');
+      return params;
+    }
+    const value = have[i];
+    if (value === undefined) return undefined;
+    const param = /^\{(\w+)\}$/.exec(segment);
+    if (param) params[param[1] as string] = safeDecode(value);
+    else if (segment !== value) return undefined;
+  }
+  return have.length === want.length ? params : undefined;
+}
+
+function specificity(pattern: string): number {
+  return pattern
+    .split('/')
+    .filter(Boolean)
+    .reduce((score, s) => score * 4 + (s.endsWith('+}') ? 1 : s.startsWith('{') ? 2 : 3), 1);
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
