@@ -60,14 +60,14 @@ async function serve(req: IncomingMessage, res: ServerResponse, verify: TokenVer
   if (url.pathname.startsWith('/assets/')) return serveAsset(url.pathname, method, res);
 
   const body = await readBody(req);
-  if (body === 'too-large') return sendJson(res, 413, { message: 'Request Entity Too Large' }, true);
+  if (body === 'too-large') return sendJson(res, 413, { message: 'Request Entity Too Large' });
 
   const match = matchRoute(method, url.pathname);
   const route = match?.route;
   let claims: Claims | undefined;
   if (route?.access.kind === 'workforce') {
     claims = await verify(req.headers.authorization);
-    if (!claims) return sendJson(res, 401, { message: 'Unauthorized' }, false, { 'www-authenticate': 'Bearer' });
+    if (!claims) return sendJson(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
   }
   const event = toEvent(req, url, body, route, match?.pathParameters, claims);
   const result = await invoke(route?.handler ?? defaultRoute.handler, event);
@@ -218,6 +218,7 @@ function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResul
 function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) {
+    // Read and drop the rest, so the client finishes sending and then reads our 413.
     req.resume();
     return Promise.resolve('too-large');
   }
@@ -235,18 +236,11 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   });
 }
 
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  close = false,
-  headers: Record<string, string> = {},
-): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(text)),
-    ...(close ? { connection: 'close' } : {}),
     ...headers,
   });
   res.end(text);
