@@ -12,6 +12,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.{ts,tsx}'],
+          // Handlers log every request; unit tests drive hundreds of them.
+          env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
         },
       },
       {

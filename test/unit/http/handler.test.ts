@@ -1,0 +1,122 @@
+/** The middy pipeline every handler runs in, driven with API Gateway events and no I/O. */
+import type { Context } from 'aws-lambda';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { CSRF_COOKIE, csrfState } from '../../../lambdas/http/csrf.ts';
+import { badRequest } from '../../../lambdas/http/errors.ts';
+import { type HttpEvent, httpHandler } from '../../../lambdas/http/handler.ts';
+import { html, json } from '../../../lambdas/http/respond.ts';
+
+const context = { getRemainingTimeInMillis: () => 30_000, awsRequestId: 'test', functionName: 'test' } as Context;
+
+function event(method: string, routeKey: string, init: Partial<HttpEvent> = {}): HttpEvent {
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: routeKey.split(' ')[1] ?? '/',
+    rawQueryString: '',
+    headers: {},
+    isBase64Encoded: false,
+    requestContext: { http: { method, path: '/' }, requestId: 'r' },
+    ...init,
+  } as HttpEvent;
+}
+
+const token = csrfState({}).token;
+const formPost = (fields: Record<string, string>, cookie = token) =>
+  event('POST', 'POST /form', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    cookies: [`__Host-${CSRF_COOKIE}=${cookie}`],
+    body: Buffer.from(new URLSearchParams(fields).toString()).toString('base64'),
+    isBase64Encoded: true,
+  });
+
+const formHandler = httpHandler(
+  'pages',
+  { body: { kinds: ['form'], schema: v.object({ _csrf: v.string(), name: v.string() }) } },
+  ({ body }) => html(`<p>${body.name.length}</p>`),
+);
+
+describe('every response', () => {
+  it('carries the security headers and no-store, pages and JSON alike', async () => {
+    const page = await httpHandler('pages', {}, () => html('<p>hi</p>'))(event('GET', 'GET /'), context);
+    const data = await httpHandler('health', {}, () => json({ ok: true }))(event('GET', 'GET /health'), context);
+    for (const response of [page, data]) {
+      expect(response.headers['Content-Security-Policy']).toContain("frame-ancestors 'none'");
+      expect(response.headers['X-Content-Type-Options']).toBe('nosniff');
+      expect(response.headers['Strict-Transport-Security']).toContain('max-age=');
+      expect(response.headers['Cache-Control']).toBe('no-store');
+    }
+  });
+
+  it('keeps a Cache-Control the handler chose', async () => {
+    const response = await httpHandler('pages', {}, () => html('x', 200, { 'cache-control': 'public, max-age=60' }))(
+      event('GET', 'GET /'),
+      context,
+    );
+    expect(response.headers['cache-control']).toBe('public, max-age=60');
+    expect(response.headers['Cache-Control']).toBeUndefined();
+  });
+});
+
+describe('errors', () => {
+  it('become a page with the message for people', async () => {
+    const response = await httpHandler('pages', {}, () => {
+      throw badRequest('Enter your email address.');
+    })(event('GET', 'GET /'), context);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['Content-Type']).toContain('text/html');
+    expect(response.body).toContain('Enter your email address.');
+  });
+
+  it('become OAuth-style JSON for partners', async () => {
+    const response = await httpHandler('health', {}, () => {
+      throw badRequest('Missing client_id.');
+    })(event('GET', 'GET /health'), context);
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body as string)).toEqual({ error: 'invalid_request', error_description: 'Missing client_id.' });
+  });
+
+  it('that nobody expected become a 500 that reveals nothing of them', async () => {
+    const response = await httpHandler('health', {}, () => {
+      throw new Error('ConditionalCheckFailed on pk=EMAIL#someone@example.com');
+    })(event('GET', 'GET /health'), context);
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('someone@example.com');
+    expect(JSON.parse(response.body as string).error).toBe('server_error');
+  });
+});
+
+describe('state-changing forms', () => {
+  it('run with the right CSRF token', async () => {
+    const response = await formHandler(formPost({ _csrf: token, name: 'Ada' }), context);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe('<p>3</p>');
+  });
+
+  it('are refused with a 403 page when the token is missing or wrong, and the handler never runs', async () => {
+    let ran = false;
+    const guarded = httpHandler('pages', { body: { kinds: ['form'], schema: v.record(v.string(), v.string()) } }, () => {
+      ran = true;
+      return html('changed');
+    });
+    for (const attempt of [formPost({ name: 'Ada' }), formPost({ _csrf: 'wrong', name: 'Ada' }), formPost({ _csrf: token }, 'other')]) {
+      const response = await guarded(attempt, context);
+      expect(response.statusCode).toBe(403);
+      expect(response.body).toContain('This form expired');
+    }
+    expect(ran).toBe(false);
+  });
+
+  it('are refused when a page handler without a body spec gets a POST without a token', async () => {
+    const response = await httpHandler('pages', {}, () => html('changed'))(event('POST', 'POST /'), context);
+    expect(response.statusCode).toBe(403);
+  });
+});
+
+describe('pages', () => {
+  it('give the browser a CSRF cookie the first time', async () => {
+    const response = await httpHandler('pages', {}, ({ csrfToken }) => html(csrfToken))(event('GET', 'GET /'), context);
+    expect(response.cookies).toEqual([expect.stringContaining(`__Host-${CSRF_COOKIE}=${response.body}`)]);
+  });
+});
