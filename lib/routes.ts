@@ -114,7 +114,11 @@ export interface RouteMatch {
 }
 
 /** API Gateway's matching: exact segments win over `{param}`, which wins over `{proxy+}`. */
-export function matchRoute(method: string, path: string, table: readonly Route[] = routes): RouteMatch | undefined {
+export function matchRoute(
+  method: string,
+  path: string,
+  table: readonly Route[] = routes,
+): RouteMatch | undefined {
   const candidates = table
     .filter((route) => route.method === method)
     .map((route) => ({ route, pathParameters: matchPath(route.path, path) }))

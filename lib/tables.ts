@@ -66,7 +66,8 @@ export const tables: readonly TableDefinition[] = [
     partitionKey: pk,
     sortKey: sk,
     indexes: [],
-    purpose: 'Registered OIDC clients and their policies (redirect URIs, auth method, scopes, IAL/AAL, contacts).',
+    purpose:
+      'Registered OIDC clients and their policies (redirect URIs, auth method, scopes, IAL/AAL, contacts).',
   },
   {
     name: 'ephemeral',

@@ -2,7 +2,10 @@
  * Prints an access token for a seeded workforce user of the running local Verity:
  *   npm run -s workforce-token -- admin      (or: agent)
  */
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { localConfig } from '../lib/local/config.ts';
 import { readRunningState } from '../lib/local/start.ts';
 

@@ -89,7 +89,9 @@ export function validate<T>(schema: v.GenericSchema<unknown, T>, input: unknown)
   }));
   const first = details[0];
   throw badRequest(
-    first ? `Check ${first.path ? `"${first.path}"` : 'the request'}: ${first.message}` : 'Check the request.',
+    first
+      ? `Check ${first.path ? `"${first.path}"` : 'the request'}: ${first.message}`
+      : 'Check the request.',
     details,
   );
 }

@@ -60,9 +60,17 @@ export function httpHandler<B = undefined>(
     const csrf = csrfState(cookies);
     const body = options.ignoresBody ? (undefined as B) : readBodyFor(event, method, options.body);
     if (audience === 'people' && !options.ignoresBody) {
-      assertCsrf({ method, headers, cookies, submittedToken: (body as Record<string, unknown>)?.[CSRF_FIELD] });
+      assertCsrf({
+        method,
+        headers,
+        cookies,
+        submittedToken: (body as Record<string, unknown>)?.[CSRF_FIELD],
+      });
     }
-    const workforce = requireWorkforce(accessOf(event.routeKey), event.requestContext.authorizer?.jwt?.claims);
+    const workforce = requireWorkforce(
+      accessOf(event.routeKey),
+      event.requestContext.authorizer?.jwt?.claims,
+    );
     const result = await handle({
       event,
       method,
@@ -100,7 +108,11 @@ function accessOf(routeKey: string): Access {
 function requestLog(name: HandlerName): MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
   // Keyed by event: the local gateway runs concurrent requests through one module instance.
   const started = new WeakMap<HttpEvent, number>();
-  const write = (request: { event: HttpEvent; response: HttpResult | null | undefined; context: Context }) => {
+  const write = (request: {
+    event: HttpEvent;
+    response: HttpResult | null | undefined;
+    context: Context;
+  }) => {
     logger.info('request', {
       handler: name,
       route: request.event.routeKey,

@@ -10,6 +10,9 @@ export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_N
 /** Describes an unexpected error without its message, which may quote personal data. */
 export function describeError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { errorType: typeof error };
-  const frames = (error.stack ?? '').split('\n').slice(1, 8).map((line) => line.trim());
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .slice(1, 8)
+    .map((line) => line.trim());
   return { errorName: error.name, stack: frames };
 }

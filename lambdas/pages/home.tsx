@@ -7,8 +7,8 @@ export function homePage(): string {
       <section class="verity-hero" aria-labelledby="hero-heading">
         <h1 id="hero-heading">One account for the services you use</h1>
         <p class="usa-intro">
-          Create one Verity account, prove who you are once, and sign in to tax, health and benefits
-          services without starting over each time.
+          Create one Verity account, prove who you are once, and sign in to tax, health and benefits services
+          without starting over each time.
         </p>
         <ul class="usa-button-group">
           <li class="usa-button-group__item">

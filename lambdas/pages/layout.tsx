@@ -60,7 +60,7 @@ function Header() {
           </div>
           <nav aria-label="Primary" class="usa-nav">
             <button type="button" class="usa-nav__close">
-              <img src={`${USWDS}/img/usa-icons/close.svg`} role="img" alt="Close" />
+              <img src={`${USWDS}/img/usa-icons/close.svg`} alt="Close" />
             </button>
             <ul class="usa-nav__primary usa-accordion">
               <li class="usa-nav__primary-item">
@@ -99,7 +99,9 @@ function Footer() {
       </div>
       <div class="usa-footer__secondary-section">
         <div class="grid-container">
-          <p class="verity-footer-note">Verity is open-source identity software run by the organization that deployed it.</p>
+          <p class="verity-footer-note">
+            Verity is open-source identity software run by the organization that deployed it.
+          </p>
         </div>
       </div>
     </footer>

@@ -76,7 +76,10 @@ export function createTableInput(table: TableDefinition, tableName: string): Cre
     attributes.set(a.name, a.type);
     return { AttributeName: a.name, KeyType: kind };
   };
-  const keySchema = [key(table.partitionKey, 'HASH'), ...(table.sortKey ? [key(table.sortKey, 'RANGE')] : [])];
+  const keySchema = [
+    key(table.partitionKey, 'HASH'),
+    ...(table.sortKey ? [key(table.sortKey, 'RANGE')] : []),
+  ];
   const indexes = table.indexes.map((index) => ({
     IndexName: index.name,
     KeySchema: [key(index.partitionKey, 'HASH'), ...(index.sortKey ? [key(index.sortKey, 'RANGE')] : [])],
@@ -117,12 +120,20 @@ export async function createWorkforce(config: LocalConfig, cognitoEndpoint: stri
   }
   for (const group of workforcePool.groups) {
     await cognito
-      .send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group.name, Description: group.description }))
+      .send(
+        new CreateGroupCommand({
+          UserPoolId: userPoolId,
+          GroupName: group.name,
+          Description: group.description,
+        }),
+      )
       .catch((error: Error) => {
         if (error.name !== 'GroupExistsException') throw error;
       });
   }
-  const clients = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
+  const clients = await cognito.send(
+    new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
+  );
   let clientId = clients.UserPoolClients?.find((c) => c.ClientName === workforcePool.clientName)?.ClientId;
   if (!clientId) {
     const created = await cognito.send(
@@ -160,7 +171,11 @@ export async function createWorkforce(config: LocalConfig, cognitoEndpoint: stri
       }),
     );
     await cognito.send(
-      new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.username, GroupName: user.group }),
+      new AdminAddUserToGroupCommand({
+        UserPoolId: userPoolId,
+        Username: user.username,
+        GroupName: user.group,
+      }),
     );
   }
   cognito.destroy();

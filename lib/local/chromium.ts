@@ -8,7 +8,9 @@ export const CHROMIUM_INSTALL = 'sudo apt-get update && sudo apt-get install -y 
 
 export function findChromium(): string | undefined {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  const found = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' });
+  const found = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
+    encoding: 'utf8',
+  });
   const path = found.stdout.trim().split('\n')[0];
   return path || undefined;
 }
@@ -28,7 +30,8 @@ export function ensureChromium(): string {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const installed = findChromium();
-  if (!installed) throw new Error(`apt-get installed chromium but it is not on PATH. Try: ${CHROMIUM_INSTALL}`);
+  if (!installed)
+    throw new Error(`apt-get installed chromium but it is not on PATH. Try: ${CHROMIUM_INSTALL}`);
   return installed;
 }
 

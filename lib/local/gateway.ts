@@ -9,13 +9,21 @@ import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { JwtVerifier } from 'aws-jwt-verify';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { JwtVerifier } from 'aws-jwt-verify';
-import { assetMounts, defaultRoute, type HandlerName, handlers, matchRoute, type Route, routeKey } from '../routes.ts';
+import {
+  assetMounts,
+  defaultRoute,
+  type HandlerName,
+  handlers,
+  matchRoute,
+  type Route,
+  routeKey,
+} from '../routes.ts';
 import { projectRoot } from './config.ts';
 
 /** API Gateway's own limits and answers. */
@@ -128,7 +136,9 @@ function toEvent(
       stage: '$default',
       time: now.toISOString(),
       timeEpoch: now.getTime(),
-      authorizer: claims ? { principalId: '', integrationLatency: 0, jwt: { claims, scopes: scopesOf(claims) } } : undefined,
+      authorizer: claims
+        ? { principalId: '', integrationLatency: 0, jwt: { claims, scopes: scopesOf(claims) } }
+        : undefined,
     } as APIGatewayProxyEventV2WithJWTAuthorizer['requestContext'],
     ...(body.length > 0
       ? { body: textual ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !textual }
@@ -139,7 +149,11 @@ function toEvent(
 /** Like API Gateway: text and JSON bodies arrive as they are, everything else (forms too) as base64. */
 function isTextual(contentType: string | undefined): boolean {
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  return type.startsWith('text/') || /^application\/([\w.+-]*\+)?json$/.test(type) || type === 'application/csp-report';
+  return (
+    type.startsWith('text/') ||
+    /^application\/([\w.+-]*\+)?json$/.test(type) ||
+    type === 'application/csp-report'
+  );
 }
 
 function scopesOf(claims: Claims): string[] | null {
@@ -183,11 +197,16 @@ async function invoke(name: HandlerName, event: APIGatewayProxyEventV2WithJWTAut
   });
   try {
     const result = await Promise.race([handler(event, context), timeout]);
-    if (result === 'timeout') return { statusCode: 503, body: JSON.stringify({ message: 'Service Unavailable' }) };
+    if (result === 'timeout')
+      return { statusCode: 503, body: JSON.stringify({ message: 'Service Unavailable' }) };
     return normalizeResult(result);
   } catch (error) {
     process.stderr.write(`handler ${name} threw ${(error as Error).name}\n`);
-    return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: '{"message":"Internal Server Error"}' };
+    return {
+      statusCode: 500,
+      headers: { 'content-type': 'application/json' },
+      body: '{"message":"Internal Server Error"}',
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -195,7 +214,8 @@ async function invoke(name: HandlerName, event: APIGatewayProxyEventV2WithJWTAut
 
 /** API Gateway's payload 2.0 inference: a result without statusCode is a 200 JSON body. */
 function normalizeResult(result: unknown): APIGatewayProxyStructuredResultV2 {
-  if (result && typeof result === 'object' && 'statusCode' in result) return result as APIGatewayProxyStructuredResultV2;
+  if (result && typeof result === 'object' && 'statusCode' in result)
+    return result as APIGatewayProxyStructuredResultV2;
   return {
     statusCode: 200,
     headers: { 'content-type': 'application/json' },
@@ -205,7 +225,8 @@ function normalizeResult(result: unknown): APIGatewayProxyStructuredResultV2 {
 
 function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
   const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  for (const [name, value] of Object.entries(result.headers ?? {}))
+    headers[name.toLowerCase()] = String(value);
   if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
   const body = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
   headers['content-length'] = String(body.length);
@@ -236,7 +257,12 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',
@@ -307,10 +333,16 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 function serveAsset(pathname: string, method: string, res: ServerResponse): void {
-  if (method !== 'GET' && method !== 'HEAD') return sendJson(res, 405, { message: 'Method Not Allowed' });
+  if (method !== 'GET' && method !== 'HEAD') {
+    sendJson(res, 405, { message: 'Method Not Allowed' });
+    return;
+  }
   const file = assetFile(pathname);
   const size = file ? fileSize(file) : undefined;
-  if (!file || size === undefined) return sendJson(res, 404, { message: 'Not Found' });
+  if (!file || size === undefined) {
+    sendJson(res, 404, { message: 'Not Found' });
+    return;
+  }
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'content-length': String(size),

@@ -13,7 +13,9 @@ export function javaCommand(env: NodeJS.ProcessEnv = process.env): string {
   const version = /version "(\d+)(?:\.(\d+))?/.exec(`${probe.stderr}${probe.stdout}`);
   const major = version ? Number(version[1] === '1' ? version[2] : version[1]) : 0;
   if (major < 17) {
-    throw new Error(`DynamoDB Local needs Java 17 or newer, but \`${command}\` is Java ${major || 'unknown'}. ${JAVA_HELP}`);
+    throw new Error(
+      `DynamoDB Local needs Java 17 or newer, but \`${command}\` is Java ${major || 'unknown'}. ${JAVA_HELP}`,
+    );
   }
   return command;
 }

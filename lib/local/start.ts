@@ -28,7 +28,9 @@ export function readRunningState(config: LocalConfig): RunningVerity {
   return JSON.parse(readFileSync(stateFile(config), 'utf8')) as RunningVerity;
 }
 
-export async function startVerity(config: LocalConfig): Promise<{ state: RunningVerity; stop: () => Promise<void> }> {
+export async function startVerity(
+  config: LocalConfig,
+): Promise<{ state: RunningVerity; stop: () => Promise<void> }> {
   await assertPortFree(config.ports.site, config.host, 'the Verity site', portVariables.site);
   const aws = await startEmbeddedAws(config);
   let gateway: Server | undefined;
@@ -36,8 +38,9 @@ export async function startVerity(config: LocalConfig): Promise<{ state: Running
     Object.assign(process.env, aws.sdkEnvironment);
     const tableNames = await createTables();
     const workforce = await createWorkforce(config, aws.endpoints.cognito);
-    const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string })
-      .version;
+    const version = (
+      JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }
+    ).version;
     const environment = handlerEnvironment({
       stage: 'local',
       version,
@@ -82,4 +85,3 @@ export async function startVerity(config: LocalConfig): Promise<{ state: Running
     throw error;
   }
 }
-

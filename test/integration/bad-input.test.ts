@@ -2,8 +2,7 @@
  * Malformed, wrong-typed and oversized bodies get a clear 4xx (never a 5xx), and the gateway
  * keeps serving. /csp-report is the JSON endpoint every browser posts to.
  */
-import { describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 
 const site = inject('verity').siteUrl;
 const report = (body: BodyInit, contentType = 'application/csp-report') =>
@@ -24,7 +23,12 @@ describe('CSP reports', () => {
   });
 
   it('accepts a report in the Reporting API format with 204', async () => {
-    const body = [{ type: 'csp-violation', body: { effectiveDirective: 'img-src', blockedURL: 'https://x.example/a.png' } }];
+    const body = [
+      {
+        type: 'csp-violation',
+        body: { effectiveDirective: 'img-src', blockedURL: 'https://x.example/a.png' },
+      },
+    ];
     expect((await report(JSON.stringify(body), 'application/reports+json')).status).toBe(204);
   });
 });
@@ -54,7 +58,9 @@ describe('bad request bodies', () => {
   it('answers a wrong content type with 415 naming the right one', async () => {
     const response = await report('violated-directive=script-src', 'application/x-www-form-urlencoded');
     expect(response.status).toBe(415);
-    expect(((await response.json()) as { error_description: string }).error_description).toContain('application/json');
+    expect(((await response.json()) as { error_description: string }).error_description).toContain(
+      'application/json',
+    );
   });
 
   it('answers invalid UTF-8 with 400', async () => {
@@ -80,10 +86,20 @@ describe('bad request bodies', () => {
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: '"\\ud800"' },
       { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-7' }, body: '{}' },
       { method: 'POST', headers: { 'content-type': '' }, body: '{}' },
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(new Array(60).fill({ type: 'x' })) },
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"__proto__": {"polluted": true}}' },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(new Array(60).fill({ type: 'x' })),
+      },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"__proto__": {"polluted": true}}',
+      },
     ];
-    const statuses = await Promise.all(hostile.map(async (init) => (await fetch(`${site}/csp-report`, init)).status));
+    const statuses = await Promise.all(
+      hostile.map(async (init) => (await fetch(`${site}/csp-report`, init)).status),
+    );
     for (const status of statuses) expect(status).toBeGreaterThanOrEqual(400);
     for (const status of statuses) expect(status).toBeLessThan(500);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

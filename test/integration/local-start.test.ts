@@ -38,7 +38,11 @@ describe('npm start', () => {
     const endpoint = first.state.endpoints.dynamodb;
     const client = () =>
       DynamoDBDocumentClient.from(
-        new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+        new DynamoDBClient({
+          endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        }),
       );
     const TableName = first.state.handlerEnvironment.TABLE_ACCOUNTS;
     await client().send(new PutCommand({ TableName, Item: { pk: 'RESTART', sk: 'CHECK', note: 'kept' } }));
@@ -67,7 +71,10 @@ describe('npm start', () => {
   });
 
   it('stops with one clear line, and the install command, when Java is missing', async () => {
-    const run = await launchLocal({ env: { JAVA_HOME: '/nonexistent-java' }, ports: { VERITY_PORT: await freePort() } });
+    const run = await launchLocal({
+      env: { JAVA_HOME: '/nonexistent-java' },
+      ports: { VERITY_PORT: await freePort() },
+    });
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain('DynamoDB Local needs Java 17 or newer');
     expect(run.output()).toContain('apt-get install -y openjdk-17-jre-headless');

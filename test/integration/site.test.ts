@@ -1,6 +1,5 @@
 /** The site as the local gateway serves it: pages, health, assets, errors and security headers. */
-import { describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 
 const site = inject('verity').siteUrl;
 

@@ -8,8 +8,7 @@ import {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 
 const verity = inject('verity');
 const site = verity.siteUrl;
@@ -58,7 +57,9 @@ describe('workforce routes', () => {
     const token = await seeded('agents');
     const [header, payload] = token.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    const forged = Buffer.from(JSON.stringify({ ...claims, 'cognito:groups': ['partner-admins'] })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...claims, 'cognito:groups': ['partner-admins'] })).toString(
+      'base64url',
+    );
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
     for (const authorization of [
       'Bearer',

@@ -24,7 +24,10 @@ export interface WatchedPage {
   readonly problems: string[];
 }
 
-export async function openPage(browser: Browser, options: { viewport?: { width: number; height: number } } = {}) {
+export async function openPage(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number } } = {},
+) {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -48,9 +51,15 @@ export async function expectAccessible(page: Page): Promise<void> {
   // evaluate() runs through DevTools, outside the page's CSP, which rightly refuses inline script.
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+    const axe = (
+      window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
+    const result = await axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`,
+    );
   });
   expect(violations, `axe violations on ${page.url()}`).toEqual([]);
 }

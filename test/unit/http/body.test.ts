@@ -2,7 +2,10 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { parseBody } from '../../../lambdas/http/body.ts';
 
-const form = { kinds: ['form'] as const, schema: v.object({ email: v.pipe(v.string(), v.email('Enter an email address.')) }) };
+const form = {
+  kinds: ['form'] as const,
+  schema: v.object({ email: v.pipe(v.string(), v.email('Enter an email address.')) }),
+};
 const json = { kinds: ['json'] as const, schema: v.object({ n: v.number() }), maxBytes: 64 };
 const event = (body: string, contentType: string, base64 = false) => ({
   body: base64 ? Buffer.from(body).toString('base64') : body,
@@ -20,7 +23,9 @@ const status = (fn: () => unknown) => {
 
 describe('request bodies', () => {
   it('parse a base64 form post, as API Gateway delivers it', () => {
-    expect(parseBody(event('email=a%40b.example', 'application/x-www-form-urlencoded; charset=UTF-8', true), form)).toEqual({
+    expect(
+      parseBody(event('email=a%40b.example', 'application/x-www-form-urlencoded; charset=UTF-8', true), form),
+    ).toEqual({
       email: 'a@b.example',
     });
   });
@@ -37,7 +42,11 @@ describe('request bodies', () => {
   it('answer malformed JSON, invalid UTF-8 and schema mismatches with 400', () => {
     expect(status(() => parseBody(event('{', 'application/json'), json))).toBe(400);
     expect(status(() => parseBody(event('{"n":"1"}', 'application/json'), json))).toBe(400);
-    const badUtf8 = { body: Buffer.from([0x6e, 0x3d, 0xff]).toString('base64'), isBase64Encoded: true, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+    const badUtf8 = {
+      body: Buffer.from([0x6e, 0x3d, 0xff]).toString('base64'),
+      isBase64Encoded: true,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    };
     expect(status(() => parseBody(badUtf8, form))).toBe(400);
   });
 
@@ -52,7 +61,14 @@ describe('request bodies', () => {
   });
 
   it('refuse a field sent twice, so nobody can smuggle a second value past a check', () => {
-    expect(status(() => parseBody(event('email=a%40b.example&email=c%40d.example', 'application/x-www-form-urlencoded'), form))).toBe(400);
+    expect(
+      status(() =>
+        parseBody(
+          event('email=a%40b.example&email=c%40d.example', 'application/x-www-form-urlencoded'),
+          form,
+        ),
+      ),
+    ).toBe(400);
   });
 
   it('answer a body over the limit with 413, base64 or not', () => {

@@ -15,7 +15,9 @@ describe('cookies', () => {
   });
 
   it('are read only when __Host- prefixed, first one winning', () => {
-    expect(readCookies(['__Host-session=one', 'session=planted', '__Host-session=two; __Host-csrf=t'])).toEqual({
+    expect(
+      readCookies(['__Host-session=one', 'session=planted', '__Host-session=two; __Host-csrf=t']),
+    ).toEqual({
       session: 'one',
       csrf: 't',
     });

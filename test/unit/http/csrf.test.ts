@@ -39,11 +39,17 @@ describe('a state-changing form', () => {
   });
 
   it('is refused when the browser says it came from another site, even with the right token', () => {
-    expect(post({ headers: { 'sec-fetch-site': 'cross-site' } })).toThrow(expect.objectContaining({ status: 403 }));
-    expect(post({ headers: { 'sec-fetch-site': 'same-site' } })).toThrow(expect.objectContaining({ status: 403 }));
+    expect(post({ headers: { 'sec-fetch-site': 'cross-site' } })).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
+    expect(post({ headers: { 'sec-fetch-site': 'same-site' } })).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
   });
 
   it('is not asked for on reads', () => {
-    expect(() => assertCsrf({ method: 'GET', headers: {}, cookies: {}, submittedToken: undefined })).not.toThrow();
+    expect(() =>
+      assertCsrf({ method: 'GET', headers: {}, cookies: {}, submittedToken: undefined }),
+    ).not.toThrow();
   });
 });

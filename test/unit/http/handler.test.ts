@@ -7,7 +7,11 @@ import { badRequest } from '../../../lambdas/http/errors.ts';
 import { type HttpEvent, httpHandler } from '../../../lambdas/http/handler.ts';
 import { html, json } from '../../../lambdas/http/respond.ts';
 
-const context = { getRemainingTimeInMillis: () => 30_000, awsRequestId: 'test', functionName: 'test' } as Context;
+const context = {
+  getRemainingTimeInMillis: () => 30_000,
+  awsRequestId: 'test',
+  functionName: 'test',
+} as Context;
 
 function event(method: string, routeKey: string, init: Partial<HttpEvent> = {}): HttpEvent {
   return {
@@ -40,7 +44,10 @@ const formHandler = httpHandler(
 describe('every response', () => {
   it('carries the security headers and no-store, pages and JSON alike', async () => {
     const page = await httpHandler('pages', {}, () => html('<p>hi</p>'))(event('GET', 'GET /'), context);
-    const data = await httpHandler('health', {}, () => json({ ok: true }))(event('GET', 'GET /health'), context);
+    const data = await httpHandler('health', {}, () => json({ ok: true }))(
+      event('GET', 'GET /health'),
+      context,
+    );
     for (const response of [page, data]) {
       expect(response.headers['Content-Security-Policy']).toContain("frame-ancestors 'none'");
       expect(response.headers['X-Content-Type-Options']).toBe('nosniff');
@@ -50,10 +57,9 @@ describe('every response', () => {
   });
 
   it('keeps a Cache-Control the handler chose', async () => {
-    const response = await httpHandler('pages', {}, () => html('x', 200, { 'cache-control': 'public, max-age=60' }))(
-      event('GET', 'GET /'),
-      context,
-    );
+    const response = await httpHandler('pages', {}, () =>
+      html('x', 200, { 'cache-control': 'public, max-age=60' }),
+    )(event('GET', 'GET /'), context);
     expect(response.headers['cache-control']).toBe('public, max-age=60');
     expect(response.headers['Cache-Control']).toBeUndefined();
   });
@@ -74,7 +80,10 @@ describe('errors', () => {
       throw badRequest('Missing client_id.');
     })(event('GET', 'GET /health'), context);
     expect(response.statusCode).toBe(400);
-    expect(JSON.parse(response.body as string)).toEqual({ error: 'invalid_request', error_description: 'Missing client_id.' });
+    expect(JSON.parse(response.body as string)).toEqual({
+      error: 'invalid_request',
+      error_description: 'Missing client_id.',
+    });
   });
 
   it('that nobody expected become a 500 that reveals nothing of them', async () => {
@@ -96,11 +105,19 @@ describe('state-changing forms', () => {
 
   it('are refused with a 403 page when the token is missing or wrong, and the handler never runs', async () => {
     let ran = false;
-    const guarded = httpHandler('pages', { body: { kinds: ['form'], schema: v.record(v.string(), v.string()) } }, () => {
-      ran = true;
-      return html('changed');
-    });
-    for (const attempt of [formPost({ name: 'Ada' }), formPost({ _csrf: 'wrong', name: 'Ada' }), formPost({ _csrf: token }, 'other')]) {
+    const guarded = httpHandler(
+      'pages',
+      { body: { kinds: ['form'], schema: v.record(v.string(), v.string()) } },
+      () => {
+        ran = true;
+        return html('changed');
+      },
+    );
+    for (const attempt of [
+      formPost({ name: 'Ada' }),
+      formPost({ _csrf: 'wrong', name: 'Ada' }),
+      formPost({ _csrf: token }, 'other'),
+    ]) {
       const response = await guarded(attempt, context);
       expect(response.statusCode).toBe(403);
       expect(response.body).toContain('This form expired');
@@ -116,7 +133,10 @@ describe('state-changing forms', () => {
 
 describe('pages', () => {
   it('give the browser a CSRF cookie the first time', async () => {
-    const response = await httpHandler('pages', {}, ({ csrfToken }) => html(csrfToken))(event('GET', 'GET /'), context);
+    const response = await httpHandler('pages', {}, ({ csrfToken }) => html(csrfToken))(
+      event('GET', 'GET /'),
+      context,
+    );
     expect(response.cookies).toEqual([expect.stringContaining(`__Host-${CSRF_COOKIE}=${response.body}`)]);
   });
 });

@@ -17,7 +17,8 @@ describe('the route table', () => {
   });
 
   it('puts every handler entry under lambdas/handlers', () => {
-    for (const definition of Object.values(handlers)) expect(definition.entry).toMatch(/^lambdas\/handlers\/[\w-]+\.tsx?$/);
+    for (const definition of Object.values(handlers))
+      expect(definition.entry).toMatch(/^lambdas\/handlers\/[\w-]+\.tsx?$/);
   });
 });
 

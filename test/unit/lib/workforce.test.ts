@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseGroupsClaim } from '../../../lib/workforce.ts';
 import { requireWorkforce } from '../../../lambdas/http/workforce.ts';
+import { parseGroupsClaim } from '../../../lib/workforce.ts';
 
 describe('the cognito:groups claim', () => {
   it('reads API Gateway\'s "[a b]" form, a JSON array and a single group', () => {

@@ -10,14 +10,17 @@ const pages = {
 };
 
 describe('hosted pages', () => {
-  it.each(Object.entries(pages))('%s: a complete document with a skip link, one h1 and landmarks', (_, html) => {
-    expect(html).toMatch(/^<!DOCTYPE html><html lang="en">/);
-    expect(html).toContain('<a class="usa-skipnav" href="#main-content">Skip to main content</a>');
-    expect(html.match(/<h1[ >]/g)).toHaveLength(1);
-    expect(html).toContain('<header');
-    expect(html).toContain('<main id="main-content"');
-    expect(html).toContain('<footer');
-  });
+  it.each(Object.entries(pages))(
+    '%s: a complete document with a skip link, one h1 and landmarks',
+    (_, html) => {
+      expect(html).toMatch(/^<!DOCTYPE html><html lang="en">/);
+      expect(html).toContain('<a class="usa-skipnav" href="#main-content">Skip to main content</a>');
+      expect(html.match(/<h1[ >]/g)).toHaveLength(1);
+      expect(html).toContain('<header');
+      expect(html).toContain('<main id="main-content"');
+      expect(html).toContain('<footer');
+    },
+  );
 
   it.each(Object.entries(pages))('%s: no inline script or style, which the CSP forbids', (_, html) => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);

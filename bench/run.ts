@@ -1,0 +1,62 @@
+/**
+ * npm run bench: runs every suite in turn, each printing its own table, and writes
+ * bench/results.json (committed, so a diff shows what a change did to size and speed).
+ * Missed targets never fail the run; only a suite that could not measure makes it exit 1.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { bundlesSuite } from './bundles.ts';
+import type { Suite } from './lib/suite.ts';
+
+/** Later suites (DynamoDB requests per flow, password hash time) are added to this list. */
+const suites: readonly Suite[] = [bundlesSuite];
+
+const RESULTS_FILE = join(import.meta.dirname, 'results.json');
+
+const cpuList = cpus();
+const machine = {
+  cpu: cpuList[0]?.model.trim() ?? 'unknown',
+  cores: cpuList.length,
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+  platform: `${process.platform}-${process.arch}`,
+  node: process.version,
+  /** Timings from a busy machine (a synth or a test run alongside) read high: this says whether it was. */
+  loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+};
+if (machine.loadAverage1m > machine.cores / 2) {
+  console.warn(
+    `note: load average ${machine.loadAverage1m} on ${machine.cores} cores: timings will read high`,
+  );
+}
+if (!process.version.startsWith('v22.')) {
+  console.warn(
+    `warning: running on Node ${process.version}, not the Node 22 that Lambda runs; use npm run bench`,
+  );
+}
+
+const results: Record<string, unknown> = {};
+const failures: string[] = [];
+for (const suite of suites) {
+  console.log(`\n== ${suite.title} ==\n`);
+  try {
+    const outcome = await suite.run();
+    results[suite.key] = outcome.results;
+    failures.push(...outcome.failures.map((f) => `${suite.key}: ${f}`));
+  } catch (error) {
+    // One suite that cannot run must not cost the others their numbers.
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    results[suite.key] = { error: message };
+    failures.push(`${suite.key}: ${message}`);
+  }
+}
+
+writeFileSync(
+  RESULTS_FILE,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, ...results }, null, 2)}\n`,
+);
+console.log(`\nwrote ${RESULTS_FILE}`);
+if (failures.length > 0) {
+  console.error(`\ncould not measure:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+  process.exitCode = 1;
+}
