@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
-import { esbuildOptionsFor, HANDLER_EXPORT } from '../lib/cloud/bundling.ts';
+import { esbuildOptionsFor, HANDLER_EXPORT, LAMBDA_NODE_OPTIONS } from '../lib/cloud/bundling.ts';
 import { handlerEnvironment } from '../lib/environment.ts';
 import { handlers } from '../lib/routes.ts';
 import { type TableName, tables } from '../lib/tables.ts';
@@ -43,7 +43,7 @@ const LAMBDA_ENV: Record<string, string> = {
     mailFrom: 'Verity <no-reply@bench.invalid>',
     logLevel: 'WARN',
   }),
-  NODE_OPTIONS: '--enable-source-maps',
+  NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
   AWS_REGION: 'us-east-1',
   AWS_DEFAULT_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',

@@ -1,0 +1,120 @@
+/**
+ * One Lambda function per entry of `handlers` in lib/routes.ts. Each gets its own role holding
+ * exactly what its manifest entry asks for (its tables, SES if it sends mail, its own log group)
+ * and nothing from AWS managed policies.
+ */
+import { join } from 'node:path';
+import { Duration, Tags } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { HandlerDefinition, TableGrant } from '../routes.ts';
+import type { TableName } from '../tables.ts';
+import { acknowledge, defaultPolicyOf, nagArnOf, resourceOf } from './acknowledge.ts';
+import { HANDLER_EXPORT, LAMBDA_NODE_OPTIONS } from './bundling.ts';
+import type { VerityConfig } from './config.ts';
+import type { DataTables } from './data-tables.ts';
+import type { Mail } from './mail.ts';
+import { HANDLER_TAG, pascalCase } from './names.ts';
+import { nodejsBundling } from './nodejs-bundling.ts';
+import { logRetentionFor, removalPolicyFor } from './retention.ts';
+
+/** CPU scales with memory: 1 GB keeps scrypt and page rendering quick; the bench says more. */
+export const DEFAULT_MEMORY_MB = 1024;
+/** Well under the HTTP API's 30 s integration limit, so a stuck call ends in our own error page. */
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+
+export interface HandlerFunctionsProps {
+  readonly config: VerityConfig;
+  readonly projectRoot: string;
+  readonly definitions: Readonly<Record<string, HandlerDefinition>>;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly tables: DataTables;
+  readonly mail: Mail;
+  readonly key: IKey;
+}
+
+export class HandlerFunctions extends Construct {
+  readonly byName: ReadonlyMap<string, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionsProps) {
+    super(scope, id);
+    const byName = new Map<string, NodejsFunction>();
+    for (const [name, definition] of Object.entries(props.definitions)) {
+      byName.set(name, this.createFunction(name, definition, props));
+    }
+    this.byName = byName;
+  }
+
+  get(name: string): NodejsFunction {
+    const fn = this.byName.get(name);
+    if (!fn) throw new Error(`No handler function ${name}: is it in the handlers manifest?`);
+    return fn;
+  }
+
+  private createFunction(
+    name: string,
+    definition: HandlerDefinition,
+    props: HandlerFunctionsProps,
+  ): NodejsFunction {
+    const scope = new Construct(this, pascalCase(name));
+    const logGroup = new LogGroup(scope, 'Logs', {
+      retention: logRetentionFor(props.config),
+      encryptionKey: props.key,
+      removalPolicy: removalPolicyFor(props.config),
+    });
+    const role = new Role(scope, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Verity ${props.config.stage} ${name} handler`,
+    });
+    logGroup.grantWrite(role);
+
+    const fn = new NodejsFunction(scope, 'Function', {
+      entry: join(props.projectRoot, definition.entry),
+      handler: HANDLER_EXPORT,
+      projectRoot: props.projectRoot,
+      depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
+      description: definition.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: definition.memoryMb ?? DEFAULT_MEMORY_MB,
+      timeout: Duration.seconds(definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+      role,
+      logGroup,
+      bundling: nodejsBundling(),
+      environment: { ...props.environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
+    });
+    Tags.of(fn).add(HANDLER_TAG, name);
+    acknowledge(resourceOf(fn), 'AwsSolutions-L1', 'lambdaRuntimeNode22');
+
+    for (const [table, grant] of Object.entries(definition.tables) as [TableName, TableGrant][]) {
+      grantTable(role, props.tables.get(table), grant, props.tables.hasIndexes(table));
+    }
+    if (definition.sendsMail) props.mail.grantSend(role);
+    return fn;
+  }
+}
+
+/**
+ * `read` -> grantReadData, `readwrite` -> grantReadWriteData. Both also grant use of the stack
+ * key (the tables are encrypted with it) and reach the table's indexes through `index/*`; those
+ * wildcard findings are acknowledged for exactly this table, on exactly this role.
+ */
+function grantTable(role: Role, table: Table, grant: TableGrant, hasIndexes: boolean): void {
+  if (grant === 'read') table.grantReadData(role);
+  else table.grantReadWriteData(role);
+  const policy = defaultPolicyOf(role);
+
+  if (hasIndexes) {
+    const tableArn = nagArnOf(resourceOf(table));
+    acknowledge(policy, `AwsSolutions-IAM5[Resource::${tableArn}/index/*]`, 'tableIndexWildcard');
+  }
+  if (grant === 'readwrite') {
+    acknowledge(policy, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', 'tableKeyActions');
+    acknowledge(policy, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', 'tableKeyActions');
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The regional stack: everything Verity runs on except the two things CloudFront needs from
+ * us-east-1 (VerityEdgeStack). Read top to bottom, the constructor is the architecture of
+ * docs/DESIGN.md: key -> tables, buckets, mail, workforce pool -> handlers -> HTTP API ->
+ * CloudFront.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
+import type { Construct } from 'constructs';
+import { handlerEnvironment } from '../environment.ts';
+import type { VerityConfig } from './config.ts';
+import { DataTables } from './data-tables.ts';
+import { EncryptionKey } from './encryption-key.ts';
+import { EvidenceBucket } from './evidence-bucket.ts';
+import { HandlerFunctions } from './handler-functions.ts';
+import { VerityHttpApi } from './http-api.ts';
+import { LogBucket } from './log-bucket.ts';
+import { Mail } from './mail.ts';
+import { type VerityManifest, verityManifest } from './manifest.ts';
+import { StaticSite } from './static-site.ts';
+import { WorkforcePool } from './workforce-pool.ts';
+
+export interface VerityStackProps extends StackProps {
+  readonly config: VerityConfig;
+  readonly projectRoot: string;
+  readonly webAclArn: string;
+  readonly certificate: ICertificate | undefined;
+  readonly manifest?: VerityManifest;
+}
+
+export class VerityStack extends Stack {
+  constructor(scope: Construct, id: string, props: VerityStackProps) {
+    const { config, projectRoot } = props;
+    super(scope, id, {
+      ...props,
+      env: { account: config.account, region: config.region },
+      description: `Verity ${config.stage} ${config.version}: OpenID Connect identity provider`,
+    });
+    const manifest = props.manifest ?? verityManifest;
+
+    const { key } = new EncryptionKey(this, 'EncryptionKey', config);
+    const data = new DataTables(this, 'Tables', { config, key, definitions: manifest.tables });
+    const { bucket: accessLogs } = new LogBucket(this, 'AccessLogs', config);
+    const evidence = new EvidenceBucket(this, 'Evidence', { config, key, accessLogs });
+    const mail = new Mail(this, 'Mail', config);
+    const workforce = new WorkforcePool(this, 'Workforce', config);
+
+    const environment = handlerEnvironment({
+      stage: config.stage,
+      version: config.version,
+      tableNames: data.physicalNames(),
+      mailFrom: config.mailFrom,
+    });
+    const functions = new HandlerFunctions(this, 'Handlers', {
+      config,
+      projectRoot,
+      definitions: manifest.handlers,
+      environment,
+      tables: data,
+      mail,
+      key,
+    });
+    const http = new VerityHttpApi(this, 'Http', {
+      config,
+      routes: manifest.routes,
+      defaultRoute: manifest.defaultRoute,
+      functions,
+      workforce,
+      key,
+    });
+    const site = new StaticSite(this, 'Site', {
+      config,
+      projectRoot,
+      apiDomainName: http.domainName,
+      accessLogs,
+      webAclArn: props.webAclArn,
+      certificate: props.certificate,
+    });
+
+    this.addOutputs({ config, site, http, workforce, data, evidence, mail });
+  }
+
+  private addOutputs(parts: {
+    config: VerityConfig;
+    site: StaticSite;
+    http: VerityHttpApi;
+    workforce: WorkforcePool;
+    data: DataTables;
+    evidence: EvidenceBucket;
+    mail: Mail;
+  }): void {
+    const { config, site, http, workforce, data, evidence, mail } = parts;
+    output(
+      this,
+      'SiteUrl',
+      config.domainName ? `https://${config.domainName}` : site.url,
+      'Where members go',
+    );
+    output(
+      this,
+      'DistributionDomainName',
+      site.distribution.distributionDomainName,
+      'CNAME target for domainName',
+    );
+    output(
+      this,
+      'ApiUrl',
+      http.stage.url,
+      'HTTP API endpoint (bypasses CloudFront and WAF: for diagnostics)',
+    );
+    output(
+      this,
+      'WorkforceUserPoolId',
+      workforce.pool.userPoolId,
+      'Cognito pool of agents and partner admins',
+    );
+    output(this, 'WorkforceClientId', workforce.client.userPoolClientId, 'App client of the workforce pages');
+    for (const [name, table] of data.byName)
+      output(this, `Table${capitalize(name)}`, table.tableName, `${name} table`);
+    output(this, 'EvidenceBucketName', evidence.bucket.bucketName, 'Verification evidence (7-day expiry)');
+    output(
+      this,
+      'MailIdentity',
+      mail.identity.emailIdentityName,
+      'SES identity to verify before mail is sent',
+    );
+  }
+}
+
+function output(stack: Stack, id: string, value: string, description: string): void {
+  new CfnOutput(stack, id, { value, description });
+}
+
+function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

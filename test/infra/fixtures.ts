@@ -1,0 +1,30 @@
+/**
+ * Manifest variants for paths the shipped manifest does not take yet. Today no handler reads a
+ * table or sends mail, but the next issues add them; these variants hold the grants (and their
+ * cdk-nag acknowledgements) to account before then.
+ */
+import { type ManifestRoute, type VerityManifest, verityManifest } from '../../lib/cloud/manifest.ts';
+import type { HandlerDefinition } from '../../lib/routes.ts';
+
+/** Reads partners, writes the ephemeral table (which has indexes), and sends mail. */
+export const grantingHandler = {
+  entry: 'lambdas/handlers/health.ts',
+  description: 'Test double: a handler with every kind of grant',
+  audience: 'people',
+  tables: { partners: 'read', ephemeral: 'readwrite' },
+  sendsMail: true,
+} as const satisfies HandlerDefinition;
+
+export const grantingManifest: VerityManifest = {
+  ...verityManifest,
+  handlers: { ...verityManifest.handlers, granting: grantingHandler },
+  routes: [
+    ...verityManifest.routes,
+    {
+      method: 'POST',
+      path: '/granting',
+      handler: 'granting',
+      access: { kind: 'member' },
+    } satisfies ManifestRoute,
+  ],
+};
