@@ -41,6 +41,8 @@ const LAMBDA_ENV: Record<string, string> = {
       string
     >,
     mailFrom: 'Verity <no-reply@bench.invalid>',
+    siteUrl: 'https://bench.invalid',
+    pepper: { kmsKeyId: 'arn:aws:kms:us-east-1:000000000000:key/bench' },
     logLevel: 'WARN',
   }),
   NODE_OPTIONS: LAMBDA_NODE_OPTIONS,

@@ -8,9 +8,10 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { bundlesSuite } from './bundles.ts';
 import type { Suite } from './lib/suite.ts';
+import { passwordHashSuite } from './password-hash.ts';
 
 /** Later suites (DynamoDB requests per flow, password hash time) are added to this list. */
-const suites: readonly Suite[] = [bundlesSuite];
+const suites: readonly Suite[] = [bundlesSuite, passwordHashSuite];
 
 const RESULTS_FILE = join(import.meta.dirname, 'results.json');
 
