@@ -12,6 +12,13 @@ export interface EnvironmentInput {
   /** From address of member mail, e.g. `Verity <no-reply@id.example.gov>`. */
   readonly mailFrom: string;
   readonly logLevel?: string;
+  /**
+   * Origin of the member-facing site, for links in mail (`https://id.example.gov`). Without it
+   * (a deploy with no custom domain) handlers use the host CloudFront forwards.
+   */
+  readonly siteUrl?: string;
+  /** Where the password pepper lives: a KMS HMAC key in the cloud, a key file locally. */
+  readonly pepper: { readonly kmsKeyId: string } | { readonly localFile: string };
 }
 
 export function handlerEnvironment(input: EnvironmentInput): Record<string, string> {
@@ -23,6 +30,9 @@ export function handlerEnvironment(input: EnvironmentInput): Record<string, stri
     POWERTOOLS_METRICS_NAMESPACE: 'Verity',
     POWERTOOLS_LOG_LEVEL: input.logLevel ?? 'INFO',
   };
+  if (input.siteUrl) env.VERITY_SITE_URL = input.siteUrl;
+  if ('kmsKeyId' in input.pepper) env.PEPPER_KMS_KEY_ID = input.pepper.kmsKeyId;
+  else env.VERITY_LOCAL_PEPPER_FILE = input.pepper.localFile;
   for (const table of tables) env[table.envVar] = input.tableNames[table.name];
   return env;
 }

@@ -36,6 +36,8 @@ export interface HandlerDefinition {
   readonly tables: Partial<Record<TableName, TableGrant>>;
   /** Sends mail through SES. */
   readonly sendsMail?: boolean;
+  /** Hashes or checks passwords: may ask KMS for the pepper's MAC. */
+  readonly usesPepper?: boolean;
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
 }
@@ -43,7 +45,7 @@ export interface HandlerDefinition {
 const handlerTable = {
   pages: {
     entry: 'lambdas/handlers/pages.ts',
-    description: 'Public hosted pages: home and the pages that later issues fill in',
+    description: 'Public hosted pages: home',
     audience: 'people',
     tables: {},
   },
@@ -65,6 +67,30 @@ const handlerTable = {
     audience: 'partners',
     tables: {},
   },
+  'sign-up': {
+    entry: 'lambdas/handlers/sign-up.ts',
+    description: 'Create account, and the links members get by mail: confirm an email, move an email',
+    audience: 'people',
+    tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
+    sendsMail: true,
+    usesPepper: true,
+  },
+  'sign-in': {
+    entry: 'lambdas/handlers/sign-in.ts',
+    description: 'Sign in and out, forgotten passwords, entering the password again',
+    audience: 'people',
+    tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
+    sendsMail: true,
+    usesPepper: true,
+  },
+  account: {
+    entry: 'lambdas/handlers/account.ts',
+    description: "The member's account: emails, history, password, deletion",
+    audience: 'people',
+    tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
+    sendsMail: true,
+    usesPepper: true,
+  },
   'not-found': {
     entry: 'lambdas/handlers/not-found.ts',
     description: 'Every request that no route matches: a 404 page or JSON, or 405 for a wrong method',
@@ -79,12 +105,38 @@ export type HandlerName = keyof typeof handlerTable;
 export const handlers: Readonly<Record<HandlerName, HandlerDefinition>> = handlerTable;
 
 const anyone: Access = { kind: 'public' };
+const member: Access = { kind: 'member' };
 const workforce: Access = { kind: 'workforce', groups: ['agents', 'partner-admins'] };
 
 export const routes: readonly Route[] = [
   { method: 'GET', path: '/', handler: 'pages', access: anyone },
-  { method: 'GET', path: '/sign-in', handler: 'pages', access: anyone },
-  { method: 'GET', path: '/create-account', handler: 'pages', access: anyone },
+  { method: 'GET', path: '/create-account', handler: 'sign-up', access: anyone },
+  { method: 'POST', path: '/create-account', handler: 'sign-up', access: anyone },
+  { method: 'POST', path: '/resend-confirmation', handler: 'sign-up', access: anyone },
+  { method: 'GET', path: '/confirm-email', handler: 'sign-up', access: anyone },
+  { method: 'POST', path: '/confirm-email', handler: 'sign-up', access: anyone },
+  { method: 'GET', path: '/move-email', handler: 'sign-up', access: anyone },
+  { method: 'POST', path: '/move-email', handler: 'sign-up', access: anyone },
+  { method: 'GET', path: '/sign-in', handler: 'sign-in', access: anyone },
+  { method: 'POST', path: '/sign-in', handler: 'sign-in', access: anyone },
+  { method: 'POST', path: '/sign-out', handler: 'sign-in', access: member },
+  { method: 'GET', path: '/forgot-password', handler: 'sign-in', access: anyone },
+  { method: 'POST', path: '/forgot-password', handler: 'sign-in', access: anyone },
+  { method: 'GET', path: '/reset-password', handler: 'sign-in', access: anyone },
+  { method: 'POST', path: '/reset-password', handler: 'sign-in', access: anyone },
+  { method: 'GET', path: '/reauthenticate', handler: 'sign-in', access: member },
+  { method: 'POST', path: '/reauthenticate', handler: 'sign-in', access: member },
+  { method: 'GET', path: '/account', handler: 'account', access: member },
+  { method: 'GET', path: '/account/emails/add', handler: 'account', access: member },
+  { method: 'POST', path: '/account/emails/add', handler: 'account', access: member },
+  { method: 'POST', path: '/account/emails/resend', handler: 'account', access: member },
+  { method: 'POST', path: '/account/emails/primary', handler: 'account', access: member },
+  { method: 'POST', path: '/account/emails/remove', handler: 'account', access: member },
+  { method: 'GET', path: '/account/history', handler: 'account', access: member },
+  { method: 'GET', path: '/account/password', handler: 'account', access: member },
+  { method: 'POST', path: '/account/password', handler: 'account', access: member },
+  { method: 'GET', path: '/account/delete', handler: 'account', access: member },
+  { method: 'POST', path: '/account/delete', handler: 'account', access: member },
   { method: 'GET', path: '/health', handler: 'health', access: anyone },
   { method: 'POST', path: '/csp-report', handler: 'csp-report', access: anyone },
   { method: 'GET', path: '/workforce/me', handler: 'workforce-me', access: workforce },

@@ -18,6 +18,13 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * Not an error but a detour: thrown from deep inside a handler (a page that needs a signed-in
+ * member) and answered with a 303 to `location`.
+ */
+export const seeOther = (location: string) =>
+  new HttpError(303, 'see_other', 'Redirecting.', { Location: location });
+
 export const badRequest = (message: string, details?: HttpError['details']) =>
   new HttpError(400, 'invalid_request', message, {}, details);
 

@@ -14,10 +14,10 @@ import { type Access, defaultRoute, type HandlerName, handlers, routes } from '.
 import { errorPage } from '../pages/error.tsx';
 import { type BodySpec, parseBody } from './body.ts';
 import { readCookies } from './cookies.ts';
-import { assertCsrf, CSRF_FIELD, csrfState } from './csrf.ts';
+import { assertCsrf, CSRF_COOKIE, CSRF_FIELD, csrfState } from './csrf.ts';
 import { HttpError, internalError } from './errors.ts';
 import { describeError, logger } from './logger.ts';
-import { type HttpResult, html, json } from './respond.ts';
+import { type HttpResult, html, json, redirect } from './respond.ts';
 import { securityHeaders } from './security-headers.ts';
 import { requireWorkforce, type WorkforceUser } from './workforce.ts';
 
@@ -81,7 +81,9 @@ export function httpHandler<B = undefined>(
       csrfToken: csrf.token,
       workforce,
     });
-    if (csrf.setCookie && audience === 'people') result.cookies = [...(result.cookies ?? []), csrf.setCookie];
+    const setsCsrf = result.cookies?.some((c) => c.startsWith(`__Host-${CSRF_COOKIE}=`));
+    if (csrf.setCookie && audience === 'people' && !setsCsrf)
+      result.cookies = [...(result.cookies ?? []), csrf.setCookie];
     return result;
   };
   return middy<HttpEvent, HttpResult, Error, Context>(base)
@@ -91,11 +93,11 @@ export function httpHandler<B = undefined>(
     .use(errorResponses(audience));
 }
 
+/** Reads take no body; writes take the body the handler declared, or none. */
 function readBodyFor<B>(event: HttpEvent, method: string, spec: BodySpec<B> | undefined): B {
-  if (spec) return parseBody(event, spec);
-  if (method !== 'GET' && method !== 'HEAD' && event.body) {
-    throw new HttpError(400, 'invalid_request', 'This address does not take a request body.');
-  }
+  const reading = method === 'GET' || method === 'HEAD';
+  if (spec && !reading) return parseBody(event, spec);
+  if (event.body) throw new HttpError(400, 'invalid_request', 'This address does not take a request body.');
   return undefined as B;
 }
 
@@ -151,6 +153,10 @@ function errorResponses(audience: Audience): MiddlewareObj<HttpEvent, HttpResult
       const known = request.error instanceof HttpError ? request.error : undefined;
       if (!known) logger.error('unhandled error', describeError(request.error));
       const error = known ?? internalError();
+      if (error.status >= 300 && error.status < 400) {
+        request.response = redirect(error.headers.Location ?? '/');
+        return;
+      }
       request.response = wantsPage(request.event, audience)
         ? html(errorPage(error.status, error.publicMessage), error.status, error.headers)
         : json(

@@ -1,8 +1,9 @@
 import { renderPage } from './layout.tsx';
 
-export function homePage(): string {
+export function homePage(signedIn?: { csrfToken: string }): string {
   return renderPage({
     title: 'One account for the services you use',
+    signedIn,
     children: (
       <section class="verity-hero" aria-labelledby="hero-heading">
         <h1 id="hero-heading">One account for the services you use</h1>

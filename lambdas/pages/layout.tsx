@@ -11,9 +11,11 @@ const USWDS = '/assets/uswds';
 export interface LayoutProps {
   readonly title: string;
   readonly children: ComponentChildren;
+  /** Set when a member is signed in: the header offers their account and Sign out. */
+  readonly signedIn?: { readonly csrfToken: string };
 }
 
-export function Layout({ title, children }: LayoutProps) {
+export function Layout({ title, children, signedIn }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -29,7 +31,7 @@ export function Layout({ title, children }: LayoutProps) {
         <a class="usa-skipnav" href="#main-content">
           Skip to main content
         </a>
-        <Header />
+        <Header signedIn={signedIn} />
         <main id="main-content" class="grid-container usa-section" tabIndex={-1}>
           {children}
         </main>
@@ -40,7 +42,7 @@ export function Layout({ title, children }: LayoutProps) {
   );
 }
 
-function Header() {
+function Header({ signedIn }: Pick<LayoutProps, 'signedIn'>) {
   return (
     <>
       <div class="usa-overlay" />
@@ -63,11 +65,29 @@ function Header() {
               <img src={`${USWDS}/img/usa-icons/close.svg`} alt="Close" />
             </button>
             <ul class="usa-nav__primary usa-accordion">
-              <li class="usa-nav__primary-item">
-                <a class="usa-nav-link" href="/sign-in">
-                  <span>Sign in</span>
-                </a>
-              </li>
+              {signedIn ? (
+                <>
+                  <li class="usa-nav__primary-item">
+                    <a class="usa-nav-link" href="/account">
+                      <span>Your account</span>
+                    </a>
+                  </li>
+                  <li class="usa-nav__primary-item">
+                    <form method="post" action="/sign-out" class="verity-nav-form">
+                      <input type="hidden" name="_csrf" value={signedIn.csrfToken} />
+                      <button type="submit" class="usa-button usa-button--unstyled usa-nav-link">
+                        Sign out
+                      </button>
+                    </form>
+                  </li>
+                </>
+              ) : (
+                <li class="usa-nav__primary-item">
+                  <a class="usa-nav-link" href="/sign-in">
+                    <span>Sign in</span>
+                  </a>
+                </li>
+              )}
             </ul>
           </nav>
         </div>

@@ -36,6 +36,7 @@ export interface HandlerFunctionsProps {
   readonly tables: DataTables;
   readonly mail: Mail;
   readonly key: IKey;
+  readonly pepper: IKey;
 }
 
 export class HandlerFunctions extends Construct {
@@ -95,6 +96,7 @@ export class HandlerFunctions extends Construct {
       grantTable(role, props.tables.get(table), grant, props.tables.hasIndexes(table));
     }
     if (definition.sendsMail) props.mail.grantSend(role);
+    if (definition.usesPepper) props.pepper.grant(role, 'kms:GenerateMac');
     return fn;
   }
 }

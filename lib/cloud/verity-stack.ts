@@ -17,6 +17,7 @@ import { VerityHttpApi } from './http-api.ts';
 import { LogBucket } from './log-bucket.ts';
 import { Mail } from './mail.ts';
 import { type VerityManifest, verityManifest } from './manifest.ts';
+import { PepperKey } from './pepper-key.ts';
 import { StaticSite } from './static-site.ts';
 import { WorkforcePool } from './workforce-pool.ts';
 
@@ -44,12 +45,15 @@ export class VerityStack extends Stack {
     const evidence = new EvidenceBucket(this, 'Evidence', { config, key, accessLogs });
     const mail = new Mail(this, 'Mail', config);
     const workforce = new WorkforcePool(this, 'Workforce', config);
+    const pepper = new PepperKey(this, 'Pepper', config);
 
     const environment = handlerEnvironment({
       stage: config.stage,
       version: config.version,
       tableNames: data.physicalNames(),
       mailFrom: config.mailFrom,
+      siteUrl: config.domainName ? `https://${config.domainName}` : undefined,
+      pepper: { kmsKeyId: pepper.key.keyArn },
     });
     const functions = new HandlerFunctions(this, 'Handlers', {
       config,
@@ -59,6 +63,7 @@ export class VerityStack extends Stack {
       tables: data,
       mail,
       key,
+      pepper: pepper.key,
     });
     const http = new VerityHttpApi(this, 'Http', {
       config,

@@ -4,7 +4,7 @@
  * the seeded workforce admin and agent. Idempotent: a restart finds everything in place.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AdminAddUserToGroupCommand,
@@ -199,4 +199,18 @@ function seedUsers(config: LocalConfig): WorkforceUserSeed[] {
   ];
   writeFileSync(file, JSON.stringify(users, null, 2), { mode: 0o600 });
   return users;
+}
+
+/**
+ * The local stand-in for the KMS pepper key: 32 random bytes made on first start, kept in the
+ * git-ignored data folder. Losing it makes every local password unusable, like losing the key.
+ */
+export function localPepperFile(config: LocalConfig): string {
+  const dir = join(config.dataDir, 'keys');
+  const file = join(dir, 'pepper.key');
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, randomBytes(32), { mode: 0o600 });
+  }
+  return file;
 }

@@ -6,7 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { handlerEnvironment } from '../environment.ts';
-import { createTables, createWorkforce, type Workforce } from './bootstrap.ts';
+import { createTables, createWorkforce, localPepperFile, type Workforce } from './bootstrap.ts';
 import { LOCAL_EVIDENCE_BUCKET, type LocalConfig, portVariables, projectRoot } from './config.ts';
 import { startEmbeddedAws } from './embedded-aws.ts';
 import { startGateway } from './gateway.ts';
@@ -46,6 +46,8 @@ export async function startVerity(
       version,
       tableNames: tableNames as Parameters<typeof handlerEnvironment>[0]['tableNames'],
       mailFrom: process.env.VERITY_MAIL_FROM ?? 'Verity <no-reply@verity.local>',
+      siteUrl: `http://localhost:${config.ports.site}`,
+      pepper: { localFile: localPepperFile(config) },
       logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
     Object.assign(process.env, environment);

@@ -86,7 +86,7 @@ describe('handlers', () => {
   });
 
   it('writes each handler to its own log group, with retention, encrypted with the stack key', () => {
-    const [keyId] = onlyResource(dev.mainTemplate, 'AWS::KMS::Key');
+    const [keyId] = onlyResource(dev.mainTemplate, 'AWS::KMS::Key', 'EncryptionKey');
     const logGroups = resourcesOf(dev.mainTemplate, 'AWS::Logs::LogGroup');
     const used = new Set<string>();
     for (const id of functionIdsByHandler(dev.mainTemplate).values()) {
@@ -169,7 +169,7 @@ describe('least privilege', () => {
 
 describe('data', () => {
   it('keeps every table on demand, with point-in-time recovery, encrypted with the stack key', () => {
-    const [keyId] = onlyResource(dev.mainTemplate, 'AWS::KMS::Key');
+    const [keyId] = onlyResource(dev.mainTemplate, 'AWS::KMS::Key', 'EncryptionKey');
     const found = resourcesOf(dev.mainTemplate, 'AWS::DynamoDB::Table');
     expect(Object.keys(found)).toHaveLength(tables.length);
     for (const table of Object.values(found)) {
@@ -204,13 +204,13 @@ describe('data', () => {
 
   it('rotates the stack key every year and keeps it outside dev', () => {
     dev.mainTemplate.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    const [, key] = onlyResource(prod.mainTemplate, 'AWS::KMS::Key');
+    const [, key] = onlyResource(prod.mainTemplate, 'AWS::KMS::Key', 'EncryptionKey');
     expect(key.Properties.EnableKeyRotation).toBe(true);
     expect(key.DeletionPolicy).toBe('Retain');
   });
 
   it('lets CloudWatch Logs use the key only for log groups of this account and region', () => {
-    const [, key] = onlyResource(dev.mainTemplate, 'AWS::KMS::Key');
+    const [, key] = onlyResource(dev.mainTemplate, 'AWS::KMS::Key', 'EncryptionKey');
     const logs = key.Properties.KeyPolicy.Statement.find(
       (s: Cfn) => s.Sid === 'AllowCloudWatchLogsOfThisAccount',
     );
@@ -232,7 +232,7 @@ describe('verification evidence bucket', () => {
   });
 
   it('blocks public access, encrypts with the stack key and logs access', () => {
-    const [keyId] = onlyResource(dev.mainTemplate, 'AWS::KMS::Key');
+    const [keyId] = onlyResource(dev.mainTemplate, 'AWS::KMS::Key', 'EncryptionKey');
     const [logBucketId] = onlyResource(dev.mainTemplate, 'AWS::S3::Bucket', 'AccessLogsBucket');
     expect(evidence().Properties).toMatchObject({
       PublicAccessBlockConfiguration: {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { comingSoonPage } from '../../../lambdas/pages/coming-soon.tsx';
 import { errorPage } from '../../../lambdas/pages/error.tsx';
 import { homePage } from '../../../lambdas/pages/home.tsx';
+import { signInPage } from '../../../lambdas/pages/sign-in.tsx';
 
 const pages = {
   home: homePage(),
-  'coming soon': comingSoonPage('Sign in'),
+  'sign in': signInPage({ csrfToken: 'token' }),
   error: errorPage(404, 'There is no page at this address.'),
 };
 

@@ -1,0 +1,110 @@
+/**
+ * Forgot password: a single-use link valid one hour, at most 20 a hour per account, and the
+ * same answer whether or not the address has an account. A reset ends every session, unlocks
+ * the account, and voids every other reset link (they predate the new password).
+ */
+
+import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../emails/address.ts';
+import { sendNotice } from '../emails/notices.ts';
+import { HttpError } from '../http/errors.ts';
+import { limits, withinLimit } from '../limits/counters.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { messages } from '../mail/messages.ts';
+import * as store from '../store/accounts.ts';
+import { historyEvent, inHours, type RequestContext } from './context.ts';
+import { hashPassword, type Pepper } from './password/hash.ts';
+import { checkNewPassword, passwordProblemMessages } from './password/policy.ts';
+import { isWellFormedSecret, newSecret, secretHash } from './tokens.ts';
+
+export async function forgotPassword(
+  input: { email: unknown },
+  context: RequestContext,
+  mail: Mailer,
+): Promise<{ kind: 'sent'; address: string } | { kind: 'problem'; message: string }> {
+  const email = parseEmailAddress(input.email);
+  if (isAddressProblem(email)) return { kind: 'problem', message: addressProblemMessages[email] };
+  const accountId = await store.claimOf(email.normalized);
+  if (accountId && (await withinLimit(limits.resetMails, accountId, context.now))) {
+    const secret = newSecret();
+    await store.putToken(secretHash(secret), {
+      purpose: 'reset-password',
+      accountId,
+      createdAt: context.now.toISOString(),
+      expiresAt: inHours(context.now, 1),
+    });
+    await mail.send(
+      email.address,
+      messages.resetPassword(`${context.siteUrl}/reset-password?token=${secret}`),
+    );
+  }
+  return { kind: 'sent', address: email.address };
+}
+
+export const deadResetLink = () =>
+  new HttpError(
+    400,
+    'link_not_valid',
+    'This reset link has expired or was already used. Ask for a new one on the Forgot password page.',
+  );
+
+async function readResetLink(secret: unknown, now: Date) {
+  if (!isWellFormedSecret(secret)) throw deadResetLink();
+  const hash = secretHash(secret);
+  const token = await store.liveToken(hash, now);
+  if (token?.purpose !== 'reset-password' || !token.accountId) throw deadResetLink();
+  const profile = await store.profileOf(token.accountId);
+  if (!profile || profile.passwordChangedAt >= token.createdAt) throw deadResetLink();
+  return { hash, token, profile };
+}
+
+/** For the page: is the link still good? Changes nothing. */
+export async function checkResetLink(secret: unknown, now: Date): Promise<void> {
+  await readResetLink(secret, now);
+}
+
+export async function resetPassword(
+  input: { token: unknown; password: unknown },
+  context: RequestContext,
+  ports: { pepper: Pepper; mail: Mailer },
+): Promise<{ kind: 'reset' } | { kind: 'problem'; message: string }> {
+  const { hash, token, profile } = await readResetLink(input.token, context.now);
+  const problem = await newPasswordProblem(input.password, profile.accountId);
+  if (problem) return { kind: 'problem', message: problem };
+  const outcome = await store.changePassword({
+    accountId: profile.accountId,
+    password: await hashPassword(input.password as string, ports.pepper),
+    now: context.now,
+    event: historyEvent('password-reset', context),
+    resetToken: { hash, createdAt: token.createdAt },
+  });
+  if (outcome !== 'ok') throw deadResetLink();
+  await store.endAllSessions(profile.accountId);
+  await sendNotice(profile.accountId, 'password-reset', context, ports.mail);
+  return { kind: 'reset' };
+}
+
+/** Change password on the account page (after a recent sign-in): other sessions end. */
+export async function changePassword(
+  accountId: string,
+  input: { password: unknown },
+  context: RequestContext,
+  ports: { pepper: Pepper; mail: Mailer },
+): Promise<{ kind: 'changed' } | { kind: 'problem'; message: string }> {
+  const problem = await newPasswordProblem(input.password, accountId);
+  if (problem) return { kind: 'problem', message: problem };
+  await store.changePassword({
+    accountId,
+    password: await hashPassword(input.password as string, ports.pepper),
+    now: context.now,
+    event: historyEvent('password-changed', context),
+  });
+  await sendNotice(accountId, 'password-changed', context, ports.mail);
+  return { kind: 'changed' };
+}
+
+async function newPasswordProblem(password: unknown, accountId: string): Promise<string | undefined> {
+  if (typeof password !== 'string') return passwordProblemMessages['too-short'];
+  const primary = (await store.profileOf(accountId))?.primaryEmail ?? '';
+  const problems = await checkNewPassword(password, { email: primary });
+  return problems[0] ? passwordProblemMessages[problems[0]] : undefined;
+}

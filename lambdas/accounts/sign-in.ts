@@ -1,0 +1,127 @@
+/**
+ * Sign in with any confirmed email and the password. Every failure says the same thing, takes
+ * the same time (an unknown email still costs one password verification), and counts: 5
+ * failures a minute per email and IP are throttled, 100 in a row lock the account until a
+ * password reset.
+ */
+
+import { isAddressProblem, parseEmailAddress } from '../emails/address.ts';
+import { HttpError } from '../http/errors.ts';
+import { countOf, hit, limits } from '../limits/counters.ts';
+import { newSession } from '../sessions/session.ts';
+import * as store from '../store/accounts.ts';
+import type { Profile, SessionItem } from '../store/items.ts';
+import { historyEvent, type RequestContext } from './context.ts';
+import { dummyVerify, type Pepper, verifyPassword } from './password/hash.ts';
+
+export const LOCK_AFTER_FAILURES = 100;
+
+export const signInFailed = () =>
+  new HttpError(
+    401,
+    'sign_in_failed',
+    'The email or password you entered is not right. Check them and try again.',
+  );
+
+export const signInThrottled = () =>
+  new HttpError(
+    429,
+    'too_many_requests',
+    'Too many tries to sign in with this email. Wait a minute and try again, or reset your password.',
+  );
+
+export const accountLocked = () =>
+  new HttpError(
+    403,
+    'account_locked',
+    'This account is locked after too many wrong passwords. Reset your password to unlock it.',
+  );
+
+export interface SignedIn {
+  readonly accountId: string;
+  /** Value of the session cookie. */
+  readonly cookie: string;
+  readonly session: SessionItem;
+}
+
+/**
+ * Checks the password of the account that holds `email` (counting failures), without starting
+ * a session. Used by sign-in and by every page that asks for the password again.
+ */
+export async function checkPassword(
+  input: { email: unknown; password: unknown },
+  context: RequestContext,
+  pepper: Pepper,
+): Promise<Profile> {
+  const email = parseEmailAddress(input.email);
+  const normalized = isAddressProblem(email) ? '' : email.normalized;
+  const throttleKey = `${normalized}|${context.ip}`;
+  await refuseWhenThrottled(throttleKey, context);
+  const accountId = normalized && input.password ? await store.claimOf(normalized) : undefined;
+  const profile = accountId ? await store.profileOf(accountId) : undefined;
+  return verifyOrCount(profile, input.password, throttleKey, context, pepper);
+}
+
+/** The password again, for a signed-in member (sensitive actions, deletion). */
+export async function checkAccountPassword(
+  accountId: string,
+  password: unknown,
+  context: RequestContext,
+  pepper: Pepper,
+): Promise<Profile> {
+  const throttleKey = `${accountId}|${context.ip}`;
+  await refuseWhenThrottled(throttleKey, context);
+  return verifyOrCount(await store.profileOf(accountId), password, throttleKey, context, pepper);
+}
+
+async function refuseWhenThrottled(throttleKey: string, context: RequestContext): Promise<void> {
+  if ((await countOf(limits.failedSignIns, throttleKey, context.now)) >= limits.failedSignIns.max) {
+    throw signInThrottled();
+  }
+}
+
+async function verifyOrCount(
+  profile: Profile | undefined,
+  password: unknown,
+  throttleKey: string,
+  context: RequestContext,
+  pepper: Pepper,
+): Promise<Profile> {
+  const typed = typeof password === 'string' ? password : '';
+  const valid = profile ? await verifyPassword(typed, profile.password, pepper) : await dummyVerify(pepper);
+  if (profile && valid) {
+    if (profile.failedSignIns >= LOCK_AFTER_FAILURES) throw accountLocked();
+    return profile;
+  }
+  await hit(limits.failedSignIns, throttleKey, context.now);
+  if (profile) {
+    const failures = await store.recordFailedSignIn(
+      profile.accountId,
+      historyEvent('sign-in-failed', context),
+    );
+    if (failures >= LOCK_AFTER_FAILURES) throw accountLocked();
+  }
+  throw signInFailed();
+}
+
+export async function signIn(
+  input: { email: unknown; password: unknown },
+  context: RequestContext,
+  pepper: Pepper,
+): Promise<SignedIn> {
+  const profile = await checkPassword(input, context, pepper);
+  return startSession(profile, context);
+}
+
+export async function startSession(
+  profile: Pick<Profile, 'accountId' | 'failedSignIns'>,
+  context: RequestContext,
+): Promise<SignedIn> {
+  const { cookie, item } = newSession(profile.accountId, context.now, context.device);
+  await store.signIn({
+    session: item,
+    event: historyEvent('signed-in', context),
+    clearFailures: profile.failedSignIns > 0,
+  });
+  return { accountId: profile.accountId, cookie, session: item };
+}

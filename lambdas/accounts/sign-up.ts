@@ -1,0 +1,111 @@
+/**
+ * Create account: email and password. The account does not exist until its first email is
+ * confirmed; until then it is a pending sign-up that expires with its link. The page never
+ * says whether the address already has an account; only the mailbox learns that.
+ */
+
+import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../emails/address.ts';
+import { HttpError } from '../http/errors.ts';
+import { limits, withinLimit } from '../limits/counters.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { messages } from '../mail/messages.ts';
+import * as store from '../store/accounts.ts';
+import type { PendingSignUp, TokenItem } from '../store/items.ts';
+import { inHours, type RequestContext } from './context.ts';
+import { hashPassword, type Pepper } from './password/hash.ts';
+import { checkNewPassword, passwordProblemMessages } from './password/policy.ts';
+import { newId, newSecret, secretHash } from './tokens.ts';
+
+export const CONFIRMATION_HOURS = 24;
+
+export interface SignUpPorts {
+  readonly mail: Mailer;
+  readonly pepper: Pepper;
+}
+
+export type FieldProblems = Partial<Record<'email' | 'password', string>>;
+
+export type SignUpResult =
+  | { readonly kind: 'check-email'; readonly address: string }
+  | { readonly kind: 'problems'; readonly problems: FieldProblems };
+
+export const tooManyRequests = () =>
+  new HttpError(
+    429,
+    'too_many_requests',
+    'There have been too many tries from here. Wait an hour and try again.',
+  );
+
+export async function signUp(
+  input: { email: unknown; password: unknown },
+  context: RequestContext,
+  ports: SignUpPorts,
+): Promise<SignUpResult> {
+  const email = parseEmailAddress(input.email);
+  const password = typeof input.password === 'string' ? input.password : '';
+  const problems: FieldProblems = {};
+  if (isAddressProblem(email)) problems.email = addressProblemMessages[email];
+  const passwordProblems = await checkNewPassword(password, {
+    email: isAddressProblem(email) ? '' : email.normalized,
+  });
+  if (passwordProblems[0]) problems.password = passwordProblemMessages[passwordProblems[0]];
+  if (isAddressProblem(email) || problems.password) return { kind: 'problems', problems };
+
+  if (!(await withinLimit(limits.signUps, context.ip, context.now))) throw tooManyRequests();
+  if (await store.claimOf(email.normalized)) {
+    // Same page as a new sign-up; only the owner of the mailbox hears that the account exists.
+    if (await withinLimit(limits.confirmationMails, email.normalized, context.now)) {
+      await ports.mail.send(email.address, messages.signUpWithExistingAccount(context.siteUrl));
+    }
+    return { kind: 'check-email', address: email.address };
+  }
+  const pending: PendingSignUp = {
+    signUpId: newId(),
+    address: email.address,
+    normalized: email.normalized,
+    password: await hashPassword(password, ports.pepper),
+    tokenHash: '',
+    createdAt: context.now.toISOString(),
+    expiresAt: inHours(context.now, CONFIRMATION_HOURS),
+  };
+  const secret = newSecret();
+  const withToken = { ...pending, tokenHash: secretHash(secret) };
+  await store.createPendingSignUp(withToken, signUpToken(withToken, context));
+  await withinLimit(limits.confirmationMails, email.normalized, context.now);
+  await ports.mail.send(email.address, messages.confirmSignUp(confirmLink(context, secret)));
+  return { kind: 'check-email', address: email.address };
+}
+
+export const confirmLink = (context: RequestContext, secret: string) =>
+  `${context.siteUrl}/confirm-email?token=${secret}`;
+
+const signUpToken = (pending: PendingSignUp, context: RequestContext): TokenItem => ({
+  purpose: 'sign-up',
+  createdAt: context.now.toISOString(),
+  expiresAt: inHours(context.now, CONFIRMATION_HOURS),
+  normalized: pending.normalized,
+  signUpId: pending.signUpId,
+});
+
+/**
+ * Resend confirmation for sign-ups: a fresh link for each pending sign-up of the address, each
+ * voiding its old link. Says nothing about whether there was any.
+ */
+export async function resendSignUpConfirmation(
+  input: { email: unknown },
+  context: RequestContext,
+  ports: Pick<SignUpPorts, 'mail'>,
+): Promise<{ kind: 'sent'; address: string } | { kind: 'problems'; problems: FieldProblems }> {
+  const email = parseEmailAddress(input.email);
+  if (isAddressProblem(email))
+    return { kind: 'problems', problems: { email: addressProblemMessages[email] } };
+  if (!(await withinLimit(limits.confirmationMails, email.normalized, context.now))) throw tooManyRequests();
+  for (const pending of await store.pendingSignUpsOf(email.normalized, context.now)) {
+    const secret = newSecret();
+    const hash = secretHash(secret);
+    if ((await store.replaceSignUpToken(pending, hash, signUpToken(pending, context))) === 'ok') {
+      await ports.mail.send(pending.address, messages.confirmSignUp(confirmLink(context, secret)));
+    }
+  }
+  return { kind: 'sent', address: email.address };
+}

@@ -1,0 +1,118 @@
+/**
+ * The confirmation link. Opening it (GET) changes nothing, because mail scanners open links
+ * too; the page asks for the account's password and Continue does the work. Asking for the
+ * password also defeats pre-registration: a link from someone else's sign-up with your address
+ * cannot confirm an account whose password you do not know.
+ */
+
+import { historyEvent, type RequestContext } from '../accounts/context.ts';
+import { type PasswordHash, type Pepper, verifyPassword } from '../accounts/password/hash.ts';
+import { type SignedIn, signInThrottled, startSession } from '../accounts/sign-in.ts';
+import { isWellFormedSecret, newId, secretHash } from '../accounts/tokens.ts';
+import { HttpError } from '../http/errors.ts';
+import { countOf, hit, limits } from '../limits/counters.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import * as store from '../store/accounts.ts';
+import type { TokenItem } from '../store/items.ts';
+import { sendNotice } from './notices.ts';
+
+export const deadLink = () =>
+  new HttpError(
+    400,
+    'link_not_valid',
+    'This link has expired, was already used, or was replaced by a newer one. Ask for a new link below.',
+  );
+
+export const wrongPassword = () =>
+  new HttpError(401, 'wrong_password', 'That is not the password of this account. Check it and try again.');
+
+export const emailTaken = () =>
+  new HttpError(
+    409,
+    'email_taken',
+    'This email address now belongs to another Verity account. Sign in to that account, or use another address.',
+  );
+
+export interface LinkDescription {
+  readonly purpose: 'sign-up' | 'add-email';
+  readonly address: string;
+}
+
+/** What a confirmation link is for, for the page that asks for the password; nothing changes. */
+export async function describeConfirmationLink(secret: unknown, now: Date): Promise<LinkDescription> {
+  const { token, address } = await readLink(secret, now);
+  return { purpose: token.purpose as LinkDescription['purpose'], address };
+}
+
+async function readLink(secret: unknown, now: Date) {
+  if (!isWellFormedSecret(secret)) throw deadLink();
+  const hash = secretHash(secret);
+  const token = await store.liveToken(hash, now);
+  if (token?.purpose === 'sign-up' && token.normalized && token.signUpId) {
+    const pending = await store.pendingSignUp(token.normalized, token.signUpId, now);
+    if (pending && pending.tokenHash === hash) return { token, hash, address: pending.address, pending };
+  }
+  if (token?.purpose === 'add-email' && token.accountId && token.normalized) {
+    const email = (await store.emailsOf(token.accountId)).find((e) => e.normalized === token.normalized);
+    if (email && !email.confirmed && email.tokenHash === hash) return { token, hash, address: email.address };
+  }
+  throw deadLink();
+}
+
+export interface ConfirmPorts {
+  readonly pepper: Pepper;
+  readonly mail: Mailer;
+}
+
+/** Continue on the confirmation page: the password of the account, then the email is confirmed and the member signed in. */
+export async function confirmEmailAddress(
+  input: { token: unknown; password: unknown },
+  context: RequestContext,
+  ports: ConfirmPorts,
+): Promise<SignedIn & { address: string; purpose: TokenItem['purpose'] }> {
+  const link = await readLink(input.token, context.now);
+  const throttleKey = `confirm|${link.hash}|${context.ip}`;
+  if ((await countOf(limits.failedSignIns, throttleKey, context.now)) >= limits.failedSignIns.max) {
+    throw signInThrottled();
+  }
+  const password = typeof input.password === 'string' ? input.password : '';
+  const check = async (hash: PasswordHash) => {
+    if (await verifyPassword(password, hash, ports.pepper)) return;
+    await hit(limits.failedSignIns, throttleKey, context.now);
+    throw wrongPassword();
+  };
+
+  if (link.pending) {
+    await check(link.pending.password);
+    const accountId = newId();
+    const outcome = await store.createAccount({
+      pending: link.pending,
+      tokenHash: link.hash,
+      accountId,
+      work: false,
+      now: context.now,
+      event: historyEvent('account-created', context, link.pending.address),
+    });
+    if (outcome === 'email-taken') throw emailTaken();
+    if (outcome === 'link-used') throw deadLink();
+    const signedIn = await startSession({ accountId, failedSignIns: 0 }, context);
+    return { ...signedIn, address: link.address, purpose: 'sign-up' };
+  }
+
+  const accountId = link.token.accountId as string;
+  const profile = await store.profileOf(accountId);
+  if (!profile) throw deadLink();
+  await check(profile.password);
+  const outcome = await store.confirmEmail({
+    accountId,
+    normalized: link.token.normalized as string,
+    tokenHash: link.hash,
+    now: context.now,
+    event: historyEvent('email-confirmed', context, link.address),
+  });
+  if (outcome === 'email-taken') throw emailTaken();
+  if (outcome === 'link-used') throw deadLink();
+  await sendNotice(accountId, 'email-added', context, ports.mail, link.address);
+  const signedIn = await startSession(profile, context);
+  return { ...signedIn, address: link.address, purpose: 'add-email' };
+}

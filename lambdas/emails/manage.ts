@@ -1,0 +1,177 @@
+/**
+ * The Email section of the profile: + Add an email (with Work), Resend confirmation, Set as
+ * primary, Remove. At most 12 emails; never remove the primary or the last confirmed email.
+ * An address that another account holds gets the same "confirmation sent" answer, and its
+ * mailbox is offered to move it.
+ */
+import { historyEvent, inHours, type RequestContext } from '../accounts/context.ts';
+import { newSecret, secretHash } from '../accounts/tokens.ts';
+import { HttpError } from '../http/errors.ts';
+import { limits, withinLimit } from '../limits/counters.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { messages } from '../mail/messages.ts';
+import * as store from '../store/accounts.ts';
+import type { EmailItem, TokenItem } from '../store/items.ts';
+import { addressProblemMessages, isAddressProblem, parseEmailAddress } from './address.ts';
+import { sendNotice } from './notices.ts';
+
+export const MAX_EMAILS = 12;
+const LINK_HOURS = 24;
+
+export type AddEmailResult =
+  | { readonly kind: 'sent'; readonly address: string }
+  | { readonly kind: 'problem'; readonly message: string };
+
+export async function addEmail(
+  accountId: string,
+  input: { email: unknown; work: boolean },
+  context: RequestContext,
+  mail: Mailer,
+): Promise<AddEmailResult> {
+  const email = parseEmailAddress(input.email);
+  if (isAddressProblem(email)) return { kind: 'problem', message: addressProblemMessages[email] };
+  if (!(await withinLimit(limits.confirmationMails, email.normalized, context.now))) {
+    throw new HttpError(
+      429,
+      'too_many_requests',
+      'Too many confirmation emails for this address. Try again in an hour.',
+    );
+  }
+  const holder = await store.claimOf(email.normalized);
+  if (holder === accountId) return { kind: 'problem', message: 'This email is already on your account.' };
+  const secret = newSecret();
+  const hash = secretHash(secret);
+  const token: TokenItem = holder
+    ? {
+        ...linkToken('move-email', context),
+        accountId,
+        holderAccountId: holder,
+        normalized: email.normalized,
+      }
+    : { ...linkToken('add-email', context), accountId, normalized: email.normalized };
+  const item: EmailItem = {
+    address: email.address,
+    normalized: email.normalized,
+    confirmed: false,
+    work: input.work,
+    addedAt: context.now.toISOString(),
+    tokenHash: hash,
+    ...(holder ? { awaitingMove: true } : {}),
+  };
+  const outcome = await store.addEmail({
+    accountId,
+    email: item,
+    tokenHash: hash,
+    token,
+    maxEmails: MAX_EMAILS,
+  });
+  if (outcome === 'limit')
+    return { kind: 'problem', message: `An account can have at most ${MAX_EMAILS} emails.` };
+  if (outcome === 'already-added') {
+    return {
+      kind: 'problem',
+      message: 'This email is already on your account. Use Resend confirmation next to it.',
+    };
+  }
+  await mail.send(email.address, linkMessage(token, secret, email.address, context));
+  return { kind: 'sent', address: email.address };
+}
+
+const linkToken = (purpose: TokenItem['purpose'], context: RequestContext) => ({
+  purpose,
+  createdAt: context.now.toISOString(),
+  expiresAt: inHours(context.now, LINK_HOURS),
+});
+
+function linkMessage(token: TokenItem, secret: string, address: string, context: RequestContext) {
+  return token.purpose === 'move-email'
+    ? messages.emailHeldByAnotherAccount(`${context.siteUrl}/move-email?token=${secret}`, address)
+    : messages.confirmAddedEmail(`${context.siteUrl}/confirm-email?token=${secret}`);
+}
+
+const notOnAccount = () => new HttpError(404, 'not_found', 'That email is not on your account.');
+
+async function emailOf(accountId: string, normalized: unknown): Promise<EmailItem> {
+  const email = (await store.emailsOf(accountId)).find((e) => e.normalized === normalized);
+  if (!email) throw notOnAccount();
+  return email;
+}
+
+export async function resendEmailConfirmation(
+  accountId: string,
+  normalized: unknown,
+  context: RequestContext,
+  mail: Mailer,
+): Promise<string> {
+  const email = await emailOf(accountId, normalized);
+  if (email.confirmed) throw new HttpError(409, 'already_confirmed', 'That email is already confirmed.');
+  if (!(await withinLimit(limits.confirmationMails, email.normalized, context.now))) {
+    throw new HttpError(
+      429,
+      'too_many_requests',
+      'Too many confirmation emails for this address. Try again in an hour.',
+    );
+  }
+  const holder = email.awaitingMove ? await store.claimOf(email.normalized) : undefined;
+  const secret = newSecret();
+  const hash = secretHash(secret);
+  const token: TokenItem =
+    holder && holder !== accountId
+      ? {
+          ...linkToken('move-email', context),
+          accountId,
+          holderAccountId: holder,
+          normalized: email.normalized,
+        }
+      : { ...linkToken('add-email', context), accountId, normalized: email.normalized };
+  if ((await store.replaceEmailToken(accountId, email.normalized, hash, token)) !== 'ok')
+    throw notOnAccount();
+  await mail.send(email.address, linkMessage(token, secret, email.address, context));
+  return email.address;
+}
+
+export async function setPrimaryEmail(
+  accountId: string,
+  normalized: unknown,
+  context: RequestContext,
+  mail: Mailer,
+): Promise<string> {
+  const email = await emailOf(accountId, normalized);
+  const notConfirmed = () =>
+    new HttpError(409, 'not_confirmed', 'Only a confirmed email can be the primary. Confirm it first.');
+  if (!email.confirmed) throw notConfirmed();
+  const outcome = await store.setPrimaryEmail(
+    accountId,
+    email.normalized,
+    historyEvent('primary-changed', context, email.address),
+  );
+  if (outcome !== 'ok') throw notConfirmed();
+  await sendNotice(accountId, 'primary-changed', context, mail, email.address);
+  return email.address;
+}
+
+export async function removeEmail(
+  accountId: string,
+  normalized: unknown,
+  context: RequestContext,
+  mail: Mailer,
+): Promise<string> {
+  const email = await emailOf(accountId, normalized);
+  const outcome = await store.removeEmail(
+    accountId,
+    email,
+    historyEvent('email-removed', context, email.address),
+  );
+  if (outcome === 'primary-or-last') {
+    throw new HttpError(
+      409,
+      'cannot_remove',
+      'You cannot remove your primary email or your only confirmed email. Set another confirmed email as primary first.',
+    );
+  }
+  if (outcome === 'gone') throw notOnAccount();
+  // The removed address hears it too: it may be the owner's, taken out by someone else.
+  if (email.confirmed)
+    await sendNotice(accountId, 'email-removed', context, mail, email.address, [email.address]);
+  return email.address;
+}

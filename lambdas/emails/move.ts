@@ -1,0 +1,107 @@
+/**
+ * Moving an address from a duplicate account: the mailbox owner opens the link, proves they
+ * hold the account that has the address now (its password), and confirms. If it was that
+ * account's only confirmed email, the account is deleted, and the page said so first.
+ */
+import { historyEvent, type RequestContext } from '../accounts/context.ts';
+import { type Pepper, verifyPassword } from '../accounts/password/hash.ts';
+import { signInThrottled } from '../accounts/sign-in.ts';
+import { isWellFormedSecret, secretHash } from '../accounts/tokens.ts';
+import { HttpError } from '../http/errors.ts';
+import { countOf, hit, limits } from '../limits/counters.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import * as store from '../store/accounts.ts';
+import { deadLink, wrongPassword } from './confirm.ts';
+import { noticeTo, sendNotice } from './notices.ts';
+
+export interface MoveDescription {
+  readonly address: string;
+  /** The address is the holder's only confirmed email: moving it deletes that account. */
+  readonly deletesHolder: boolean;
+}
+
+async function readMoveLink(secret: unknown, now: Date) {
+  if (!isWellFormedSecret(secret)) throw deadLink();
+  const hash = secretHash(secret);
+  const token = await store.liveToken(hash, now);
+  if (token?.purpose !== 'move-email' || !token.accountId || !token.holderAccountId || !token.normalized) {
+    throw deadLink();
+  }
+  const [requested, holderProfile, holderEmails, holderNow] = await Promise.all([
+    store.emailsOf(token.accountId),
+    store.profileOf(token.holderAccountId),
+    store.emailsOf(token.holderAccountId),
+    store.claimOf(token.normalized),
+  ]);
+  const wanted = requested.find((e) => e.normalized === token.normalized);
+  if (
+    !wanted ||
+    wanted.confirmed ||
+    wanted.tokenHash !== hash ||
+    !holderProfile ||
+    holderNow !== token.holderAccountId
+  ) {
+    throw deadLink();
+  }
+  const confirmedAtHolder = holderEmails.filter((e) => e.confirmed);
+  return { token, hash, address: wanted.address, holderProfile, confirmedAtHolder };
+}
+
+export async function describeMove(secret: unknown, now: Date): Promise<MoveDescription> {
+  const link = await readMoveLink(secret, now);
+  return { address: link.address, deletesHolder: link.confirmedAtHolder.length === 1 };
+}
+
+export async function moveEmail(
+  input: { token: unknown; password: unknown; confirmDeletion: boolean },
+  context: RequestContext,
+  ports: { pepper: Pepper; mail: Mailer },
+): Promise<{ address: string; holderDeleted: boolean }> {
+  const link = await readMoveLink(input.token, context.now);
+  const { token, holderProfile } = link;
+  const throttleKey = `move|${link.hash}|${context.ip}`;
+  if ((await countOf(limits.failedSignIns, throttleKey, context.now)) >= limits.failedSignIns.max) {
+    throw signInThrottled();
+  }
+  const password = typeof input.password === 'string' ? input.password : '';
+  if (!(await verifyPassword(password, holderProfile.password, ports.pepper))) {
+    await hit(limits.failedSignIns, throttleKey, context.now);
+    throw wrongPassword();
+  }
+  const deleteHolder = link.confirmedAtHolder.length === 1;
+  if (deleteHolder && !input.confirmDeletion) {
+    throw new HttpError(
+      400,
+      'confirm_deletion',
+      'This is the only email of the other account, so moving it deletes that account. Check the box to confirm.',
+    );
+  }
+  if (!deleteHolder && holderProfile.primaryEmail === token.normalized) {
+    throw new HttpError(
+      409,
+      'primary_email',
+      'This is the primary email of the account that holds it. Sign in to that account, set another email as primary, then use this link again.',
+    );
+  }
+  const holderAddresses = link.confirmedAtHolder.map((e) => e.address);
+  const outcome = await store.moveEmail({
+    normalized: token.normalized as string,
+    tokenHash: link.hash,
+    holderAccountId: holderProfile.accountId,
+    requesterAccountId: token.accountId as string,
+    deleteHolder,
+    now: context.now,
+    requesterEvent: historyEvent('email-moved-in', context, link.address),
+    holderEvent: historyEvent('email-moved-out', context, link.address),
+  });
+  if (outcome !== 'ok') throw deadLink();
+  await Promise.all([
+    sendNotice(token.accountId as string, 'email-added', context, ports.mail, link.address),
+    deleteHolder
+      ? noticeTo(holderAddresses, 'account-deleted', context, ports.mail)
+      : sendNotice(holderProfile.accountId, 'email-removed', context, ports.mail, link.address, [
+          link.address,
+        ]),
+  ]);
+  return { address: link.address, holderDeleted: deleteHolder };
+}

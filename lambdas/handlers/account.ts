@@ -1,0 +1,155 @@
+/** The signed-in member's account: the Email section, history, password and deletion. */
+import { deleteAccount } from '../accounts/delete-account.ts';
+import { changePassword } from '../accounts/password-reset.ts';
+import { checkAccountPassword, startSession } from '../accounts/sign-in.ts';
+import { addEmail, removeEmail, resendEmailConfirmation, setPrimaryEmail } from '../emails/manage.ts';
+import { HttpError } from '../http/errors.ts';
+import { checked, field, formBody, query } from '../http/form.ts';
+import { type HttpRequest, httpHandler } from '../http/handler.ts';
+import {
+  requestContext,
+  requireMember,
+  requireRecentSignIn,
+  signedInCookies,
+  signedOutCookies,
+} from '../http/member.ts';
+import { type HttpResult, html, redirect } from '../http/respond.ts';
+import { pepperFromEnvironment } from '../keys/pepper.ts';
+import { sesMailer } from '../mail/mailer.ts';
+import {
+  accountPage,
+  addEmailPage,
+  changePasswordPage,
+  confirmationSentPage,
+  deleteAccountPage,
+  historyPage,
+} from '../pages/account.tsx';
+import * as store from '../store/accounts.ts';
+
+type Request = HttpRequest<Record<string, string> | undefined>;
+
+const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
+  'GET /account': async (request) => {
+    const session = await requireMember(request);
+    const [profile, emails] = await Promise.all([
+      store.profileOf(session.accountId),
+      store.emailsOf(session.accountId),
+    ]);
+    if (!profile) throw new HttpError(404, 'not_found', 'This account no longer exists.');
+    const notice = query(request.event, 'notice');
+    return html(
+      accountPage({ csrfToken: request.csrfToken, emails, primaryEmail: profile.primaryEmail, notice }),
+    );
+  },
+
+  'GET /account/emails/add': async (request) => {
+    await requireRecentSignIn(request);
+    return html(addEmailPage({ csrfToken: request.csrfToken }));
+  },
+
+  'POST /account/emails/add': async (request) => {
+    const session = await requireRecentSignIn(request);
+    const email = field(request.body, 'email');
+    const work = checked(request.body, 'work');
+    const result = await addEmail(session.accountId, { email, work }, requestContext(request), sesMailer());
+    if (result.kind === 'problem') {
+      return html(addEmailPage({ csrfToken: request.csrfToken, email, work, problem: result.message }), 400);
+    }
+    return html(confirmationSentPage({ csrfToken: request.csrfToken, address: result.address }));
+  },
+
+  'POST /account/emails/resend': async (request) => {
+    const session = await requireRecentSignIn(request);
+    await resendEmailConfirmation(
+      session.accountId,
+      field(request.body, 'email'),
+      requestContext(request),
+      sesMailer(),
+    );
+    return redirect('/account?notice=confirmation-sent');
+  },
+
+  'POST /account/emails/primary': async (request) => {
+    const session = await requireRecentSignIn(request);
+    await setPrimaryEmail(
+      session.accountId,
+      field(request.body, 'email'),
+      requestContext(request),
+      sesMailer(),
+    );
+    return redirect('/account?notice=primary-changed');
+  },
+
+  'POST /account/emails/remove': async (request) => {
+    const session = await requireRecentSignIn(request);
+    await removeEmail(session.accountId, field(request.body, 'email'), requestContext(request), sesMailer());
+    return redirect('/account?notice=email-removed');
+  },
+
+  'GET /account/history': async (request) => {
+    const session = await requireMember(request);
+    return html(
+      historyPage({ csrfToken: request.csrfToken, events: await store.historyOf(session.accountId) }),
+    );
+  },
+
+  'GET /account/password': async (request) => {
+    await requireRecentSignIn(request);
+    return html(changePasswordPage({ csrfToken: request.csrfToken }));
+  },
+
+  'POST /account/password': async (request) => {
+    const session = await requireRecentSignIn(request);
+    const context = requestContext(request);
+    const ports = { pepper: pepperFromEnvironment(), mail: sesMailer() };
+    const result = await changePassword(
+      session.accountId,
+      { password: field(request.body, 'password') },
+      context,
+      ports,
+    );
+    if (result.kind === 'problem') {
+      return html(changePasswordPage({ csrfToken: request.csrfToken, problem: result.message }), 400);
+    }
+    // Every other session ends with the old password; this browser continues in a new one.
+    await store.endAllSessions(session.accountId);
+    const signedIn = await startSession({ accountId: session.accountId, failedSignIns: 0 }, context);
+    const response = redirect('/account?notice=password-changed');
+    response.cookies = signedInCookies(signedIn.cookie);
+    return response;
+  },
+
+  'GET /account/delete': async (request) => {
+    await requireRecentSignIn(request);
+    return html(deleteAccountPage({ csrfToken: request.csrfToken }));
+  },
+
+  'POST /account/delete': async (request) => {
+    const session = await requireRecentSignIn(request);
+    const context = requestContext(request);
+    try {
+      await checkAccountPassword(
+        session.accountId,
+        field(request.body, 'password'),
+        context,
+        pepperFromEnvironment(),
+      );
+    } catch (error) {
+      if (!(error instanceof HttpError) || ![401, 429].includes(error.status)) throw error;
+      return html(
+        deleteAccountPage({ csrfToken: request.csrfToken, problem: error.publicMessage }),
+        error.status,
+      );
+    }
+    await deleteAccount(session.accountId, context, sesMailer());
+    const response = redirect('/sign-in?notice=account-deleted');
+    response.cookies = signedOutCookies();
+    return response;
+  },
+};
+
+export const handler = httpHandler('account', { body: formBody }, (request) => {
+  const route = routes[request.event.routeKey];
+  if (!route) throw new Error(`account has no route ${request.event.routeKey}`);
+  return route(request);
+});

@@ -1,0 +1,143 @@
+/** Sign in, Sign out, Forgot password, Reset password, and entering the password again. */
+
+import { checkResetLink, forgotPassword, resetPassword } from '../accounts/password-reset.ts';
+import { checkAccountPassword, signIn } from '../accounts/sign-in.ts';
+import { HttpError, seeOther } from '../http/errors.ts';
+import { field, formBody, query } from '../http/form.ts';
+import { type HttpRequest, httpHandler } from '../http/handler.ts';
+import {
+  memberSession,
+  requestContext,
+  requireMember,
+  safeNext,
+  signedInCookies,
+  signedOutCookies,
+} from '../http/member.ts';
+import { type HttpResult, html, redirect } from '../http/respond.ts';
+import { pepperFromEnvironment } from '../keys/pepper.ts';
+import { sesMailer } from '../mail/mailer.ts';
+import {
+  forgotPasswordPage,
+  reauthenticatePage,
+  resetPasswordPage,
+  resetSentPage,
+  signInPage,
+} from '../pages/sign-in.tsx';
+import * as store from '../store/accounts.ts';
+
+type Request = HttpRequest<Record<string, string> | undefined>;
+
+/** Sign-in problems are shown on the form: wrong password (401), throttled (429), locked (403). */
+const formProblem = (error: unknown): error is HttpError =>
+  error instanceof HttpError && [401, 403, 429].includes(error.status);
+
+const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
+  'GET /sign-in': async (request) => {
+    const next = safeNext(query(request.event, 'next'));
+    if (await memberSession(request)) throw seeOther(next ?? '/account');
+    return html(signInPage({ csrfToken: request.csrfToken, next, notice: query(request.event, 'notice') }));
+  },
+
+  'POST /sign-in': async (request) => {
+    const email = field(request.body, 'email');
+    const next = safeNext(field(request.body, 'next'));
+    try {
+      const signedIn = await signIn(
+        { email, password: field(request.body, 'password') },
+        requestContext(request),
+        pepperFromEnvironment(),
+      );
+      const response = redirect(next ?? '/account');
+      response.cookies = signedInCookies(signedIn.cookie);
+      return response;
+    } catch (error) {
+      if (!formProblem(error)) throw error;
+      return html(
+        signInPage({ csrfToken: request.csrfToken, email, next, problem: error.publicMessage }),
+        error.status,
+      );
+    }
+  },
+
+  'POST /sign-out': async (request) => {
+    const session = await memberSession(request);
+    if (session) {
+      await store.endSession(session.accountId, session.keyHash);
+    }
+    const response = redirect('/sign-in?notice=signed-out');
+    response.cookies = signedOutCookies();
+    return response;
+  },
+
+  'GET /forgot-password': async (request) => html(forgotPasswordPage({ csrfToken: request.csrfToken })),
+
+  'POST /forgot-password': async (request) => {
+    const email = field(request.body, 'email');
+    const result = await forgotPassword({ email }, requestContext(request), sesMailer());
+    if (result.kind === 'problem') {
+      return html(forgotPasswordPage({ csrfToken: request.csrfToken, email, problem: result.message }), 400);
+    }
+    return html(resetSentPage({ address: result.address }));
+  },
+
+  'GET /reset-password': async (request) => {
+    const token = query(request.event, 'token');
+    await checkResetLink(token, new Date());
+    return html(resetPasswordPage({ csrfToken: request.csrfToken, token: token as string }));
+  },
+
+  'POST /reset-password': async (request) => {
+    const token = field(request.body, 'token');
+    const result = await resetPassword(
+      { token, password: field(request.body, 'password') },
+      requestContext(request),
+      { pepper: pepperFromEnvironment(), mail: sesMailer() },
+    );
+    if (result.kind === 'problem') {
+      return html(
+        resetPasswordPage({ csrfToken: request.csrfToken, token: token ?? '', problem: result.message }),
+        400,
+      );
+    }
+    const response = redirect('/sign-in?notice=password-reset');
+    response.cookies = signedOutCookies();
+    return response;
+  },
+
+  'GET /reauthenticate': async (request) => {
+    await requireMember(request);
+    const next = safeNext(query(request.event, 'next')) ?? '/account';
+    return html(reauthenticatePage({ csrfToken: request.csrfToken, next, signedIn: true }));
+  },
+
+  'POST /reauthenticate': async (request) => {
+    const session = await requireMember(request);
+    const next = safeNext(field(request.body, 'next')) ?? '/account';
+    const context = requestContext(request);
+    try {
+      await checkAccountPassword(
+        session.accountId,
+        field(request.body, 'password'),
+        context,
+        pepperFromEnvironment(),
+      );
+    } catch (error) {
+      if (!formProblem(error)) throw error;
+      const page = reauthenticatePage({
+        csrfToken: request.csrfToken,
+        next,
+        signedIn: true,
+        problem: error.publicMessage,
+      });
+      return html(page, error.status);
+    }
+    await store.updateSession(session, { signedInAt: context.now.toISOString() });
+    return redirect(next);
+  },
+};
+
+export const handler = httpHandler('sign-in', { body: formBody }, (request) => {
+  const route = routes[request.event.routeKey];
+  if (!route) throw new Error(`sign-in has no route ${request.event.routeKey}`);
+  return route(request);
+});

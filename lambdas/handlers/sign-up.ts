@@ -1,0 +1,135 @@
+/** Create account, and the links that arrive by mail: confirm an email, move an email. */
+import { resendSignUpConfirmation, signUp } from '../accounts/sign-up.ts';
+import { confirmEmailAddress, describeConfirmationLink } from '../emails/confirm.ts';
+import { describeMove, moveEmail } from '../emails/move.ts';
+import { HttpError, seeOther } from '../http/errors.ts';
+import { checked, field, formBody, query } from '../http/form.ts';
+import { type HttpRequest, httpHandler } from '../http/handler.ts';
+import { memberSession, requestContext, signedInCookies } from '../http/member.ts';
+import { type HttpResult, html, redirect } from '../http/respond.ts';
+import { pepperFromEnvironment } from '../keys/pepper.ts';
+import { sesMailer } from '../mail/mailer.ts';
+import { emailMovedPage, moveEmailPage } from '../pages/account.tsx';
+import { checkEmailPage, confirmEmailPage, createAccountPage, deadLinkPage } from '../pages/sign-up.tsx';
+
+type Request = HttpRequest<Record<string, string> | undefined>;
+
+const ports = () => ({ mail: sesMailer(), pepper: pepperFromEnvironment() });
+
+const isHttp = (error: unknown, ...statuses: number[]): error is HttpError =>
+  error instanceof HttpError && statuses.includes(error.status);
+
+const deadLinkAnswer = (request: Request, error: HttpError) =>
+  html(deadLinkPage({ csrfToken: request.csrfToken, message: error.publicMessage }), 400);
+
+const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
+  'GET /create-account': async (request) => {
+    if (await memberSession(request)) throw seeOther('/account');
+    return html(createAccountPage({ csrfToken: request.csrfToken }));
+  },
+
+  'POST /create-account': async (request) => {
+    const email = field(request.body, 'email');
+    const result = await signUp(
+      { email, password: field(request.body, 'password') },
+      requestContext(request),
+      ports(),
+    );
+    if (result.kind === 'problems') {
+      return html(createAccountPage({ csrfToken: request.csrfToken, email, problems: result.problems }), 400);
+    }
+    return html(checkEmailPage({ csrfToken: request.csrfToken, address: result.address }));
+  },
+
+  'POST /resend-confirmation': async (request) => {
+    const email = field(request.body, 'email');
+    const result = await resendSignUpConfirmation({ email }, requestContext(request), ports());
+    if (result.kind === 'problems') {
+      const message = 'Enter the email address you used to create your account.';
+      return html(
+        deadLinkPage({ csrfToken: request.csrfToken, message, problem: result.problems.email, email }),
+        400,
+      );
+    }
+    return html(checkEmailPage({ csrfToken: request.csrfToken, address: result.address, resent: true }));
+  },
+
+  'GET /confirm-email': async (request) => {
+    const token = query(request.event, 'token');
+    try {
+      const link = await describeConfirmationLink(token, new Date());
+      return html(confirmEmailPage({ csrfToken: request.csrfToken, token: token as string, ...link }));
+    } catch (error) {
+      if (isHttp(error, 400)) return deadLinkAnswer(request, error);
+      throw error;
+    }
+  },
+
+  'POST /confirm-email': async (request) => {
+    const token = field(request.body, 'token');
+    try {
+      const done = await confirmEmailAddress(
+        { token, password: field(request.body, 'password') },
+        requestContext(request),
+        ports(),
+      );
+      const response = redirect(
+        `/account?notice=${done.purpose === 'sign-up' ? 'welcome' : 'email-confirmed'}`,
+      );
+      response.cookies = signedInCookies(done.cookie);
+      return response;
+    } catch (error) {
+      if (isHttp(error, 400)) return deadLinkAnswer(request, error);
+      if (!isHttp(error, 401, 429)) throw error;
+      // A wrong password: the same page again, with the reason next to the field.
+      const link = await describeConfirmationLink(token, new Date());
+      const page = {
+        csrfToken: request.csrfToken,
+        token: token as string,
+        ...link,
+        problem: error.publicMessage,
+      };
+      return html(confirmEmailPage(page), error.status);
+    }
+  },
+
+  'GET /move-email': async (request) => {
+    const token = query(request.event, 'token');
+    const move = await describeMove(token, new Date());
+    return html(moveEmailPage({ csrfToken: request.csrfToken, token: token as string, ...move }));
+  },
+
+  'POST /move-email': async (request) => {
+    const token = field(request.body, 'token');
+    try {
+      const moved = await moveEmail(
+        {
+          token,
+          password: field(request.body, 'password'),
+          confirmDeletion: checked(request.body, 'confirmDeletion'),
+        },
+        requestContext(request),
+        ports(),
+      );
+      return html(emailMovedPage(moved));
+    } catch (error) {
+      if (!isHttp(error, 400, 401, 429) || error.code === 'link_not_valid') throw error;
+      const move = await describeMove(token, new Date());
+      return html(
+        moveEmailPage({
+          csrfToken: request.csrfToken,
+          token: token as string,
+          ...move,
+          problem: error.publicMessage,
+        }),
+        error.status,
+      );
+    }
+  },
+};
+
+export const handler = httpHandler('sign-up', { body: formBody }, (request) => {
+  const route = routes[request.event.routeKey];
+  if (!route) throw new Error(`sign-up has no route ${request.event.routeKey}`);
+  return route(request);
+});

@@ -1,0 +1,61 @@
+/**
+ * Rate limits as DynamoDB counters in fixed windows: one item per (limit, key, window), an
+ * atomic ADD, and a TTL that sweeps old windows. Keys are hashed so the ephemeral table holds
+ * no raw IP addresses.
+ */
+import { createHash } from 'node:crypto';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, epochSeconds, tableName } from '../store/dynamo.ts';
+
+export interface Limit {
+  readonly name: string;
+  readonly max: number;
+  readonly windowSeconds: number;
+}
+
+export const limits = {
+  /** NIST SP 800-63B 5.2.2: throttle guessing; per email and IP so one attacker cannot lock out everyone. */
+  failedSignIns: { name: 'sign-in-failures', max: 5, windowSeconds: 60 },
+  resetMails: { name: 'reset-mails', max: 20, windowSeconds: 3600 },
+  signUps: { name: 'sign-ups', max: 20, windowSeconds: 3600 },
+  confirmationMails: { name: 'confirmation-mails', max: 10, windowSeconds: 3600 },
+} as const satisfies Record<string, Limit>;
+
+const counterKey = (limit: Limit, key: string, now: Date) => {
+  const window = Math.floor(epochSeconds(now) / limit.windowSeconds) * limit.windowSeconds;
+  const hashed = createHash('sha256').update(key).digest('base64url');
+  return {
+    key: { pk: `LIMIT#${limit.name}#${hashed}`, sk: String(window) },
+    expiresAt: window + limit.windowSeconds,
+  };
+};
+
+/** How many times the limit was hit in the current window. */
+export async function countOf(limit: Limit, key: string, now: Date): Promise<number> {
+  const { key: itemKey, expiresAt } = counterKey(limit, key, now);
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: tableName('ephemeral'), Key: itemKey }),
+  );
+  return Item && Item.expiresAt === expiresAt ? Number(Item.count ?? 0) : 0;
+}
+
+/** Counts one more; returns the count including this one. */
+export async function hit(limit: Limit, key: string, now: Date): Promise<number> {
+  const { key: itemKey, expiresAt } = counterKey(limit, key, now);
+  const { Attributes } = await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName('ephemeral'),
+      Key: itemKey,
+      UpdateExpression: 'ADD #count :one SET expiresAt = :expires',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':one': 1, ':expires': expiresAt },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return Number(Attributes?.count ?? 1);
+}
+
+/** Counts one more and says whether it is still within the limit. */
+export async function withinLimit(limit: Limit, key: string, now: Date): Promise<boolean> {
+  return (await hit(limit, key, now)) <= limit.max;
+}

@@ -1,0 +1,84 @@
+/**
+ * The words of every mail Verity sends to members. Each security notice says what happened,
+ * when, and what to do if it was not you, so that a takeover cannot hide.
+ */
+import type { MailMessage } from './mailer.ts';
+
+const signature = '\n\nVerity\nThis message was sent automatically. Replies are not read.';
+
+const when = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' at ')} UTC`;
+
+const notYou = (siteUrl: string) =>
+  `If this was not you, someone may know your password. Reset it now at ${siteUrl}/forgot-password and review your account at ${siteUrl}/account.`;
+
+export const messages = {
+  confirmSignUp: (link: string): MailMessage => ({
+    subject: 'Confirm your email to finish creating your Verity account',
+    text: `Confirm this email address to finish creating your Verity account:\n\n${link}\n\nThe link works once and expires in 24 hours. If you did not create an account, ignore this message: nothing happens until the link is used.${signature}`,
+  }),
+
+  signUpWithExistingAccount: (siteUrl: string): MailMessage => ({
+    subject: 'Someone tried to create a Verity account with your email',
+    text: `Someone tried to create a Verity account with this email address, but it already belongs to an account.\n\nIf it was you, sign in at ${siteUrl}/sign-in. If you forgot your password, reset it at ${siteUrl}/forgot-password.\n\nIf it was not you, you can ignore this message: your account has not changed.${signature}`,
+  }),
+
+  confirmAddedEmail: (link: string): MailMessage => ({
+    subject: 'Confirm the email you added to your Verity account',
+    text: `Confirm this email address to add it to your Verity account:\n\n${link}\n\nThe link works once and expires in 24 hours. If you did not add this address, ignore this message.${signature}`,
+  }),
+
+  emailHeldByAnotherAccount: (link: string, address: string): MailMessage => ({
+    subject: 'Your email belongs to another Verity account',
+    text: `A Verity account asked to add ${address}, but this address already belongs to another Verity account, perhaps one you created earlier.\n\nTo move the address to the account that asked, open this link and sign in to the account that holds it now:\n\n${link}\n\nThe link works once and expires in 24 hours. If you did not ask for this, ignore this message: nothing moves unless you sign in and confirm.${signature}`,
+  }),
+
+  resetPassword: (link: string): MailMessage => ({
+    subject: 'Reset your Verity password',
+    text: `Someone asked to reset the password of the Verity account with this email address. To choose a new password, open:\n\n${link}\n\nThe link works once and expires in 1 hour. Resetting signs you out everywhere. If you did not ask, ignore this message: your password stays as it is.${signature}`,
+  }),
+
+  notice: (what: NoticeKind, at: Date, siteUrl: string, detail?: string): MailMessage => {
+    const text = NOTICES[what];
+    return {
+      subject: text.subject,
+      text: `${text.body(detail)}\n\nWhen: ${when(at)}.\n\n${what === 'account-deleted' ? `If this was not you, contact the organization that runs this service; the account cannot be restored, but you can create a new one at ${siteUrl}/create-account.` : notYou(siteUrl)}${signature}`,
+    };
+  },
+};
+
+export type NoticeKind =
+  | 'email-added'
+  | 'email-removed'
+  | 'primary-changed'
+  | 'password-changed'
+  | 'password-reset'
+  | 'account-deleted';
+
+const NOTICES: Record<NoticeKind, { subject: string; body: (detail?: string) => string }> = {
+  'email-added': {
+    subject: 'An email was added to your Verity account',
+    body: (address) => `The email address ${address} was added to your Verity account.`,
+  },
+  'email-removed': {
+    subject: 'An email was removed from your Verity account',
+    body: (address) => `The email address ${address} was removed from your Verity account.`,
+  },
+  'primary-changed': {
+    subject: 'Your primary email changed',
+    body: (address) =>
+      `The primary email of your Verity account is now ${address}. Partner services receive the primary email.`,
+  },
+  'password-changed': {
+    subject: 'Your Verity password changed',
+    body: () => 'The password of your Verity account was changed.',
+  },
+  'password-reset': {
+    subject: 'Your Verity password was reset',
+    body: () => 'The password of your Verity account was reset, and every session was signed out.',
+  },
+  'account-deleted': {
+    subject: 'Your Verity account was deleted',
+    body: () =>
+      'Your Verity account was deleted. Its emails, sign-in details and history are gone, and partner services no longer receive anything from it.',
+  },
+};

@@ -1,0 +1,378 @@
+/** The member's own pages: the profile with its Email section, adding an email, history, password, deletion, moving an email. */
+import type { EmailItem, HistoryEvent } from '../store/items.ts';
+import { ErrorSummary, Field, Form, Hidden, Notice, Submit } from './forms.tsx';
+import { renderPage } from './layout.tsx';
+
+const NOTICES: Record<string, string> = {
+  welcome: 'Your email is confirmed and your account is ready.',
+  'email-confirmed': 'Your email is confirmed.',
+  'email-moved': 'The email moved to your account.',
+  'primary-changed': 'Your primary email changed.',
+  'email-removed': 'The email was removed.',
+  'confirmation-sent': 'We sent a new confirmation link.',
+  'password-changed': 'Your password changed.',
+};
+
+export function accountPage(props: {
+  csrfToken: string;
+  emails: readonly EmailItem[];
+  primaryEmail: string;
+  notice?: string;
+}): string {
+  const notice = props.notice ? NOTICES[props.notice] : undefined;
+  const emails = [...props.emails].sort(
+    (a, b) =>
+      Number(b.normalized === props.primaryEmail) - Number(a.normalized === props.primaryEmail) ||
+      a.addedAt.localeCompare(b.addedAt),
+  );
+  return renderPage({
+    title: 'Your account',
+    signedIn: { csrfToken: props.csrfToken },
+    children: (
+      <>
+        <h1>Your account</h1>
+        {notice ? <Notice heading={notice} /> : null}
+        <section aria-labelledby="emails-heading">
+          <h2 id="emails-heading">Email</h2>
+          <p>Partner services receive your primary email. Any confirmed email signs you in.</p>
+          <ul class="usa-list usa-list--unstyled verity-email-list">
+            {emails.map((email) => (
+              <EmailRow
+                key={email.normalized}
+                email={email}
+                primary={email.normalized === props.primaryEmail}
+                csrfToken={props.csrfToken}
+              />
+            ))}
+          </ul>
+          {emails.length < 12 ? (
+            <p>
+              <a class="usa-button usa-button--outline" href="/account/emails/add">
+                + Add an email
+              </a>
+            </p>
+          ) : (
+            <p>You have 12 emails, the most an account can have. Remove one to add another.</p>
+          )}
+        </section>
+        <section aria-labelledby="security-heading">
+          <h2 id="security-heading">Security</h2>
+          <ul class="usa-list">
+            <li>
+              <a href="/account/password">Change password</a>
+            </li>
+            <li>
+              <a href="/account/history">Account history</a>
+            </li>
+            <li>
+              <a href="/account/delete">Delete account</a>
+            </li>
+          </ul>
+        </section>
+      </>
+    ),
+  });
+}
+
+function EmailRow({ email, primary, csrfToken }: { email: EmailItem; primary: boolean; csrfToken: string }) {
+  const state = primary
+    ? 'Primary'
+    : email.confirmed
+      ? 'Confirmed'
+      : email.awaitingMove
+        ? 'Waiting to move'
+        : 'Unconfirmed';
+  const action = (path: string, label: string) => (
+    <form method="post" action={path}>
+      <input type="hidden" name="_csrf" value={csrfToken} />
+      <input type="hidden" name="email" value={email.normalized} />
+      <button
+        type="submit"
+        class="usa-button usa-button--outline usa-button--small"
+        aria-label={`${label}: ${email.address}`}
+      >
+        {label}
+      </button>
+    </form>
+  );
+  return (
+    <li class="border-bottom-1px border-base-lighter padding-y-2">
+      <span class="text-bold">{email.address}</span>
+      <span class="usa-tag">{state}</span>
+      {email.work ? <span class="usa-tag">Work</span> : null}
+      <div class="verity-email-actions">
+        {!email.confirmed ? action('/account/emails/resend', 'Resend confirmation') : null}
+        {email.confirmed && !primary ? action('/account/emails/primary', 'Set as primary') : null}
+        {!primary ? action('/account/emails/remove', 'Remove') : null}
+      </div>
+    </li>
+  );
+}
+
+export function addEmailPage(props: {
+  csrfToken: string;
+  email?: string;
+  work?: boolean;
+  problem?: string;
+}): string {
+  return renderPage({
+    title: 'Add an email',
+    signedIn: { csrfToken: props.csrfToken },
+    children: (
+      <div class="grid-row">
+        <div class="grid-col-12 tablet:grid-col-8">
+          <h1>Add an email</h1>
+          <p class="usa-intro">We will send a confirmation link to the new address.</p>
+          <ErrorSummary problems={{ email: props.problem }} />
+          <Form action="/account/emails/add" csrfToken={props.csrfToken}>
+            <Field
+              name="email"
+              label="Email address"
+              type="email"
+              autocomplete="email"
+              value={props.email}
+              error={props.problem}
+            />
+            <div class="usa-checkbox">
+              <input
+                class="usa-checkbox__input"
+                id="work"
+                type="checkbox"
+                name="work"
+                value="yes"
+                checked={props.work}
+              />
+              <label class="usa-checkbox__label" for="work">
+                Work
+              </label>
+            </div>
+            <Submit>Send confirmation</Submit>
+          </Form>
+          <p>
+            <a href="/account">Back to your account</a>
+          </p>
+        </div>
+      </div>
+    ),
+  });
+}
+
+export function confirmationSentPage(props: { csrfToken: string; address: string }): string {
+  return renderPage({
+    title: 'Confirmation sent',
+    signedIn: { csrfToken: props.csrfToken },
+    children: (
+      <>
+        <h1>Confirmation sent</h1>
+        <p class="usa-intro">
+          We sent a message to <strong>{props.address}</strong>. Open the link in it within 24 hours to add
+          the address to your account.
+        </p>
+        <p>
+          <a class="usa-button" href="/account">
+            Back to your account
+          </a>
+        </p>
+      </>
+    ),
+  });
+}
+
+const EVENT_WORDS: Record<HistoryEvent['type'], string> = {
+  'account-created': 'Account created',
+  'signed-in': 'Signed in',
+  'sign-in-failed': 'Wrong password entered',
+  'email-added': 'Email added',
+  'email-confirmed': 'Email confirmed',
+  'email-removed': 'Email removed',
+  'email-moved-in': 'Email moved here from another account',
+  'email-moved-out': 'Email moved to another account',
+  'primary-changed': 'Primary email changed',
+  'password-changed': 'Password changed',
+  'password-reset': 'Password reset',
+};
+
+export function historyPage(props: { csrfToken: string; events: readonly HistoryEvent[] }): string {
+  return renderPage({
+    title: 'Account history',
+    signedIn: { csrfToken: props.csrfToken },
+    children: (
+      <>
+        <h1>Account history</h1>
+        <p class="usa-intro">
+          What happened to your account, newest first. Something you do not recognize? Change your password.
+        </p>
+        <table class="usa-table usa-table--stacked">
+          <caption>Recent events</caption>
+          <thead>
+            <tr>
+              <th scope="col">When (UTC)</th>
+              <th scope="col">What</th>
+              <th scope="col">Device</th>
+              <th scope="col">Place</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.events.map((event) => (
+              <tr key={event.at + event.type}>
+                <td data-label="When (UTC)">{event.at.slice(0, 16).replace('T', ' ')}</td>
+                <td data-label="What">
+                  {EVENT_WORDS[event.type] ?? event.type}
+                  {event.detail ? `: ${event.detail}` : ''}
+                </td>
+                <td data-label="Device">{event.device}</td>
+                <td data-label="Place">{event.place}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p>
+          <a href="/account">Back to your account</a>
+        </p>
+      </>
+    ),
+  });
+}
+
+export function changePasswordPage(props: { csrfToken: string; problem?: string }): string {
+  return renderPage({
+    title: 'Change password',
+    signedIn: { csrfToken: props.csrfToken },
+    children: (
+      <div class="grid-row">
+        <div class="grid-col-12 tablet:grid-col-8">
+          <h1>Change password</h1>
+          <ErrorSummary problems={{ password: props.problem }} />
+          <Form action="/account/password" csrfToken={props.csrfToken}>
+            <Field
+              name="password"
+              label="New password"
+              type="password"
+              autocomplete="new-password"
+              error={props.problem}
+              hint="At least 12 characters."
+            />
+            <Submit>Change password</Submit>
+          </Form>
+        </div>
+      </div>
+    ),
+  });
+}
+
+export function deleteAccountPage(props: { csrfToken: string; problem?: string }): string {
+  return renderPage({
+    title: 'Delete account',
+    signedIn: { csrfToken: props.csrfToken },
+    children: (
+      <div class="grid-row">
+        <div class="grid-col-12 tablet:grid-col-8">
+          <h1>Delete account</h1>
+          <div class="usa-alert usa-alert--warning">
+            <div class="usa-alert__body">
+              <p class="usa-alert__text">
+                Deleting removes your emails, sign-in details and history, and partner services stop receiving
+                anything from this account. It cannot be undone.
+              </p>
+            </div>
+          </div>
+          <ErrorSummary problems={{ password: props.problem }} />
+          <Form action="/account/delete" csrfToken={props.csrfToken}>
+            <Field
+              name="password"
+              label="Password"
+              type="password"
+              autocomplete="current-password"
+              error={props.problem}
+            />
+            <button class="usa-button usa-button--secondary" type="submit">
+              Delete account
+            </button>
+          </Form>
+          <p>
+            <a href="/account">Keep my account</a>
+          </p>
+        </div>
+      </div>
+    ),
+  });
+}
+
+export function moveEmailPage(props: {
+  csrfToken: string;
+  token: string;
+  address: string;
+  deletesHolder: boolean;
+  problem?: string;
+}): string {
+  return renderPage({
+    title: 'Move your email to another account',
+    children: (
+      <div class="grid-row">
+        <div class="grid-col-12 tablet:grid-col-8">
+          <h1>Move your email to another account</h1>
+          <p class="usa-intro">
+            Another Verity account asked to add <strong>{props.address}</strong>, which belongs to an account
+            of yours. To move it, enter the password of the account that has it now.
+          </p>
+          <ErrorSummary problems={{ password: props.problem }} />
+          <Form action="/move-email" csrfToken={props.csrfToken}>
+            <Hidden name="token" value={props.token} />
+            <Field
+              name="password"
+              label="Password of the account that has this email"
+              type="password"
+              autocomplete="current-password"
+              error={props.problem}
+            />
+            {props.deletesHolder ? (
+              <>
+                <div class="usa-alert usa-alert--warning">
+                  <div class="usa-alert__body">
+                    <p class="usa-alert__text">
+                      This is the only email of that account, so moving it deletes that account (the
+                      duplicate).
+                    </p>
+                  </div>
+                </div>
+                <div class="usa-checkbox">
+                  <input
+                    class="usa-checkbox__input"
+                    id="confirmDeletion"
+                    type="checkbox"
+                    name="confirmDeletion"
+                    value="yes"
+                  />
+                  <label class="usa-checkbox__label" for="confirmDeletion">
+                    I understand the duplicate account will be deleted
+                  </label>
+                </div>
+              </>
+            ) : null}
+            <Submit>Continue</Submit>
+          </Form>
+        </div>
+      </div>
+    ),
+  });
+}
+
+export function emailMovedPage(props: { address: string; holderDeleted: boolean }): string {
+  return renderPage({
+    title: 'Email moved',
+    children: (
+      <>
+        <h1>Email moved</h1>
+        <p class="usa-intro">
+          {props.address} now belongs to the account that asked for it.
+          {props.holderDeleted ? ' The duplicate account was deleted.' : ''}
+        </p>
+        <p>
+          <a class="usa-button" href="/sign-in">
+            Sign in
+          </a>
+        </p>
+      </>
+    ),
+  });
+}

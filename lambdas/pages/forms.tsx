@@ -1,0 +1,119 @@
+/**
+ * Form parts in USWDS markup: every field has a visible label, errors are tied to their field
+ * (aria-describedby) and listed in a summary that takes focus-worthy position at the top.
+ */
+import type { ComponentChildren } from 'preact';
+
+export type Problems = Partial<Record<string, string>>;
+
+export function ErrorSummary({ problems }: { problems: Problems }) {
+  const entries = Object.entries(problems).filter((e): e is [string, string] => Boolean(e[1]));
+  if (entries.length === 0) return null;
+  return (
+    <div class="usa-alert usa-alert--error" role="alert">
+      <div class="usa-alert__body">
+        <h2 class="usa-alert__heading">There is a problem</h2>
+        <ul class="usa-list">
+          {entries.map(([field, message]) => (
+            <li key={field}>
+              <a href={`#${field}`}>{message}</a>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}
+
+export function Notice({
+  heading,
+  children,
+  kind = 'success',
+}: {
+  heading: string;
+  children?: ComponentChildren;
+  kind?: 'success' | 'info' | 'warning';
+}) {
+  return (
+    <div class={`usa-alert usa-alert--${kind}`} role="status">
+      <div class="usa-alert__body">
+        <h2 class="usa-alert__heading">{heading}</h2>
+        {children ? <p class="usa-alert__text">{children}</p> : null}
+      </div>
+    </div>
+  );
+}
+
+export function Form({
+  action,
+  csrfToken,
+  children,
+}: {
+  action: string;
+  csrfToken: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <form class="usa-form usa-form--large" method="post" action={action} noValidate>
+      <input type="hidden" name="_csrf" value={csrfToken} />
+      {children}
+    </form>
+  );
+}
+
+export interface FieldProps {
+  readonly name: string;
+  readonly label: string;
+  readonly type?: 'text' | 'email' | 'password';
+  readonly autocomplete?: string;
+  readonly value?: string;
+  readonly error?: string | undefined;
+  readonly hint?: string;
+}
+
+export function Field({ name, label, type = 'text', autocomplete, value, error, hint }: FieldProps) {
+  // Built as a plain object: Preact's input types narrow by `type`, which varies here.
+  const inputAttributes: Record<string, unknown> = {
+    class: `usa-input${error ? ' usa-input--error' : ''}`,
+    id: name,
+    name,
+    type,
+    autocomplete,
+    value: type === 'password' ? undefined : value,
+    'aria-invalid': error ? 'true' : undefined,
+    spellcheck: type === 'text' ? undefined : false,
+    autocapitalize: type === 'text' ? undefined : 'off',
+  };
+  const described = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ');
+  if (described) inputAttributes['aria-describedby'] = described;
+  return (
+    <div class={`usa-form-group${error ? ' usa-form-group--error' : ''}`}>
+      <label class={`usa-label${error ? ' usa-label--error' : ''}`} for={name}>
+        {label}
+      </label>
+      {hint ? (
+        <div class="usa-hint" id={`${name}-hint`}>
+          {hint}
+        </div>
+      ) : null}
+      {error ? (
+        <span class="usa-error-message" id={`${name}-error`} role="alert">
+          {error}
+        </span>
+      ) : null}
+      <input {...inputAttributes} />
+    </div>
+  );
+}
+
+export function Hidden({ name, value }: { name: string; value: string }) {
+  return <input type="hidden" name={name} value={value} />;
+}
+
+export function Submit({ children }: { children: ComponentChildren }) {
+  return (
+    <button class="usa-button" type="submit">
+      {children}
+    </button>
+  );
+}

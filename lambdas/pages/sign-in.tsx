@@ -1,0 +1,154 @@
+/** Sign in, Forgot password, Reset password, and Enter your password again. */
+import { ErrorSummary, Field, Form, Hidden, Notice, Submit } from './forms.tsx';
+import { renderPage } from './layout.tsx';
+
+const NOTICES: Record<string, { heading: string; text: string }> = {
+  'signed-out': { heading: 'You signed out', text: 'Sign in again whenever you need to.' },
+  'password-reset': { heading: 'Your password was reset', text: 'Sign in with your new password.' },
+  'account-deleted': { heading: 'Your account was deleted', text: 'We sent a last message to your emails.' },
+};
+
+export function signInPage(props: {
+  csrfToken: string;
+  email?: string;
+  problem?: string;
+  next?: string;
+  notice?: string;
+}): string {
+  const notice = props.notice ? NOTICES[props.notice] : undefined;
+  return renderPage({
+    title: 'Sign in',
+    children: (
+      <div class="grid-row">
+        <div class="grid-col-12 tablet:grid-col-8">
+          <h1>Sign in</h1>
+          {notice ? <Notice heading={notice.heading}>{notice.text}</Notice> : null}
+          <ErrorSummary problems={{ email: props.problem }} />
+          <Form action="/sign-in" csrfToken={props.csrfToken}>
+            {props.next ? <Hidden name="next" value={props.next} /> : null}
+            <Field
+              name="email"
+              label="Email address"
+              type="email"
+              autocomplete="username"
+              value={props.email}
+              error={props.problem}
+            />
+            <Field name="password" label="Password" type="password" autocomplete="current-password" />
+            <Submit>Sign in</Submit>
+          </Form>
+          <p>
+            <a href="/forgot-password">Forgot your password?</a>
+          </p>
+          <p>
+            New to Verity? <a href="/create-account">Create account</a>
+          </p>
+        </div>
+      </div>
+    ),
+  });
+}
+
+export function forgotPasswordPage(props: { csrfToken: string; email?: string; problem?: string }): string {
+  return renderPage({
+    title: 'Forgot your password?',
+    children: (
+      <div class="grid-row">
+        <div class="grid-col-12 tablet:grid-col-8">
+          <h1>Forgot your password?</h1>
+          <p class="usa-intro">
+            Enter an email address of your account and we will send a link to choose a new password.
+          </p>
+          <ErrorSummary problems={{ email: props.problem }} />
+          <Form action="/forgot-password" csrfToken={props.csrfToken}>
+            <Field
+              name="email"
+              label="Email address"
+              type="email"
+              autocomplete="email"
+              value={props.email}
+              error={props.problem}
+            />
+            <Submit>Send reset link</Submit>
+          </Form>
+        </div>
+      </div>
+    ),
+  });
+}
+
+export function resetSentPage(props: { address: string }): string {
+  return renderPage({
+    title: 'Check your email',
+    children: (
+      <>
+        <h1>Check your email</h1>
+        <p class="usa-intro">
+          If <strong>{props.address}</strong> belongs to a Verity account, we sent it a link to reset the
+          password. The link works once, for one hour.
+        </p>
+      </>
+    ),
+  });
+}
+
+export function resetPasswordPage(props: { csrfToken: string; token: string; problem?: string }): string {
+  return renderPage({
+    title: 'Choose a new password',
+    children: (
+      <div class="grid-row">
+        <div class="grid-col-12 tablet:grid-col-8">
+          <h1>Choose a new password</h1>
+          <p class="usa-intro">Resetting your password signs you out on every device.</p>
+          <ErrorSummary problems={{ password: props.problem }} />
+          <Form action="/reset-password" csrfToken={props.csrfToken}>
+            <Hidden name="token" value={props.token} />
+            <Field
+              name="password"
+              label="New password"
+              type="password"
+              autocomplete="new-password"
+              error={props.problem}
+              hint="At least 12 characters."
+            />
+            <Submit>Reset password</Submit>
+          </Form>
+        </div>
+      </div>
+    ),
+  });
+}
+
+export function reauthenticatePage(props: {
+  csrfToken: string;
+  next: string;
+  problem?: string;
+  signedIn: boolean;
+}): string {
+  return renderPage({
+    title: 'Enter your password again',
+    signedIn: props.signedIn ? { csrfToken: props.csrfToken } : undefined,
+    children: (
+      <div class="grid-row">
+        <div class="grid-col-12 tablet:grid-col-8">
+          <h1>Enter your password again</h1>
+          <p class="usa-intro">
+            For your security, changes to your password, emails or account need a recent sign-in.
+          </p>
+          <ErrorSummary problems={{ password: props.problem }} />
+          <Form action="/reauthenticate" csrfToken={props.csrfToken}>
+            <Hidden name="next" value={props.next} />
+            <Field
+              name="password"
+              label="Password"
+              type="password"
+              autocomplete="current-password"
+              error={props.problem}
+            />
+            <Submit>Continue</Submit>
+          </Form>
+        </div>
+      </div>
+    ),
+  });
+}

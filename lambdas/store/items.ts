@@ -1,0 +1,110 @@
+/**
+ * The items of the accounts and ephemeral tables, and their keys (docs/data-model.md).
+ */
+import type { PasswordHash } from '../accounts/password/hash.ts';
+
+export const accountKey = (accountId: string) => `ACCOUNT#${accountId}`;
+export const claimKey = (normalized: string) => ({ pk: `EMAIL#${normalized}`, sk: 'CLAIM' });
+export const profileKey = (accountId: string) => ({ pk: accountKey(accountId), sk: 'PROFILE' });
+export const emailKey = (accountId: string, normalized: string) => ({
+  pk: accountKey(accountId),
+  sk: `EMAIL#${normalized}`,
+});
+export const tokenKey = (hash: string) => ({ pk: `TOKEN#${hash}`, sk: 'TOKEN' });
+export const signUpKey = (normalized: string, signUpId: string) => ({
+  pk: `SIGNUP#${normalized}`,
+  sk: signUpId,
+});
+export const sessionKey = (accountId: string, keyHash: string) => ({
+  pk: `SESSIONS#${accountId}`,
+  sk: keyHash,
+});
+
+export interface Profile {
+  readonly accountId: string;
+  readonly createdAt: string;
+  readonly password: PasswordHash;
+  /** Normalized address of the primary email; always one of the account's confirmed emails. */
+  readonly primaryEmail: string;
+  readonly emailCount: number;
+  readonly confirmedEmailCount: number;
+  /** Consecutive failed sign-ins; 100 locks the account until a password reset. */
+  readonly failedSignIns: number;
+  readonly passwordChangedAt: string;
+}
+
+export interface EmailItem {
+  readonly address: string;
+  readonly normalized: string;
+  readonly confirmed: boolean;
+  readonly work: boolean;
+  readonly addedAt: string;
+  readonly confirmedAt?: string;
+  /** Hash of the one link that can still confirm this email (a resend replaces it). */
+  readonly tokenHash?: string;
+  /** The address is held by another account and waits for its holder to release it. */
+  readonly awaitingMove?: boolean;
+}
+
+export interface PendingSignUp {
+  readonly signUpId: string;
+  readonly address: string;
+  readonly normalized: string;
+  readonly password: PasswordHash;
+  readonly tokenHash: string;
+  readonly createdAt: string;
+  readonly expiresAt: number;
+}
+
+export type TokenPurpose = 'sign-up' | 'add-email' | 'move-email' | 'reset-password';
+
+export interface TokenItem {
+  readonly purpose: TokenPurpose;
+  readonly createdAt: string;
+  /** Epoch seconds: DynamoDB's TTL attribute, and checked on every read. */
+  readonly expiresAt: number;
+  readonly normalized?: string;
+  readonly signUpId?: string;
+  readonly accountId?: string;
+  /** move-email: the account that holds the address now. */
+  readonly holderAccountId?: string;
+}
+
+export interface SessionItem {
+  readonly accountId: string;
+  readonly keyHash: string;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  /** When the member last proved the password: sensitive actions want it within 20 minutes. */
+  readonly signedInAt: string;
+  readonly expiresAt: number;
+  readonly device: string;
+}
+
+export type EventType =
+  | 'account-created'
+  | 'signed-in'
+  | 'sign-in-failed'
+  | 'email-added'
+  | 'email-confirmed'
+  | 'email-removed'
+  | 'email-moved-in'
+  | 'email-moved-out'
+  | 'primary-changed'
+  | 'password-changed'
+  | 'password-reset';
+
+export interface HistoryEvent {
+  readonly type: EventType;
+  readonly at: string;
+  readonly device: string;
+  readonly place: string;
+  /** An email address the event is about, shown to the member who owns it. */
+  readonly detail?: string;
+}
+
+export const eventItem = (accountId: string, event: HistoryEvent, unique: string) => ({
+  pk: accountKey(accountId),
+  sk: `EVENT#${event.at}#${unique}`,
+  ...event,
+});
