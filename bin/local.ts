@@ -20,6 +20,9 @@ Verity is running.
   S3 (s3rver)       ${state.endpoints.s3}
   Local state       ${config.dataDir}${config.inMemory ? ' (DynamoDB in memory)' : ''}
 
+Member sign-in (seeded demo member; or Create account and confirm through the mail viewer):
+  ${state.siteUrl}/sign-in   ${state.demoMember.email}   password "${state.demoMember.password}"
+
 Workforce sign-in (seeded; passwords live in ${config.dataDir}/workforce.json):
   partner admin     ${admin?.username}   password ${admin?.password}
   agent             ${agent?.username}   password ${agent?.password}

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { handlerEnvironment } from '../environment.ts';
 import { createTables, createWorkforce, localPepperFile, type Workforce } from './bootstrap.ts';
 import { LOCAL_EVIDENCE_BUCKET, type LocalConfig, portVariables, projectRoot } from './config.ts';
+import { type DemoMember, seedDemoMember } from './demo-member.ts';
 import { startEmbeddedAws } from './embedded-aws.ts';
 import { startGateway } from './gateway.ts';
 import { assertPortFree } from './processes.ts';
@@ -19,6 +20,7 @@ export interface RunningVerity {
   readonly handlerEnvironment: Record<string, string>;
   readonly workforce: Workforce;
   readonly evidenceBucket: string;
+  readonly demoMember: DemoMember;
 }
 
 /** Written to `<dataDir>/local.json` once Verity is up; scripts and tests read it. */
@@ -51,6 +53,7 @@ export async function startVerity(
       logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
     Object.assign(process.env, environment);
+    const demoMember = await seedDemoMember(config);
     gateway = await startGateway({
       port: config.ports.site,
       host: config.host,
@@ -67,6 +70,7 @@ export async function startVerity(
       handlerEnvironment: environment,
       workforce,
       evidenceBucket: LOCAL_EVIDENCE_BUCKET,
+      demoMember,
     };
     writeFileSync(stateFile(config), JSON.stringify(state, null, 2), { mode: 0o600 });
     const server = gateway;
