@@ -51,13 +51,14 @@ export async function signUp(
   if (passwordProblems[0]) problems.password = passwordProblemMessages[passwordProblems[0]];
   if (isAddressProblem(email) || problems.password) return { kind: 'problems', problems };
 
-  if (!(await withinLimit(limits.signUps, context.ip, context.now))) throw tooManyRequests();
+  const answer = { kind: 'check-email', address: email.address } as const;
+  // Past 10 mails an hour to one address, the page stays the same but no more mail goes out:
+  // nobody can use sign-up to flood a mailbox. (Floods from one IP are the WAF's rate rule.)
+  if (!(await withinLimit(limits.confirmationMails, email.normalized, context.now))) return answer;
   if (await store.claimOf(email.normalized)) {
     // Same page as a new sign-up; only the owner of the mailbox hears that the account exists.
-    if (await withinLimit(limits.confirmationMails, email.normalized, context.now)) {
-      await ports.mail.send(email.address, messages.signUpWithExistingAccount(context.siteUrl));
-    }
-    return { kind: 'check-email', address: email.address };
+    await ports.mail.send(email.address, messages.signUpWithExistingAccount(context.siteUrl));
+    return answer;
   }
   const pending: PendingSignUp = {
     signUpId: newId(),
@@ -71,9 +72,8 @@ export async function signUp(
   const secret = newSecret();
   const withToken = { ...pending, tokenHash: secretHash(secret) };
   await store.createPendingSignUp(withToken, signUpToken(withToken, context));
-  await withinLimit(limits.confirmationMails, email.normalized, context.now);
   await ports.mail.send(email.address, messages.confirmSignUp(confirmLink(context, secret)));
-  return { kind: 'check-email', address: email.address };
+  return answer;
 }
 
 export const confirmLink = (context: RequestContext, secret: string) =>

@@ -17,7 +17,6 @@ export const limits = {
   /** NIST SP 800-63B 5.2.2: throttle guessing; per email and IP so one attacker cannot lock out everyone. */
   failedSignIns: { name: 'sign-in-failures', max: 5, windowSeconds: 60 },
   resetMails: { name: 'reset-mails', max: 20, windowSeconds: 3600 },
-  signUps: { name: 'sign-ups', max: 20, windowSeconds: 3600 },
   confirmationMails: { name: 'confirmation-mails', max: 10, windowSeconds: 3600 },
 } as const satisfies Record<string, Limit>;
 
