@@ -36,9 +36,10 @@ export function accountPage(props: {
           <h2 id="emails-heading">Email</h2>
           <p>Partner services receive your primary email. Any confirmed email signs you in.</p>
           <ul class="usa-list usa-list--unstyled verity-email-list">
-            {emails.map((email) => (
+            {emails.map((email, index) => (
               <EmailRow
                 key={email.normalized}
+                id={`email-${index}`}
                 email={email}
                 primary={email.normalized === props.primaryEmail}
                 csrfToken={props.csrfToken}
@@ -74,7 +75,17 @@ export function accountPage(props: {
   });
 }
 
-function EmailRow({ email, primary, csrfToken }: { email: EmailItem; primary: boolean; csrfToken: string }) {
+function EmailRow({
+  id,
+  email,
+  primary,
+  csrfToken,
+}: {
+  id: string;
+  email: EmailItem;
+  primary: boolean;
+  csrfToken: string;
+}) {
   const state = primary
     ? 'Primary'
     : email.confirmed
@@ -86,18 +97,17 @@ function EmailRow({ email, primary, csrfToken }: { email: EmailItem; primary: bo
     <form method="post" action={path}>
       <input type="hidden" name="_csrf" value={csrfToken} />
       <input type="hidden" name="email" value={email.normalized} />
-      <button
-        type="submit"
-        class="usa-button usa-button--outline usa-button--small"
-        aria-label={`${label}: ${email.address}`}
-      >
+      {/* The name stays the word members are told to press; the address it acts on is its description. */}
+      <button type="submit" class="usa-button usa-button--outline usa-button--small" aria-describedby={id}>
         {label}
       </button>
     </form>
   );
   return (
     <li class="border-bottom-1px border-base-lighter padding-y-2">
-      <span class="text-bold">{email.address}</span>
+      <span class="text-bold" id={id}>
+        {email.address}
+      </span>
       <span class="usa-tag">{state}</span>
       {email.work ? <span class="usa-tag">Work</span> : null}
       <div class="verity-email-actions">

@@ -1,0 +1,63 @@
+/**
+ * The members' mailboxes, read from the SES emulator's store: the mails to one address, oldest
+ * first, and the link a mail carries.
+ */
+import { expect, inject } from 'vitest';
+
+export interface Mail {
+  readonly subject: string;
+  readonly text: string;
+}
+
+interface StoredEmail {
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string };
+}
+
+/** `Name <box@host>` or `box@host` -> `box@host`. */
+const mailboxOf = (to: string) => (/<([^>]+)>/.exec(to)?.[1] ?? to).trim().toLowerCase();
+
+/** Every mail sent to this address so far, oldest first. */
+export async function mailsTo(address: string): Promise<Mail[]> {
+  const response = await fetch(`${inject('verity').endpoints.ses}/store`);
+  const { emails } = (await response.json()) as { emails: StoredEmail[] };
+  const wanted = address.toLowerCase();
+  return emails
+    .filter((e) => e.destination.to.some((to) => mailboxOf(to) === wanted))
+    .map((e) => ({ subject: e.subject, text: e.body.text ?? '' }));
+}
+
+/**
+ * Waits for a mail to this address whose subject matches, newer than the first `after` mails
+ * (count them before the action that sends it), and returns the newest such mail.
+ */
+export async function newestMail(
+  address: string,
+  options: { subject: string | RegExp; after?: number },
+): Promise<Mail> {
+  const matches = (mail: Mail) =>
+    typeof options.subject === 'string'
+      ? mail.subject === options.subject
+      : options.subject.test(mail.subject);
+  let found: Mail | undefined;
+  await expect
+    .poll(
+      async () => {
+        found = (await mailsTo(address)).slice(options.after ?? 0).findLast(matches);
+        return found !== undefined;
+      },
+      { message: `a mail to ${address} about "${options.subject}"`, timeout: 10_000, interval: 100 },
+    )
+    .toBe(true);
+  return found as Mail;
+}
+
+/** The one link in the mail's text that opens `path` on the site. */
+export function linkIn(mail: Mail, path: string): string {
+  const links = [...mail.text.matchAll(/https?:\/\/\S+/g)]
+    .map((m) => m[0])
+    .filter((link) => new URL(link).pathname === path);
+  expect(links, `links to ${path} in "${mail.subject}"`).toHaveLength(1);
+  return links[0] as string;
+}
