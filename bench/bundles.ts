@@ -1,7 +1,8 @@
 /**
  * Bundle size and cold import time of every Lambda in the handlers manifest, built with the very
  * esbuild options the CDK stack uses (lib/cloud/bundling.ts), so what is weighed here is what
- * Lambda loads on a cold start.
+ * Lambda loads on a cold start. The shell handlers are held to the platform-shell target; the
+ * member handlers, which check passwords with zxcvbn, are measured and reported without one.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { esbuildOptionsFor, HANDLER_EXPORT, LAMBDA_NODE_OPTIONS } from '../lib/cloud/bundling.ts';
 import { handlerEnvironment } from '../lib/environment.ts';
-import { handlers } from '../lib/routes.ts';
+import { type HandlerName, handlers } from '../lib/routes.ts';
 import { type TableName, tables } from '../lib/tables.ts';
 import { coldImportTimes } from './lib/cold-import.ts';
 import { round1, type Summary, summarize } from './lib/stats.ts';
@@ -20,8 +21,21 @@ import { formatTable, mark } from './lib/table.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const BUILD_DIR = join(ROOT, 'bench', '.build');
 
-/** From the platform-shell issue; every handler in the manifest today is a shell handler. */
+/** From the platform-shell issue, for the shell handlers only. */
 export const TARGETS = { maxKb: 150, maxColdImportMs: 50 } as const;
+/**
+ * The handlers of the platform shell: the pages and endpoints that must stay small and quick to
+ * start. The member handlers (sign-up, sign-in, account) carry zxcvbn's dictionaries (~2 MB) for
+ * the new-password check and have no size target (bench/README.md); a handler in neither list
+ * is reported without a target too, until someone gives it one here.
+ */
+export const SHELL_HANDLERS: readonly HandlerName[] = [
+  'pages',
+  'health',
+  'csp-report',
+  'workforce-me',
+  'not-found',
+];
 /** At least 10 per the issue; 20 keeps the p90 from being just the worst sample, and costs ~2 s. */
 const RUNS = 20;
 const WARMUPS = 1;
@@ -71,11 +85,14 @@ export interface BundleResult {
   readonly topInputs: readonly Weighed[];
   /** The same, summed per npm package (`(verity)` for our own code). */
   readonly topPackages: readonly Weighed[];
-  readonly meetsTargets: { readonly size: boolean; readonly coldImport: boolean };
+  /** `shell`: held to TARGETS; `none`: measured and reported only. */
+  readonly target: 'shell' | 'none';
+  /** Only for handlers with a target. */
+  readonly meetsTargets?: { readonly size: boolean; readonly coldImport: boolean };
 }
 
 export interface BundleResults {
-  readonly targets: typeof TARGETS;
+  readonly targets: typeof TARGETS & { readonly appliesTo: readonly HandlerName[] };
   readonly kbIs: 'KiB (1024 bytes)';
   readonly coldImport: {
     readonly runs: number;
@@ -101,7 +118,7 @@ export async function measureBundles(): Promise<SuiteOutcome<BundleResults>> {
   print(results);
   return {
     results: {
-      targets: TARGETS,
+      targets: { ...TARGETS, appliesTo: SHELL_HANDLERS },
       kbIs: 'KiB (1024 bytes)',
       coldImport: { runs: RUNS, warmups: WARMUPS, comparedToTarget: 'median' },
       handlers: results,
@@ -115,6 +132,8 @@ export const bundlesSuite: Suite<BundleResults> = {
   title: 'Handler bundles: size and cold import',
   run: measureBundles,
 };
+
+const isShell = (name: string): boolean => (SHELL_HANDLERS as readonly string[]).includes(name);
 
 async function measureOne(name: string, entry: string): Promise<BundleResult> {
   const outdir = join(BUILD_DIR, name);
@@ -156,7 +175,12 @@ async function measureOne(name: string, entry: string): Promise<BundleResult> {
     },
     topInputs: heaviest(inputs),
     topPackages: heaviest(byPackage(inputs)),
-    meetsTargets: { size: kb <= TARGETS.maxKb, coldImport: times.median <= TARGETS.maxColdImportMs },
+    ...(isShell(name)
+      ? {
+          target: 'shell' as const,
+          meetsTargets: { size: kb <= TARGETS.maxKb, coldImport: times.median <= TARGETS.maxColdImportMs },
+        }
+      : { target: 'none' as const }),
   };
 }
 
@@ -186,18 +210,21 @@ function heaviest(weights: Map<string, number>): Weighed[] {
 }
 
 function print(results: BundleResults['handlers']): void {
-  const rows = Object.entries(results).map(([name, r]) =>
+  // Shell handlers first, then the ones without a target, each group in manifest order.
+  const ordered = Object.entries(results).sort(([a], [b]) => Number(!isShell(a)) - Number(!isShell(b)));
+  const rows = ordered.map(([name, r]) =>
     'error' in r
-      ? [name, 'error', '', '', '', '', '', '✗']
+      ? [name, isShell(name) ? 'shell' : 'none', 'error', '', '', '', '', '', '✗']
       : [
           name,
+          r.target,
           r.kb.toFixed(1),
           r.gzipKb.toFixed(1),
-          mark(r.meetsTargets.size),
+          r.meetsTargets ? mark(r.meetsTargets.size) : '–',
           r.coldImportMs.median.toFixed(1),
           r.coldImportMs.p90.toFixed(1),
           r.coldImportMs.min.toFixed(1),
-          mark(r.meetsTargets.coldImport),
+          r.meetsTargets ? mark(r.meetsTargets.coldImport) : '–',
         ],
   );
   const right = { align: 'right' } as const;
@@ -205,6 +232,7 @@ function print(results: BundleResults['handlers']): void {
     formatTable(
       [
         { header: 'handler' },
+        { header: 'target' },
         { header: 'KB', ...right },
         { header: 'gzip KB', ...right },
         { header: `≤${TARGETS.maxKb} KB` },
@@ -218,6 +246,9 @@ function print(results: BundleResults['handlers']): void {
   );
   console.log(
     `\ncold import: ${RUNS} fresh Node ${process.versions.node} processes per handler; target on the median`,
+  );
+  console.log(
+    `target shell: the platform-shell target (≤${TARGETS.maxKb} KB, ≤${TARGETS.maxColdImportMs} ms); none: reported only (the member handlers bundle zxcvbn, see bench/README.md)`,
   );
   console.log('\nlargest contributors, KB in the minified output:');
   const indent = Math.max(...Object.keys(results).map((n) => n.length));

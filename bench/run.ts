@@ -7,11 +7,15 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { bundlesSuite } from './bundles.ts';
+import { dynamodbRequestsSuite } from './dynamodb-requests.ts';
 import type { Suite } from './lib/suite.ts';
 import { passwordHashSuite } from './password-hash.ts';
 
-/** Later suites (DynamoDB requests per flow, password hash time) are added to this list. */
-const suites: readonly Suite[] = [bundlesSuite, passwordHashSuite];
+/**
+ * In this order on purpose: the DynamoDB suite starts an embedded AWS (a JVM and emulators) and
+ * runs last, so it cannot disturb the timings of the others.
+ */
+const suites: readonly Suite[] = [bundlesSuite, passwordHashSuite, dynamodbRequestsSuite];
 
 const RESULTS_FILE = join(import.meta.dirname, 'results.json');
 

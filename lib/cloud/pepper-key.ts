@@ -13,7 +13,8 @@ export class PepperKey extends Construct {
 
   constructor(scope: Construct, id: string, config: VerityConfig) {
     super(scope, id);
-    // HMAC keys cannot rotate automatically; rotating means re-hashing at next sign-in (docs/deploy.md).
+    // KMS cannot rotate HMAC keys, and stored hashes do not name their key: replacing this key
+    // voids every password (docs/deploy.md, "The password pepper"). RETAIN outside dev.
     this.key = new Key(this, 'Key', {
       description: `Verity ${config.stage}: password pepper (HMAC-SHA-256)`,
       alias: `alias/verity-${config.stage}-pepper`,

@@ -1,13 +1,15 @@
 /**
  * The public face: one CloudFront distribution. `/assets/*` comes from a private S3 bucket
  * through Origin Access Control (filled by AssetDeployment); every other path goes, uncached and
- * with all viewer headers except Host, to the HTTP API.
+ * with all viewer headers except Host, to the HTTP API, with the viewer's Host copied into
+ * X-Forwarded-Host on the way (ForwardedHost).
  */
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
   CachePolicy,
   Distribution,
+  FunctionEventType,
   HttpVersion,
   OriginProtocolPolicy,
   OriginRequestPolicy,
@@ -21,6 +23,7 @@ import { Construct } from 'constructs';
 import { acknowledge, resourceOf } from './acknowledge.ts';
 import { AssetDeployment } from './asset-deployment.ts';
 import type { VerityConfig } from './config.ts';
+import { ForwardedHost } from './forwarded-host.ts';
 import { removalPolicyFor } from './retention.ts';
 
 export const ASSETS_PATH_PATTERN = '/assets/*';
@@ -71,6 +74,7 @@ export class StaticSite extends Construct {
 
   private createDistribution(props: StaticSiteProps): Distribution {
     const { config, certificate } = props;
+    const forwardedHost = new ForwardedHost(this, 'ForwardedHost', config);
     const distribution = new Distribution(this, 'Distribution', {
       comment: `Verity ${config.stage}`,
       httpVersion: HttpVersion.HTTP2_AND_3,
@@ -89,8 +93,12 @@ export class StaticSite extends Construct {
         // Pages are per member and set their own Cache-Control: never share them at the edge.
         cachePolicy: CachePolicy.CACHING_DISABLED,
         // API Gateway routes on its own Host name; everything else (cookies, Authorization,
-        // query strings) must reach the handlers untouched.
+        // query strings, and the X-Forwarded-Host that the function below sets from the viewer's
+        // Host, so that mailed links name the public host) must reach the handlers untouched.
         originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        functionAssociations: [
+          { function: forwardedHost.function, eventType: FunctionEventType.VIEWER_REQUEST },
+        ],
       },
       additionalBehaviors: {
         [ASSETS_PATH_PATTERN]: {

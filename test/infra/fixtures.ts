@@ -1,7 +1,7 @@
 /**
- * Manifest variants for paths the shipped manifest does not take yet. Today no handler reads a
- * table or sends mail, but the next issues add them; these variants hold the grants (and their
- * cdk-nag acknowledgements) to account before then.
+ * Manifest variants for paths the shipped manifest does not take: a read-only table grant (the
+ * shipped handlers only have readwrite ones), and a handler that sends mail without the pepper.
+ * These variants hold those grants (and their cdk-nag acknowledgements) to account.
  */
 import { type ManifestRoute, type VerityManifest, verityManifest } from '../../lib/cloud/manifest.ts';
 import type { HandlerDefinition } from '../../lib/routes.ts';

@@ -5,10 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HttpRequest } from '../../lambdas/http/handler.ts';
+import { requestContext } from '../../lambdas/http/member.ts';
 import { ESM_REQUIRE_BANNER } from '../../lib/cloud/bundling.ts';
 import { EDGE_REGION } from '../../lib/cloud/edge-stack.ts';
+import { FORWARDED_HOST_HEADER } from '../../lib/cloud/forwarded-host.ts';
 import { HANDLER_TAG } from '../../lib/cloud/names.ts';
 import { EVIDENCE_EXPIRY } from '../../lib/cloud/retention.ts';
 import { RATE_LIMIT } from '../../lib/cloud/web-acl.ts';
@@ -20,6 +24,7 @@ import { type Cfn, onlyResource, resourcesOf, type Synthesized, synthesize, tags
 import {
   actionsOf,
   functionIdsByHandler,
+  type PolicyStatement,
   resourceIdsOf,
   statementsOfFunction,
   tableIdsByEnvVar,
@@ -85,6 +90,23 @@ describe('handlers', () => {
     }
   });
 
+  it('tells every handler which KMS key holds the pepper, and never a local pepper file', () => {
+    for (const s of [dev, prod]) {
+      const [pepperId] = pepperKey(s);
+      for (const variables of handlerVariables(s)) {
+        expect(variables.PEPPER_KMS_KEY_ID).toEqual({ 'Fn::GetAtt': [pepperId, 'Arn'] });
+        expect(variables.VERITY_LOCAL_PEPPER_FILE).toBeUndefined();
+      }
+    }
+  });
+
+  it('fixes the site URL of mailed links only when a custom domain is set', () => {
+    for (const variables of handlerVariables(prod))
+      expect(variables.VERITY_SITE_URL).toBe('https://id.example.gov');
+    // Without a domain, handlers take the host from X-Forwarded-Host (see CloudFront below).
+    for (const variables of handlerVariables(dev)) expect(variables.VERITY_SITE_URL).toBeUndefined();
+  });
+
   it('writes each handler to its own log group, with retention, encrypted with the stack key', () => {
     const [keyId] = onlyResource(dev.mainTemplate, 'AWS::KMS::Key', 'EncryptionKey');
     const logGroups = resourcesOf(dev.mainTemplate, 'AWS::Logs::LogGroup');
@@ -111,7 +133,7 @@ describe('handlers', () => {
 });
 
 describe('least privilege', () => {
-  it('grants each shipped handler exactly the tables and mail its manifest entry lists', () => {
+  it('grants each shipped handler exactly the tables, mail and pepper its manifest entry lists', () => {
     expectGrantsToMatch(dev, handlers);
   });
 
@@ -164,6 +186,70 @@ describe('least privilege', () => {
       expect(ses.flatMap(resourceIdsOf).sort()).toEqual([configurationSetId, identityId].sort());
       expect(JSON.stringify(ses)).not.toContain('"*"');
     });
+  });
+});
+
+describe('password pepper', () => {
+  it('is an HMAC-SHA-256 key that can only make and check MACs', () => {
+    for (const s of [dev, prod]) {
+      expect(pepperKey(s)[1].Properties).toMatchObject({
+        KeySpec: 'HMAC_256',
+        KeyUsage: 'GENERATE_VERIFY_MAC',
+      });
+    }
+  });
+
+  it('has no rotation setting: KMS cannot rotate HMAC keys automatically', () => {
+    // KMS refuses EnableKeyRotation on an HMAC key; cdk-nag's KMS5 asks it of
+    // symmetric encryption keys only (docs/deploy.md, acknowledgements).
+    expect(pepperKey(dev)[1].Properties.EnableKeyRotation).toBeUndefined();
+    expect(pepperKey(dev)[1].Metadata?.cdk_nag).toBeUndefined();
+  });
+
+  it('is kept outside dev: losing it makes every stored password unusable', () => {
+    expect(pepperKey(dev)[1].DeletionPolicy).toBe('Delete');
+    expect(pepperKey(prod)[1].DeletionPolicy).toBe('Retain');
+    expect(pepperKey(prod)[1].UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it.each(Object.keys(handlers))(
+    '%s may call kms:GenerateMac on it exactly when it usesPepper',
+    (handler) => {
+      const [pepperId] = pepperKey(dev);
+      const id = functionIdsByHandler(dev.mainTemplate).get(handler) as string;
+      const onPepper = statementsOfFunction(dev.mainTemplate, id).filter((s) =>
+        resourceIdsOf(s).includes(pepperId),
+      );
+      const usesPepper = (handlers as Record<string, HandlerDefinition>)[handler]?.usesPepper === true;
+      expect(onPepper.flatMap(actionsOf)).toEqual(usesPepper ? ['kms:GenerateMac'] : []);
+    },
+  );
+
+  it('is reachable by no other role, and its key policy names only the account', () => {
+    const [pepperId, key] = pepperKey(dev);
+    const functions = functionIdsByHandler(dev.mainTemplate);
+    const pepperRoles = Object.entries(handlers)
+      .filter(([, definition]) => (definition as HandlerDefinition).usesPepper)
+      .map(([name]) => roleIdOf(dev, functions.get(name) as string));
+    expect(pepperRoles.length).toBeGreaterThan(0);
+    const rolesReachingIt = Object.values(resourcesOf(dev.mainTemplate, 'AWS::IAM::Policy'))
+      .filter((policy) =>
+        (policy.Properties.PolicyDocument.Statement as PolicyStatement[]).some((st) =>
+          resourceIdsOf(st).includes(pepperId),
+        ),
+      )
+      .flatMap((policy) => (policy.Properties.Roles as { Ref: string }[]).map((r) => r.Ref));
+    expect(rolesReachingIt.sort()).toEqual(pepperRoles.sort());
+    // No MAC permission anywhere but on the pepper key itself.
+    const macStatements = Object.values(resourcesOf(dev.mainTemplate, 'AWS::IAM::Policy'))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as PolicyStatement[])
+      .filter((st) => actionsOf(st).some((a) => /^kms:(GenerateMac|VerifyMac|\*)$/.test(a)));
+    for (const st of macStatements) expect(resourceIdsOf(st)).toEqual([pepperId]);
+    // The key policy delegates to IAM in this account (the CDK default); no service or other account.
+    const principals = (key.Properties.KeyPolicy.Statement as Cfn[]).map((st) => st.Principal);
+    expect(principals).toHaveLength(1);
+    expect(Object.keys(principals[0])).toEqual(['AWS']);
+    expect(JSON.stringify(principals[0])).toMatch(/:iam::.*"AWS::AccountId".*:root/);
   });
 });
 
@@ -337,6 +423,72 @@ describe('CloudFront', () => {
     });
   });
 
+  it('runs the X-Forwarded-Host function on viewer requests of the default behaviour only', () => {
+    for (const s of [dev, prod]) {
+      const [functionId, fn] = onlyResource(s.mainTemplate, 'AWS::CloudFront::Function');
+      expect(fn.Properties).toMatchObject({
+        Name: `verity-${s.config.stage}-${s.config.region}-forwarded-host`,
+        AutoPublish: true,
+        FunctionConfig: { Runtime: 'cloudfront-js-2.0' },
+      });
+      const { DefaultCacheBehavior, CacheBehaviors } = config(s);
+      expect(DefaultCacheBehavior.FunctionAssociations).toEqual([
+        { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } },
+      ]);
+      // Assets come from S3, which neither needs nor should pay for it.
+      for (const behavior of CacheBehaviors) expect(behavior.FunctionAssociations).toBeUndefined();
+      // The function's header is a viewer header by the time the origin request policy applies,
+      // so "all viewer headers except Host" forwards it.
+      expect(DefaultCacheBehavior.OriginRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST_HEADER);
+    }
+  });
+
+  it("sets X-Forwarded-Host to the viewer's Host, replacing one the viewer sent", () => {
+    const handler = viewerRequestFunction(dev);
+    const request = handler({
+      request: {
+        method: 'POST',
+        uri: '/create-account',
+        headers: {
+          host: { value: 'd111111abcdef8.cloudfront.net' },
+          'x-forwarded-host': { value: 'attacker.example' },
+          cookie: { value: 'a=b' },
+        },
+      },
+    });
+    expect(request.headers).toEqual({
+      host: { value: 'd111111abcdef8.cloudfront.net' },
+      [FORWARDED_HOST_HEADER]: { value: 'd111111abcdef8.cloudfront.net' },
+      cookie: { value: 'a=b' },
+    });
+    expect(request.uri).toBe('/create-account');
+    // Without a Host (never seen in practice), the viewer's own value does not survive either.
+    const bare = handler({ request: { headers: { 'x-forwarded-host': { value: 'attacker.example' } } } });
+    expect(bare.headers).toEqual({});
+  });
+
+  it('gives the handlers the public host for their links, not the API endpoint', () => {
+    const forwarded = viewerRequestFunction(dev)({
+      request: { headers: { host: { value: 'd111111abcdef8.cloudfront.net' } } },
+    });
+    // What API Gateway hands the Lambda: lower-case header names, its own domain name.
+    const headers = Object.fromEntries(
+      Object.entries(forwarded.headers as Record<string, { value: string }>).map(([k, v]) => [k, v.value]),
+    );
+    headers.host = 'abc123.execute-api.us-east-1.amazonaws.com';
+    const request = {
+      headers,
+      event: { requestContext: { domainName: headers.host, http: { sourceIp: '192.0.2.1' } } },
+    } as unknown as HttpRequest<unknown>;
+    const saved = process.env.VERITY_SITE_URL;
+    delete process.env.VERITY_SITE_URL;
+    try {
+      expect(requestContext(request).siteUrl).toBe('https://d111111abcdef8.cloudfront.net');
+    } finally {
+      if (saved !== undefined) process.env.VERITY_SITE_URL = saved;
+    }
+  });
+
   it('serves /assets/* from the private bucket through Origin Access Control', () => {
     const { CacheBehaviors, Origins } = config(dev);
     const assets = CacheBehaviors.find((b: Cfn) => b.PathPattern === '/assets/*');
@@ -502,7 +654,10 @@ describe('outputs', () => {
   });
 });
 
-/** Per handler: the tables its role reaches are its manifest tables, SES iff sendsMail, nothing else. */
+/**
+ * Per handler: the tables its role reaches are its manifest tables, SES iff sendsMail,
+ * kms:GenerateMac on the pepper iff usesPepper, nothing else.
+ */
 function expectGrantsToMatch(s: Synthesized, definitions: Readonly<Record<string, HandlerDefinition>>): void {
   const functions = functionIdsByHandler(s.mainTemplate);
   expect([...functions.keys()].sort()).toEqual(Object.keys(definitions).sort());
@@ -519,10 +674,34 @@ function expectGrantsToMatch(s: Synthesized, definitions: Readonly<Record<string
     expect(new Set(reachedTables), handler).toEqual(new Set(expectedTables));
     const sendsMail = statements.some((statement) => actionsOf(statement).some((a) => a.startsWith('ses:')));
     expect(sendsMail, handler).toBe(definition.sendsMail === true);
+    const [pepperId] = pepperKey(s);
+    const pepperActions = statements.filter((st) => resourceIdsOf(st).includes(pepperId)).flatMap(actionsOf);
+    expect(pepperActions, handler).toEqual(definition.usesPepper ? ['kms:GenerateMac'] : []);
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0] as string));
     expect(
       [...services].filter((service) => !['logs', 'dynamodb', 'kms', 'ses'].includes(service)),
       handler,
     ).toEqual([]);
   }
+}
+
+const handlerVariables = (s: Synthesized): Record<string, Cfn>[] =>
+  [...functionIdsByHandler(s.mainTemplate).values()].map(
+    (id) =>
+      (resourcesOf(s.mainTemplate, 'AWS::Lambda::Function')[id] as Cfn).Properties.Environment.Variables,
+  );
+
+const pepperKey = (s: Synthesized): [string, Cfn] =>
+  onlyResource(s.mainTemplate, 'AWS::KMS::Key', 'PepperKey');
+
+function roleIdOf(s: Synthesized, functionId: string): string {
+  return (resourcesOf(s.mainTemplate, 'AWS::Lambda::Function')[functionId] as Cfn).Properties.Role[
+    'Fn::GetAtt'
+  ][0];
+}
+
+/** The distribution's viewer-request function, as CloudFront would run it: its source from the template. */
+function viewerRequestFunction(s: Synthesized): (event: Cfn) => Cfn {
+  const [, fn] = onlyResource(s.mainTemplate, 'AWS::CloudFront::Function');
+  return runInNewContext(`${fn.Properties.FunctionCode}\nhandler;`, {}) as (event: Cfn) => Cfn;
 }

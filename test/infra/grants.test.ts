@@ -1,0 +1,65 @@
+/**
+ * The manifest says what each handler may reach (tables, mail, the pepper); the stack turns that
+ * into IAM. Locally nothing checks IAM, so a handler whose code reaches DynamoDB, SES or KMS while
+ * its manifest entry does not ask for it passes every local test and fails only when deployed.
+ * These tests bundle each handler as Lambda gets it and hold what is in the bundle to its entry.
+ */
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/cloud/app.ts';
+import { esbuildOptionsFor } from '../../lib/cloud/bundling.ts';
+import { type HandlerDefinition, handlers } from '../../lib/routes.ts';
+
+/** The one module through which code reaches each kind of grant. */
+const GATEWAYS = {
+  tables: 'lambdas/store/dynamo.ts',
+  mail: 'lambdas/mail/mailer.ts',
+  pepper: 'lambdas/keys/pepper.ts',
+} as const;
+
+/** Per handler: the project files that put code into its minified bundle (tree shaking counted). */
+const bundled = new Map<string, Set<string>>();
+
+beforeAll(async () => {
+  await Promise.all(
+    Object.entries(handlers).map(async ([name, { entry }]) => {
+      const { metafile } = await build({
+        ...esbuildOptionsFor(join(PROJECT_ROOT, entry)),
+        absWorkingDir: PROJECT_ROOT,
+        outfile: join(PROJECT_ROOT, 'cdk.out', 'grants-test', name, 'index.mjs'),
+        write: false,
+        metafile: true,
+      });
+      bundled.set(name, usedInputs(metafile));
+    }),
+  );
+});
+
+describe.each(Object.entries(handlers))('%s', (name, definition: HandlerDefinition) => {
+  const reaches = (module: string) => bundled.get(name)?.has(module) === true;
+
+  it('bundles the DynamoDB client exactly when its manifest entry grants a table', () => {
+    // Which tables a store function uses is decided at run time; the parity and least-privilege
+    // tests hold the grants to the entry, this one holds the entry to the code.
+    expect(reaches(GATEWAYS.tables), GATEWAYS.tables).toBe(Object.keys(definition.tables).length > 0);
+  });
+
+  it('bundles the SES mailer exactly when its manifest entry says sendsMail', () => {
+    expect(reaches(GATEWAYS.mail), GATEWAYS.mail).toBe(definition.sendsMail === true);
+  });
+
+  it('bundles the KMS pepper exactly when its manifest entry says usesPepper', () => {
+    expect(reaches(GATEWAYS.pepper), GATEWAYS.pepper).toBe(definition.usesPepper === true);
+  });
+});
+
+function usedInputs(metafile: Metafile): Set<string> {
+  const [output] = Object.values(metafile.outputs).filter((o) => o.entryPoint !== undefined);
+  if (!output) throw new Error('esbuild produced no entry output');
+  return new Set(
+    Object.entries(output.inputs)
+      .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+      .map(([path]) => path),
+  );
+}
