@@ -41,14 +41,7 @@ export async function addEmail(
   if (holder === accountId) return { kind: 'problem', message: 'This email is already on your account.' };
   const secret = newSecret();
   const hash = secretHash(secret);
-  const token: TokenItem = holder
-    ? {
-        ...linkToken('move-email', context),
-        accountId,
-        holderAccountId: holder,
-        normalized: email.normalized,
-      }
-    : { ...linkToken('add-email', context), accountId, normalized: email.normalized };
+  const token = emailLinkToken(accountId, email.normalized, holder, context);
   const item: EmailItem = {
     address: email.address,
     normalized: email.normalized,
@@ -77,11 +70,26 @@ export async function addEmail(
   return { kind: 'sent', address: email.address };
 }
 
-const linkToken = (purpose: TokenItem['purpose'], context: RequestContext) => ({
-  purpose,
-  createdAt: context.now.toISOString(),
-  expiresAt: inHours(context.now, LINK_HOURS),
-});
+/**
+ * The link for an added email: a plain confirmation, or, when another account holds the
+ * address, an offer to its holder to move it here.
+ */
+function emailLinkToken(
+  accountId: string,
+  normalized: string,
+  holder: string | undefined,
+  context: RequestContext,
+): TokenItem {
+  const common = {
+    createdAt: context.now.toISOString(),
+    expiresAt: inHours(context.now, LINK_HOURS),
+    accountId,
+    normalized,
+  };
+  return holder && holder !== accountId
+    ? { ...common, purpose: 'move-email', holderAccountId: holder }
+    : { ...common, purpose: 'add-email' };
+}
 
 function linkMessage(token: TokenItem, secret: string, address: string, context: RequestContext) {
   return token.purpose === 'move-email'
@@ -115,15 +123,7 @@ export async function resendEmailConfirmation(
   const holder = email.awaitingMove ? await store.claimOf(email.normalized) : undefined;
   const secret = newSecret();
   const hash = secretHash(secret);
-  const token: TokenItem =
-    holder && holder !== accountId
-      ? {
-          ...linkToken('move-email', context),
-          accountId,
-          holderAccountId: holder,
-          normalized: email.normalized,
-        }
-      : { ...linkToken('add-email', context), accountId, normalized: email.normalized };
+  const token = emailLinkToken(accountId, email.normalized, holder, context);
   if ((await store.replaceEmailToken(accountId, email.normalized, hash, token)) !== 'ok')
     throw notOnAccount();
   await mail.send(email.address, linkMessage(token, secret, email.address, context));

@@ -5,7 +5,7 @@ import { checkAccountPassword, startSession } from '../accounts/sign-in.ts';
 import { addEmail, removeEmail, resendEmailConfirmation, setPrimaryEmail } from '../emails/manage.ts';
 import { HttpError } from '../http/errors.ts';
 import { checked, field, formBody, query } from '../http/form.ts';
-import { type HttpRequest, httpHandler } from '../http/handler.ts';
+import { type HttpRequest, routedHandler } from '../http/handler.ts';
 import {
   requestContext,
   requireMember,
@@ -148,8 +148,4 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 };
 
-export const handler = httpHandler('account', { body: formBody }, (request) => {
-  const route = routes[request.event.routeKey];
-  if (!route) throw new Error(`account has no route ${request.event.routeKey}`);
-  return route(request);
-});
+export const handler = routedHandler('account', { body: formBody }, routes);

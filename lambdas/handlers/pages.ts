@@ -9,6 +9,8 @@ import { homePage } from '../pages/home.tsx';
 import { parseSessionCookie, SESSION_COOKIE } from '../sessions/session.ts';
 
 export const handler = httpHandler('pages', {}, (request) => {
-  const signedIn = parseSessionCookie(request.cookies[SESSION_COOKIE]) ? { csrfToken: request.csrfToken } : undefined;
+  const signedIn = parseSessionCookie(request.cookies[SESSION_COOKIE])
+    ? { csrfToken: request.csrfToken }
+    : undefined;
   return html(homePage(signedIn));
 });

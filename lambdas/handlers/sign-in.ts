@@ -4,7 +4,7 @@ import { checkResetLink, forgotPassword, resetPassword } from '../accounts/passw
 import { checkAccountPassword, signIn } from '../accounts/sign-in.ts';
 import { HttpError, seeOther } from '../http/errors.ts';
 import { field, formBody, query } from '../http/form.ts';
-import { type HttpRequest, httpHandler } from '../http/handler.ts';
+import { type HttpRequest, routedHandler } from '../http/handler.ts';
 import {
   memberSession,
   requestContext,
@@ -136,8 +136,4 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 };
 
-export const handler = httpHandler('sign-in', { body: formBody }, (request) => {
-  const route = routes[request.event.routeKey];
-  if (!route) throw new Error(`sign-in has no route ${request.event.routeKey}`);
-  return route(request);
-});
+export const handler = routedHandler('sign-in', { body: formBody }, routes);

@@ -4,7 +4,7 @@ import { confirmEmailAddress, describeConfirmationLink } from '../emails/confirm
 import { describeMove, moveEmail } from '../emails/move.ts';
 import { HttpError, seeOther } from '../http/errors.ts';
 import { checked, field, formBody, query } from '../http/form.ts';
-import { type HttpRequest, httpHandler } from '../http/handler.ts';
+import { type HttpRequest, routedHandler } from '../http/handler.ts';
 import { memberSession, requestContext, signedInCookies } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
@@ -128,8 +128,4 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 };
 
-export const handler = httpHandler('sign-up', { body: formBody }, (request) => {
-  const route = routes[request.event.routeKey];
-  if (!route) throw new Error(`sign-up has no route ${request.event.routeKey}`);
-  return route(request);
-});
+export const handler = routedHandler('sign-up', { body: formBody }, routes);

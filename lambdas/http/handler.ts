@@ -178,3 +178,16 @@ export function wantsPage(event: HttpEvent, audience: Audience): boolean {
   const accept = event.headers?.accept ?? '';
   return !(accept.includes('application/json') && !accept.includes('text/html'));
 }
+
+/** A handler that serves several routes: one function per route key of the manifest. */
+export function routedHandler<B>(
+  name: HandlerName,
+  options: HandlerOptions<B>,
+  routesByKey: Record<string, (request: HttpRequest<B>) => Promise<HttpResult>>,
+) {
+  return httpHandler(name, options, (request) => {
+    const route = routesByKey[request.event.routeKey];
+    if (!route) throw new Error(`${name} has no route ${request.event.routeKey}`);
+    return route(request);
+  });
+}

@@ -25,6 +25,15 @@ export function ErrorSummary({ problems }: { problems: Problems }) {
   );
 }
 
+/** The one column that forms and short pages use: full width on phones, two thirds above. */
+export function Narrow({ children }: { children: ComponentChildren }) {
+  return (
+    <div class="grid-row">
+      <div class="grid-col-12 tablet:grid-col-8">{children}</div>
+    </div>
+  );
+}
+
 export function Notice({
   heading,
   children,

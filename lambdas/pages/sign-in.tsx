@@ -1,5 +1,5 @@
 /** Sign in, Forgot password, Reset password, and Enter your password again. */
-import { ErrorSummary, Field, Form, Hidden, Notice, Submit } from './forms.tsx';
+import { ErrorSummary, Field, Form, Hidden, Narrow, Notice, Submit } from './forms.tsx';
 import { renderPage } from './layout.tsx';
 
 const NOTICES: Record<string, { heading: string; text: string }> = {
@@ -19,32 +19,30 @@ export function signInPage(props: {
   return renderPage({
     title: 'Sign in',
     children: (
-      <div class="grid-row">
-        <div class="grid-col-12 tablet:grid-col-8">
-          <h1>Sign in</h1>
-          {notice ? <Notice heading={notice.heading}>{notice.text}</Notice> : null}
-          <ErrorSummary problems={{ email: props.problem }} />
-          <Form action="/sign-in" csrfToken={props.csrfToken}>
-            {props.next ? <Hidden name="next" value={props.next} /> : null}
-            <Field
-              name="email"
-              label="Email address"
-              type="email"
-              autocomplete="username"
-              value={props.email}
-              error={props.problem}
-            />
-            <Field name="password" label="Password" type="password" autocomplete="current-password" />
-            <Submit>Sign in</Submit>
-          </Form>
-          <p>
-            <a href="/forgot-password">Forgot your password?</a>
-          </p>
-          <p>
-            New to Verity? <a href="/create-account">Create account</a>
-          </p>
-        </div>
-      </div>
+      <Narrow>
+        <h1>Sign in</h1>
+        {notice ? <Notice heading={notice.heading}>{notice.text}</Notice> : null}
+        <ErrorSummary problems={{ email: props.problem }} />
+        <Form action="/sign-in" csrfToken={props.csrfToken}>
+          {props.next ? <Hidden name="next" value={props.next} /> : null}
+          <Field
+            name="email"
+            label="Email address"
+            type="email"
+            autocomplete="username"
+            value={props.email}
+            error={props.problem}
+          />
+          <Field name="password" label="Password" type="password" autocomplete="current-password" />
+          <Submit>Sign in</Submit>
+        </Form>
+        <p>
+          <a href="/forgot-password">Forgot your password?</a>
+        </p>
+        <p>
+          New to Verity? <a href="/create-account">Create account</a>
+        </p>
+      </Narrow>
     ),
   });
 }
@@ -53,26 +51,24 @@ export function forgotPasswordPage(props: { csrfToken: string; email?: string; p
   return renderPage({
     title: 'Forgot your password?',
     children: (
-      <div class="grid-row">
-        <div class="grid-col-12 tablet:grid-col-8">
-          <h1>Forgot your password?</h1>
-          <p class="usa-intro">
-            Enter an email address of your account and we will send a link to choose a new password.
-          </p>
-          <ErrorSummary problems={{ email: props.problem }} />
-          <Form action="/forgot-password" csrfToken={props.csrfToken}>
-            <Field
-              name="email"
-              label="Email address"
-              type="email"
-              autocomplete="email"
-              value={props.email}
-              error={props.problem}
-            />
-            <Submit>Send reset link</Submit>
-          </Form>
-        </div>
-      </div>
+      <Narrow>
+        <h1>Forgot your password?</h1>
+        <p class="usa-intro">
+          Enter an email address of your account and we will send a link to choose a new password.
+        </p>
+        <ErrorSummary problems={{ email: props.problem }} />
+        <Form action="/forgot-password" csrfToken={props.csrfToken}>
+          <Field
+            name="email"
+            label="Email address"
+            type="email"
+            autocomplete="email"
+            value={props.email}
+            error={props.problem}
+          />
+          <Submit>Send reset link</Submit>
+        </Form>
+      </Narrow>
     ),
   });
 }
@@ -96,25 +92,23 @@ export function resetPasswordPage(props: { csrfToken: string; token: string; pro
   return renderPage({
     title: 'Choose a new password',
     children: (
-      <div class="grid-row">
-        <div class="grid-col-12 tablet:grid-col-8">
-          <h1>Choose a new password</h1>
-          <p class="usa-intro">Resetting your password signs you out on every device.</p>
-          <ErrorSummary problems={{ password: props.problem }} />
-          <Form action="/reset-password" csrfToken={props.csrfToken}>
-            <Hidden name="token" value={props.token} />
-            <Field
-              name="password"
-              label="New password"
-              type="password"
-              autocomplete="new-password"
-              error={props.problem}
-              hint="At least 12 characters."
-            />
-            <Submit>Reset password</Submit>
-          </Form>
-        </div>
-      </div>
+      <Narrow>
+        <h1>Choose a new password</h1>
+        <p class="usa-intro">Resetting your password signs you out on every device.</p>
+        <ErrorSummary problems={{ password: props.problem }} />
+        <Form action="/reset-password" csrfToken={props.csrfToken}>
+          <Hidden name="token" value={props.token} />
+          <Field
+            name="password"
+            label="New password"
+            type="password"
+            autocomplete="new-password"
+            error={props.problem}
+            hint="At least 12 characters."
+          />
+          <Submit>Reset password</Submit>
+        </Form>
+      </Narrow>
     ),
   });
 }
@@ -129,26 +123,24 @@ export function reauthenticatePage(props: {
     title: 'Enter your password again',
     signedIn: props.signedIn ? { csrfToken: props.csrfToken } : undefined,
     children: (
-      <div class="grid-row">
-        <div class="grid-col-12 tablet:grid-col-8">
-          <h1>Enter your password again</h1>
-          <p class="usa-intro">
-            For your security, changes to your password, emails or account need a recent sign-in.
-          </p>
-          <ErrorSummary problems={{ password: props.problem }} />
-          <Form action="/reauthenticate" csrfToken={props.csrfToken}>
-            <Hidden name="next" value={props.next} />
-            <Field
-              name="password"
-              label="Password"
-              type="password"
-              autocomplete="current-password"
-              error={props.problem}
-            />
-            <Submit>Continue</Submit>
-          </Form>
-        </div>
-      </div>
+      <Narrow>
+        <h1>Enter your password again</h1>
+        <p class="usa-intro">
+          For your security, changes to your password, emails or account need a recent sign-in.
+        </p>
+        <ErrorSummary problems={{ password: props.problem }} />
+        <Form action="/reauthenticate" csrfToken={props.csrfToken}>
+          <Hidden name="next" value={props.next} />
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            autocomplete="current-password"
+            error={props.problem}
+          />
+          <Submit>Continue</Submit>
+        </Form>
+      </Narrow>
     ),
   });
 }

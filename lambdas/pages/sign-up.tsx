@@ -1,5 +1,5 @@
 /** Create account, Check your email, Confirm your email, and the page for a dead link. */
-import { ErrorSummary, Field, Form, Hidden, Notice, type Problems, Submit } from './forms.tsx';
+import { ErrorSummary, Field, Form, Hidden, Narrow, Notice, type Problems, Submit } from './forms.tsx';
 import { renderPage } from './layout.tsx';
 
 export function createAccountPage(props: { csrfToken: string; email?: string; problems?: Problems }): string {
@@ -7,35 +7,33 @@ export function createAccountPage(props: { csrfToken: string; email?: string; pr
   return renderPage({
     title: 'Create account',
     children: (
-      <div class="grid-row">
-        <div class="grid-col-12 tablet:grid-col-8">
-          <h1>Create account</h1>
-          <p class="usa-intro">Use an email address you can open now. You can add a work email later.</p>
-          <ErrorSummary problems={problems} />
-          <Form action="/create-account" csrfToken={props.csrfToken}>
-            <Field
-              name="email"
-              label="Email address"
-              type="email"
-              autocomplete="email"
-              value={props.email}
-              error={problems.email}
-            />
-            <Field
-              name="password"
-              label="Password"
-              type="password"
-              autocomplete="new-password"
-              error={problems.password}
-              hint="At least 12 characters. A few unrelated words make a strong password that is easy to remember."
-            />
-            <Submit>Create account</Submit>
-          </Form>
-          <p>
-            Already have an account? <a href="/sign-in">Sign in</a>
-          </p>
-        </div>
-      </div>
+      <Narrow>
+        <h1>Create account</h1>
+        <p class="usa-intro">Use an email address you can open now. You can add a work email later.</p>
+        <ErrorSummary problems={problems} />
+        <Form action="/create-account" csrfToken={props.csrfToken}>
+          <Field
+            name="email"
+            label="Email address"
+            type="email"
+            autocomplete="email"
+            value={props.email}
+            error={problems.email}
+          />
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            autocomplete="new-password"
+            error={problems.password}
+            hint="At least 12 characters. A few unrelated words make a strong password that is easy to remember."
+          />
+          <Submit>Create account</Submit>
+        </Form>
+        <p>
+          Already have an account? <a href="/sign-in">Sign in</a>
+        </p>
+      </Narrow>
     ),
   });
 }
@@ -75,28 +73,26 @@ export function confirmEmailPage(props: {
   return renderPage({
     title: 'Confirm your email',
     children: (
-      <div class="grid-row">
-        <div class="grid-col-12 tablet:grid-col-8">
-          <h1>Confirm your email</h1>
-          <p class="usa-intro">
-            {props.purpose === 'sign-up'
-              ? `Enter the password you chose to confirm ${props.address} and finish creating your account.`
-              : `Enter the password of your Verity account to add ${props.address} to it.`}
-          </p>
-          <ErrorSummary problems={{ password: props.problem }} />
-          <Form action="/confirm-email" csrfToken={props.csrfToken}>
-            <Hidden name="token" value={props.token} />
-            <Field
-              name="password"
-              label="Password"
-              type="password"
-              autocomplete="current-password"
-              error={props.problem}
-            />
-            <Submit>Continue</Submit>
-          </Form>
-        </div>
-      </div>
+      <Narrow>
+        <h1>Confirm your email</h1>
+        <p class="usa-intro">
+          {props.purpose === 'sign-up'
+            ? `Enter the password you chose to confirm ${props.address} and finish creating your account.`
+            : `Enter the password of your Verity account to add ${props.address} to it.`}
+        </p>
+        <ErrorSummary problems={{ password: props.problem }} />
+        <Form action="/confirm-email" csrfToken={props.csrfToken}>
+          <Hidden name="token" value={props.token} />
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            autocomplete="current-password"
+            error={props.problem}
+          />
+          <Submit>Continue</Submit>
+        </Form>
+      </Narrow>
     ),
   });
 }
@@ -111,30 +107,28 @@ export function deadLinkPage(props: {
   return renderPage({
     title: 'This link does not work',
     children: (
-      <div class="grid-row">
-        <div class="grid-col-12 tablet:grid-col-8">
-          <h1>This link does not work</h1>
-          <p class="usa-intro">{props.message}</p>
-          <h2>Get a new confirmation link</h2>
-          <p>
-            If you were creating an account, enter its email address and we will send a new link. If you were
-            adding an email to your account, <a href="/sign-in?next=/account">sign in</a> and choose Resend
-            confirmation next to it.
-          </p>
-          <ErrorSummary problems={{ email: props.problem }} />
-          <Form action="/resend-confirmation" csrfToken={props.csrfToken}>
-            <Field
-              name="email"
-              label="Email address"
-              type="email"
-              autocomplete="email"
-              value={props.email}
-              error={props.problem}
-            />
-            <Submit>Resend confirmation</Submit>
-          </Form>
-        </div>
-      </div>
+      <Narrow>
+        <h1>This link does not work</h1>
+        <p class="usa-intro">{props.message}</p>
+        <h2>Get a new confirmation link</h2>
+        <p>
+          If you were creating an account, enter its email address and we will send a new link. If you were
+          adding an email to your account, <a href="/sign-in?next=/account">sign in</a> and choose Resend
+          confirmation next to it.
+        </p>
+        <ErrorSummary problems={{ email: props.problem }} />
+        <Form action="/resend-confirmation" csrfToken={props.csrfToken}>
+          <Field
+            name="email"
+            label="Email address"
+            type="email"
+            autocomplete="email"
+            value={props.email}
+            error={props.problem}
+          />
+          <Submit>Resend confirmation</Submit>
+        </Form>
+      </Narrow>
     ),
   });
 }
