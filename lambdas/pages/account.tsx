@@ -1,6 +1,6 @@
 /** The member's own pages: the profile with its Email section, adding an email, history, password, deletion, moving an email. */
 import type { EmailItem, HistoryEvent } from '../store/items.ts';
-import { ErrorSummary, Field, Form, Hidden, Notice, Submit } from './forms.tsx';
+import { ErrorSummary, Field, Form, Hidden, Narrow, Notice, Submit } from './forms.tsx';
 import { renderPage } from './layout.tsx';
 
 const NOTICES: Record<string, string> = {
@@ -86,13 +86,9 @@ function EmailRow({
   primary: boolean;
   csrfToken: string;
 }) {
-  const state = primary
-    ? 'Primary'
-    : email.confirmed
-      ? 'Confirmed'
-      : email.awaitingMove
-        ? 'Waiting to move'
-        : 'Unconfirmed';
+  // An address waiting to move from another account reads "Unconfirmed" like any other: a
+  // label of its own would tell the requester which addresses have Verity accounts.
+  const state = primary ? 'Primary' : email.confirmed ? 'Confirmed' : 'Unconfirmed';
   const action = (path: string, label: string) => (
     <form method="post" action={path}>
       <input type="hidden" name="_csrf" value={csrfToken} />
@@ -129,40 +125,38 @@ export function addEmailPage(props: {
     title: 'Add an email',
     signedIn: { csrfToken: props.csrfToken },
     children: (
-      <div class="grid-row">
-        <div class="grid-col-12 tablet:grid-col-8">
-          <h1>Add an email</h1>
-          <p class="usa-intro">We will send a confirmation link to the new address.</p>
-          <ErrorSummary problems={{ email: props.problem }} />
-          <Form action="/account/emails/add" csrfToken={props.csrfToken}>
-            <Field
-              name="email"
-              label="Email address"
-              type="email"
-              autocomplete="email"
-              value={props.email}
-              error={props.problem}
+      <Narrow>
+        <h1>Add an email</h1>
+        <p class="usa-intro">We will send a confirmation link to the new address.</p>
+        <ErrorSummary problems={{ email: props.problem }} />
+        <Form action="/account/emails/add" csrfToken={props.csrfToken}>
+          <Field
+            name="email"
+            label="Email address"
+            type="email"
+            autocomplete="email"
+            value={props.email}
+            error={props.problem}
+          />
+          <div class="usa-checkbox">
+            <input
+              class="usa-checkbox__input"
+              id="work"
+              type="checkbox"
+              name="work"
+              value="yes"
+              checked={props.work}
             />
-            <div class="usa-checkbox">
-              <input
-                class="usa-checkbox__input"
-                id="work"
-                type="checkbox"
-                name="work"
-                value="yes"
-                checked={props.work}
-              />
-              <label class="usa-checkbox__label" for="work">
-                Work
-              </label>
-            </div>
-            <Submit>Send confirmation</Submit>
-          </Form>
-          <p>
-            <a href="/account">Back to your account</a>
-          </p>
-        </div>
-      </div>
+            <label class="usa-checkbox__label" for="work">
+              Work
+            </label>
+          </div>
+          <Submit>Send confirmation</Submit>
+        </Form>
+        <p>
+          <a href="/account">Back to your account</a>
+        </p>
+      </Narrow>
     ),
   });
 }
@@ -249,23 +243,21 @@ export function changePasswordPage(props: { csrfToken: string; problem?: string 
     title: 'Change password',
     signedIn: { csrfToken: props.csrfToken },
     children: (
-      <div class="grid-row">
-        <div class="grid-col-12 tablet:grid-col-8">
-          <h1>Change password</h1>
-          <ErrorSummary problems={{ password: props.problem }} />
-          <Form action="/account/password" csrfToken={props.csrfToken}>
-            <Field
-              name="password"
-              label="New password"
-              type="password"
-              autocomplete="new-password"
-              error={props.problem}
-              hint="At least 12 characters."
-            />
-            <Submit>Change password</Submit>
-          </Form>
-        </div>
-      </div>
+      <Narrow>
+        <h1>Change password</h1>
+        <ErrorSummary problems={{ password: props.problem }} />
+        <Form action="/account/password" csrfToken={props.csrfToken}>
+          <Field
+            name="password"
+            label="New password"
+            type="password"
+            autocomplete="new-password"
+            error={props.problem}
+            hint="At least 12 characters."
+          />
+          <Submit>Change password</Submit>
+        </Form>
+      </Narrow>
     ),
   });
 }
@@ -275,35 +267,33 @@ export function deleteAccountPage(props: { csrfToken: string; problem?: string }
     title: 'Delete account',
     signedIn: { csrfToken: props.csrfToken },
     children: (
-      <div class="grid-row">
-        <div class="grid-col-12 tablet:grid-col-8">
-          <h1>Delete account</h1>
-          <div class="usa-alert usa-alert--warning">
-            <div class="usa-alert__body">
-              <p class="usa-alert__text">
-                Deleting removes your emails, sign-in details and history, and partner services stop receiving
-                anything from this account. It cannot be undone.
-              </p>
-            </div>
+      <Narrow>
+        <h1>Delete account</h1>
+        <div class="usa-alert usa-alert--warning">
+          <div class="usa-alert__body">
+            <p class="usa-alert__text">
+              Deleting removes your emails, sign-in details and history, and partner services stop receiving
+              anything from this account. It cannot be undone.
+            </p>
           </div>
-          <ErrorSummary problems={{ password: props.problem }} />
-          <Form action="/account/delete" csrfToken={props.csrfToken}>
-            <Field
-              name="password"
-              label="Password"
-              type="password"
-              autocomplete="current-password"
-              error={props.problem}
-            />
-            <button class="usa-button usa-button--secondary" type="submit">
-              Delete account
-            </button>
-          </Form>
-          <p>
-            <a href="/account">Keep my account</a>
-          </p>
         </div>
-      </div>
+        <ErrorSummary problems={{ password: props.problem }} />
+        <Form action="/account/delete" csrfToken={props.csrfToken}>
+          <Field
+            name="password"
+            label="Password"
+            type="password"
+            autocomplete="current-password"
+            error={props.problem}
+          />
+          <button class="usa-button usa-button--secondary" type="submit">
+            Delete account
+          </button>
+        </Form>
+        <p>
+          <a href="/account">Keep my account</a>
+        </p>
+      </Narrow>
     ),
   });
 }
@@ -318,51 +308,48 @@ export function moveEmailPage(props: {
   return renderPage({
     title: 'Move your email to another account',
     children: (
-      <div class="grid-row">
-        <div class="grid-col-12 tablet:grid-col-8">
-          <h1>Move your email to another account</h1>
-          <p class="usa-intro">
-            Another Verity account asked to add <strong>{props.address}</strong>, which belongs to an account
-            of yours. To move it, enter the password of the account that has it now.
-          </p>
-          <ErrorSummary problems={{ password: props.problem }} />
-          <Form action="/move-email" csrfToken={props.csrfToken}>
-            <Hidden name="token" value={props.token} />
-            <Field
-              name="password"
-              label="Password of the account that has this email"
-              type="password"
-              autocomplete="current-password"
-              error={props.problem}
-            />
-            {props.deletesHolder ? (
-              <>
-                <div class="usa-alert usa-alert--warning">
-                  <div class="usa-alert__body">
-                    <p class="usa-alert__text">
-                      This is the only email of that account, so moving it deletes that account (the
-                      duplicate).
-                    </p>
-                  </div>
+      <Narrow>
+        <h1>Move your email to another account</h1>
+        <p class="usa-intro">
+          Another Verity account asked to add <strong>{props.address}</strong>, which belongs to an account of
+          yours. To move it, enter the password of the account that has it now.
+        </p>
+        <ErrorSummary problems={{ password: props.problem }} />
+        <Form action="/move-email" csrfToken={props.csrfToken}>
+          <Hidden name="token" value={props.token} />
+          <Field
+            name="password"
+            label="Password of the account that has this email"
+            type="password"
+            autocomplete="current-password"
+            error={props.problem}
+          />
+          {props.deletesHolder ? (
+            <>
+              <div class="usa-alert usa-alert--warning">
+                <div class="usa-alert__body">
+                  <p class="usa-alert__text">
+                    This is the only email of that account, so moving it deletes that account (the duplicate).
+                  </p>
                 </div>
-                <div class="usa-checkbox">
-                  <input
-                    class="usa-checkbox__input"
-                    id="confirmDeletion"
-                    type="checkbox"
-                    name="confirmDeletion"
-                    value="yes"
-                  />
-                  <label class="usa-checkbox__label" for="confirmDeletion">
-                    I understand the duplicate account will be deleted
-                  </label>
-                </div>
-              </>
-            ) : null}
-            <Submit>Continue</Submit>
-          </Form>
-        </div>
-      </div>
+              </div>
+              <div class="usa-checkbox">
+                <input
+                  class="usa-checkbox__input"
+                  id="confirmDeletion"
+                  type="checkbox"
+                  name="confirmDeletion"
+                  value="yes"
+                />
+                <label class="usa-checkbox__label" for="confirmDeletion">
+                  I understand the duplicate account will be deleted
+                </label>
+              </div>
+            </>
+          ) : null}
+          <Submit>Continue</Submit>
+        </Form>
+      </Narrow>
     ),
   });
 }
