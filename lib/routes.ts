@@ -38,6 +38,11 @@ export interface HandlerDefinition {
   readonly sendsMail?: boolean;
   /** Hashes or checks passwords: may ask KMS for the pepper's MAC. */
   readonly usesPepper?: boolean;
+  /**
+   * Encrypts or decrypts personal fields (TOTP secrets, phone numbers): may ask KMS for a data
+   * key of the stack key and to unwrap one, only with an `account` + `field` encryption context.
+   */
+  readonly encryptsFields?: boolean;
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
 }
@@ -74,6 +79,7 @@ const handlerTable = {
     tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
     sendsMail: true,
     usesPepper: true,
+    encryptsFields: true,
   },
   'sign-in': {
     entry: 'lambdas/handlers/sign-in.ts',
@@ -82,6 +88,7 @@ const handlerTable = {
     tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
     sendsMail: true,
     usesPepper: true,
+    encryptsFields: true,
   },
   account: {
     entry: 'lambdas/handlers/account.ts',
@@ -90,6 +97,16 @@ const handlerTable = {
     tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
     sendsMail: true,
     usesPepper: true,
+    encryptsFields: true,
+  },
+  mfa: {
+    entry: 'lambdas/handlers/mfa.ts',
+    description:
+      'Multi-factor authentication: setting up methods, recovery codes, the second step of sign-in',
+    audience: 'people',
+    tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
+    sendsMail: true,
+    encryptsFields: true,
   },
   'not-found': {
     entry: 'lambdas/handlers/not-found.ts',
@@ -137,6 +154,21 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/account/password', handler: 'account', access: member },
   { method: 'GET', path: '/account/delete', handler: 'account', access: member },
   { method: 'POST', path: '/account/delete', handler: 'account', access: member },
+  { method: 'GET', path: '/mfa', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa', handler: 'mfa', access: member },
+  { method: 'GET', path: '/mfa/setup', handler: 'mfa', access: member },
+  { method: 'GET', path: '/mfa/setup/totp', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/setup/totp', handler: 'mfa', access: member },
+  { method: 'GET', path: '/mfa/recovery-codes', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/recovery-codes', handler: 'mfa', access: member },
+  { method: 'GET', path: '/mfa/choose', handler: 'mfa', access: member },
+  { method: 'GET', path: '/mfa/recovery', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/recovery', handler: 'mfa', access: member },
+  { method: 'GET', path: '/mfa/lost', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/methods/primary', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/methods/remove', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/methods/rename', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/forget-browsers', handler: 'mfa', access: member },
   { method: 'GET', path: '/health', handler: 'health', access: anyone },
   { method: 'POST', path: '/csp-report', handler: 'csp-report', access: anyone },
   { method: 'GET', path: '/workforce/me', handler: 'workforce-me', access: workforce },

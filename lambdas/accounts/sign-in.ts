@@ -108,16 +108,31 @@ export async function signIn(
   input: { email: unknown; password: unknown },
   context: RequestContext,
   pepper: Pepper,
+  rememberedDevice: (accountId: string) => Promise<boolean>,
 ): Promise<SignedIn> {
   const profile = await checkPassword(input, context, pepper);
-  return startSession(profile, context);
+  const remembered = profile.mfaCount ? await rememberedDevice(profile.accountId) : false;
+  return startSession(profile, context, assuranceAfterPassword(profile, remembered));
+}
+
+/**
+ * What a password alone earns: AAL1 and the next step, setting up the first factor or passing
+ * one. A browser the member chose to remember stands in for the second factor (30 days).
+ */
+export function assuranceAfterPassword(
+  profile: Pick<Profile, 'mfaCount'>,
+  rememberedDevice: boolean,
+): Pick<SessionItem, 'aal' | 'pendingMfa'> {
+  if (!profile.mfaCount) return { aal: 1, pendingMfa: 'setup' };
+  return rememberedDevice ? { aal: 2 } : { aal: 1, pendingMfa: 'challenge' };
 }
 
 export async function startSession(
   profile: Pick<Profile, 'accountId' | 'failedSignIns'>,
   context: RequestContext,
+  assurance: Pick<SessionItem, 'aal' | 'pendingMfa'>,
 ): Promise<SignedIn> {
-  const { cookie, item } = newSession(profile.accountId, context.now, context.device);
+  const { cookie, item } = newSession(profile.accountId, context.now, context.device, assurance);
   await store.signIn({
     session: item,
     event: historyEvent('signed-in', context),

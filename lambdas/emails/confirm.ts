@@ -7,7 +7,14 @@
 
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import { type PasswordHash, type Pepper, verifyPassword } from '../accounts/password/hash.ts';
-import { type SignedIn, signInThrottled, startSession } from '../accounts/sign-in.ts';
+import {
+  accountLocked,
+  assuranceAfterPassword,
+  LOCK_AFTER_FAILURES,
+  type SignedIn,
+  signInThrottled,
+  startSession,
+} from '../accounts/sign-in.ts';
 import { isWellFormedSecret, newId, secretHash } from '../accounts/tokens.ts';
 import { HttpError } from '../http/errors.ts';
 import { countOf, hit, limits } from '../limits/counters.ts';
@@ -95,7 +102,11 @@ export async function confirmEmailAddress(
     });
     if (outcome === 'email-taken') throw emailTaken();
     if (outcome === 'link-used') throw deadLink();
-    const signedIn = await startSession({ accountId, failedSignIns: 0 }, context);
+    const signedIn = await startSession(
+      { accountId, failedSignIns: 0 },
+      context,
+      assuranceAfterPassword({}, false),
+    );
     return { ...signedIn, address: link.address, purpose: 'sign-up' };
   }
 
@@ -103,6 +114,8 @@ export async function confirmEmailAddress(
   const profile = await store.profileOf(accountId);
   if (!profile) throw deadLink();
   await check(profile.password);
+  // The link signs the member in, so it must not open an account that only a reset may unlock.
+  if (profile.failedSignIns >= LOCK_AFTER_FAILURES) throw accountLocked();
   const outcome = await store.confirmEmail({
     accountId,
     normalized: link.token.normalized as string,
@@ -113,6 +126,6 @@ export async function confirmEmailAddress(
   if (outcome === 'email-taken') throw emailTaken();
   if (outcome === 'link-used') throw deadLink();
   await sendNotice(accountId, 'email-added', context, ports.mail, link.address);
-  const signedIn = await startSession(profile, context);
+  const signedIn = await startSession(profile, context, assuranceAfterPassword(profile, false));
   return { ...signedIn, address: link.address, purpose: 'add-email' };
 }

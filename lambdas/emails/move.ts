@@ -8,14 +8,21 @@ import { type Pepper, verifyPassword } from '../accounts/password/hash.ts';
 import { signInThrottled } from '../accounts/sign-in.ts';
 import { isWellFormedSecret, secretHash } from '../accounts/tokens.ts';
 import { HttpError } from '../http/errors.ts';
+import type { FieldCipher } from '../keys/field-cipher.ts';
 import { countOf, hit, limits } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import { passRecoveryCode, passTotp } from '../mfa/challenge.ts';
+import type { TotpFactor } from '../mfa/factors.ts';
+import { normalizeRecoveryCode } from '../mfa/recovery-codes.ts';
 import * as store from '../store/accounts.ts';
+import * as mfaStore from '../store/mfa.ts';
 import { deadLink, wrongPassword } from './confirm.ts';
 import { noticeTo, sendNotice } from './notices.ts';
 
 export interface MoveDescription {
   readonly address: string;
+  /** The holder has set up MFA: their second factor is asked for too. */
+  readonly needsCode: boolean;
   /** The address is the holder's only confirmed email: moving it deletes that account. */
   readonly deletesHolder: boolean;
 }
@@ -49,13 +56,17 @@ async function readMoveLink(secret: unknown, now: Date) {
 
 export async function describeMove(secret: unknown, now: Date): Promise<MoveDescription> {
   const link = await readMoveLink(secret, now);
-  return { address: link.address, deletesHolder: link.confirmedAtHolder.length === 1 };
+  return {
+    address: link.address,
+    deletesHolder: link.confirmedAtHolder.length === 1,
+    needsCode: Boolean(link.holderProfile.mfaCount),
+  };
 }
 
 export async function moveEmail(
-  input: { token: unknown; password: unknown; confirmDeletion: boolean },
+  input: { token: unknown; password: unknown; code: unknown; confirmDeletion: boolean },
   context: RequestContext,
-  ports: { pepper: Pepper; mail: Mailer },
+  ports: { pepper: Pepper; mail: Mailer; cipher: FieldCipher },
 ): Promise<{ address: string; holderDeleted: boolean }> {
   const link = await readMoveLink(input.token, context.now);
   const { token, holderProfile } = link;
@@ -68,6 +79,8 @@ export async function moveEmail(
     await hit(limits.failedSignIns, throttleKey, context.now);
     throw wrongPassword();
   }
+  if (holderProfile.mfaCount)
+    await passHolderSecondFactor(holderProfile.accountId, input.code, context, ports.cipher);
   const deleteHolder = link.confirmedAtHolder.length === 1;
   if (deleteHolder && !input.confirmDeletion) {
     throw new HttpError(
@@ -104,4 +117,28 @@ export async function moveEmail(
         ]),
   ]);
   return { address: link.address, holderDeleted: deleteHolder };
+}
+
+/** The holder's second factor: a code from its authenticator app, or one of its recovery codes. */
+async function passHolderSecondFactor(
+  accountId: string,
+  input: unknown,
+  context: RequestContext,
+  cipher: FieldCipher,
+) {
+  const code = typeof input === 'string' ? input.trim() : '';
+  if (normalizeRecoveryCode(code)) {
+    await passRecoveryCode(accountId, code, context);
+    return;
+  }
+  const factors = await mfaStore.factorsOf(accountId);
+  const totp = factors.find((f): f is TotpFactor => f.kind === 'totp');
+  if (!totp) {
+    throw new HttpError(
+      400,
+      'code_needed',
+      'That account signs in with a method this page cannot check. Enter one of its recovery codes instead.',
+    );
+  }
+  await passTotp(accountId, totp, code, context, cipher);
 }

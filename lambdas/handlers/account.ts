@@ -25,20 +25,30 @@ import {
   historyPage,
 } from '../pages/account.tsx';
 import * as store from '../store/accounts.ts';
+import * as mfa from '../store/mfa.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /account': async (request) => {
     const session = await requireMember(request);
-    const [profile, emails] = await Promise.all([
+    const [profile, emails, factors, recoveryCodesLeft] = await Promise.all([
       store.profileOf(session.accountId),
       store.emailsOf(session.accountId),
+      mfa.factorsOf(session.accountId),
+      mfa.recoveryCodesLeft(session.accountId),
     ]);
     if (!profile) throw new HttpError(404, 'not_found', 'This account no longer exists.');
-    const notice = query(request.event, 'notice');
     return html(
-      accountPage({ csrfToken: request.csrfToken, emails, primaryEmail: profile.primaryEmail, notice }),
+      accountPage({
+        csrfToken: request.csrfToken,
+        emails,
+        primaryEmail: profile.primaryEmail,
+        factors,
+        mfaPrimary: profile.mfaPrimary,
+        recoveryCodesLeft,
+        notice: query(request.event, 'notice'),
+      }),
     );
   },
 
@@ -113,7 +123,9 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     }
     // Every other session ends with the old password; this browser continues in a new one.
     await store.endAllSessions(session.accountId);
-    const signedIn = await startSession({ accountId: session.accountId, failedSignIns: 0 }, context);
+    const signedIn = await startSession({ accountId: session.accountId, failedSignIns: 0 }, context, {
+      aal: 2,
+    });
     const response = redirect('/account?notice=password-changed');
     response.cookies = signedInCookies(signedIn.cookie);
     return response;

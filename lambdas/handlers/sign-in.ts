@@ -16,6 +16,7 @@ import {
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
 import { sesMailer } from '../mail/mailer.ts';
+import { DEVICE_COOKIE, isRememberedBrowser } from '../mfa/remembered-browsers.ts';
 import {
   forgotPasswordPage,
   reauthenticatePage,
@@ -24,8 +25,15 @@ import {
   signInPage,
 } from '../pages/sign-in.tsx';
 import * as store from '../store/accounts.ts';
+import type { SessionItem } from '../store/items.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
+
+/** Where a password sign-in continues: the first factor's setup, the second step, or on. */
+function afterPassword(session: SessionItem, next: string): string {
+  if (session.aal === 2) return next;
+  return session.pendingMfa === 'setup' ? '/mfa/setup' : `/mfa?next=${encodeURIComponent(next)}`;
+}
 
 /** Sign-in problems are shown on the form: wrong password (401), throttled (429), locked (403). */
 const formProblem = (error: unknown): error is HttpError =>
@@ -42,12 +50,14 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const email = field(request.body, 'email');
     const next = safeNext(field(request.body, 'next'));
     try {
+      const context = requestContext(request);
       const signedIn = await signIn(
         { email, password: field(request.body, 'password') },
-        requestContext(request),
+        context,
         pepperFromEnvironment(),
+        (id) => isRememberedBrowser(request.cookies[DEVICE_COOKIE], id, context.now),
       );
-      const response = redirect(next ?? '/account');
+      const response = redirect(afterPassword(signedIn.session, next ?? '/account'));
       response.cookies = signedInCookies(signedIn.cookie);
       return response;
     } catch (error) {
@@ -131,8 +141,9 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       });
       return html(page, error.status);
     }
-    await store.updateSession(session, { signedInAt: context.now.toISOString() });
-    return redirect(next);
+    // The password again, then a second factor again: sensitive actions want both, recently.
+    await store.lowerSession(session);
+    return redirect(`/mfa?next=${encodeURIComponent(next)}`);
   },
 };
 

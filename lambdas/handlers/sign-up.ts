@@ -7,6 +7,7 @@ import { checked, field, formBody, query } from '../http/form.ts';
 import { type HttpRequest, routedHandler } from '../http/handler.ts';
 import { memberSession, requestContext, signedInCookies } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
+import { fieldCipherFromEnvironment } from '../keys/field-encryption.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
 import { sesMailer } from '../mail/mailer.ts';
 import { emailMovedPage, moveEmailPage } from '../pages/account.tsx';
@@ -73,8 +74,9 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
         requestContext(request),
         ports(),
       );
+      // A new account goes on to set up its first sign-in method; an added email to the second step.
       const response = redirect(
-        `/account?notice=${done.purpose === 'sign-up' ? 'welcome' : 'email-confirmed'}`,
+        done.purpose === 'sign-up' ? '/mfa/setup' : '/account?notice=email-confirmed',
       );
       response.cookies = signedInCookies(done.cookie);
       return response;
@@ -95,8 +97,13 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 
   'GET /move-email': async (request) => {
     const token = query(request.event, 'token');
-    const move = await describeMove(token, new Date());
-    return html(moveEmailPage({ csrfToken: request.csrfToken, token: token as string, ...move }));
+    try {
+      const move = await describeMove(token, new Date());
+      return html(moveEmailPage({ csrfToken: request.csrfToken, token: token as string, ...move }));
+    } catch (error) {
+      if (isHttp(error, 400)) return deadLinkAnswer(request, error);
+      throw error;
+    }
   },
 
   'POST /move-email': async (request) => {
@@ -106,14 +113,16 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
         {
           token,
           password: field(request.body, 'password'),
+          code: field(request.body, 'code'),
           confirmDeletion: checked(request.body, 'confirmDeletion'),
         },
         requestContext(request),
-        ports(),
+        { ...ports(), cipher: fieldCipherFromEnvironment() },
       );
       return html(emailMovedPage(moved));
     } catch (error) {
-      if (!isHttp(error, 400, 401, 429) || error.code === 'link_not_valid') throw error;
+      if (isHttp(error, 400) && error.code === 'link_not_valid') return deadLinkAnswer(request, error);
+      if (!isHttp(error, 400, 401, 429)) throw error;
       const move = await describeMove(token, new Date());
       return html(
         moveEmailPage({

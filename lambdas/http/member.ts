@@ -45,13 +45,28 @@ export function safeNext(value: unknown): string | undefined {
   return typeof value === 'string' && /^\/(?!\/)[\w\-/]{0,200}$/.test(value) ? value : undefined;
 }
 
+/** A member who passed both steps of sign-in (AAL2); others finish MFA first. */
 export async function requireMember(request: HttpRequest<unknown>, now = new Date()): Promise<SessionItem> {
+  const session = await requireSignedIn(request, now);
+  if (session.aal !== 2) {
+    throw seeOther(
+      session.pendingMfa === 'setup' ? '/mfa/setup' : `/mfa?next=${encodeURIComponent(returnPath(request))}`,
+    );
+  }
+  return session;
+}
+
+/** Any session, whatever its assurance: only the MFA pages accept one that is not AAL2. */
+export async function requireSignedIn(request: HttpRequest<unknown>, now = new Date()): Promise<SessionItem> {
   const session = await memberSession(request, now);
   if (!session) throw seeOther(`/sign-in?next=${encodeURIComponent(returnPath(request))}`);
   return session;
 }
 
-/** Password, emails and deletion: a sign-in within the last 20 minutes, else the password again. */
+/**
+ * Password, emails, sign-in methods and deletion: both steps of sign-in within the last 20
+ * minutes, else the password and a second factor again.
+ */
 export async function requireRecentSignIn(
   request: HttpRequest<unknown>,
   now = new Date(),
@@ -69,7 +84,8 @@ function returnPath(request: HttpRequest<unknown>): string {
   return safeNext(path) ?? '/account';
 }
 
-const accountPageFor = (path: string) => (path.startsWith('/account/') ? '/account' : undefined);
+const accountPageFor = (path: string) =>
+  path.startsWith('/account/') || path.startsWith('/mfa/') ? '/account' : undefined;
 
 /** Cookies for a fresh sign-in: the session, and a new CSRF token (no token outlives a sign-in). */
 export function signedInCookies(sessionCookie: string): string[] {

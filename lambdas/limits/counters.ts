@@ -17,6 +17,9 @@ export const limits = {
   /** NIST SP 800-63B 5.2.2: throttle guessing; per email and IP so one attacker cannot lock out everyone. */
   failedSignIns: { name: 'sign-in-failures', max: 5, windowSeconds: 60 },
   resetMails: { name: 'reset-mails', max: 20, windowSeconds: 3600 },
+  /** Wrong second-factor codes; the 10th within a window locks the second step (lambdas/mfa/challenge.ts). */
+  wrongCodes: { name: 'wrong-codes', max: 10, windowSeconds: 600 },
+  recoveryTries: { name: 'recovery-tries', max: 10, windowSeconds: 3600 },
   confirmationMails: { name: 'confirmation-mails', max: 10, windowSeconds: 3600 },
 } as const satisfies Record<string, Limit>;
 
@@ -57,4 +60,27 @@ export async function hit(limit: Limit, key: string, now: Date): Promise<number>
 /** Counts one more and says whether it is still within the limit. */
 export async function withinLimit(limit: Limit, key: string, now: Date): Promise<boolean> {
   return (await hit(limit, key, now)) <= limit.max;
+}
+
+/** A lock that lasts exactly `seconds` from now (a fixed window could end a moment later). */
+export async function lock(name: string, key: string, seconds: number, now: Date): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName('ephemeral'),
+      Key: { pk: `LOCK#${name}#${createHash('sha256').update(key).digest('base64url')}`, sk: 'LOCK' },
+      UpdateExpression: 'SET expiresAt = :until',
+      ExpressionAttributeValues: { ':until': epochSeconds(now) + seconds },
+    }),
+  );
+}
+
+export async function isLocked(name: string, key: string, now: Date): Promise<boolean> {
+  const { Item } = await documentClient().send(
+    new GetCommand({
+      TableName: tableName('ephemeral'),
+      Key: { pk: `LOCK#${name}#${createHash('sha256').update(key).digest('base64url')}`, sk: 'LOCK' },
+      ConsistentRead: true,
+    }),
+  );
+  return Boolean(Item && Number(Item.expiresAt) > epochSeconds(now));
 }

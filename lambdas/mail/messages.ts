@@ -52,7 +52,11 @@ export type NoticeKind =
   | 'primary-changed'
   | 'password-changed'
   | 'password-reset'
-  | 'account-deleted';
+  | 'account-deleted'
+  | 'mfa-added'
+  | 'mfa-removed'
+  | 'recovery-codes-created'
+  | 'browsers-forgotten';
 
 const NOTICES: Record<NoticeKind, { subject: string; body: (detail?: string) => string }> = {
   'email-added': {
@@ -75,6 +79,23 @@ const NOTICES: Record<NoticeKind, { subject: string; body: (detail?: string) => 
   'password-reset': {
     subject: 'Your Verity password was reset',
     body: () => 'The password of your Verity account was reset, and every session was signed out.',
+  },
+  'mfa-added': {
+    subject: 'A sign-in method was added to your Verity account',
+    body: (name) => `A sign-in method (${name}) was added to your Verity account.`,
+  },
+  'mfa-removed': {
+    subject: 'A sign-in method was removed from your Verity account',
+    body: (name) => `A sign-in method (${name}) was removed from your Verity account.`,
+  },
+  'recovery-codes-created': {
+    subject: 'New recovery codes for your Verity account',
+    body: () => 'New recovery codes were made for your Verity account. The old ones no longer work.',
+  },
+  'browsers-forgotten': {
+    subject: 'Your Verity account forgot all remembered browsers',
+    body: () =>
+      'Every browser remembered by your Verity account was forgotten: each will ask for the second step again.',
   },
   'account-deleted': {
     subject: 'Your Verity account was deleted',

@@ -1,22 +1,31 @@
 /** The member's own pages: the profile with its Email section, adding an email, history, password, deletion, moving an email. */
+import { type Factor, factorKindNames } from '../mfa/factors.ts';
 import type { EmailItem, HistoryEvent } from '../store/items.ts';
 import { ErrorSummary, Field, Form, Hidden, Narrow, Notice, Submit } from './forms.tsx';
 import { renderPage } from './layout.tsx';
 
 const NOTICES: Record<string, string> = {
-  welcome: 'Your email is confirmed and your account is ready.',
   'email-confirmed': 'Your email is confirmed.',
   'email-moved': 'The email moved to your account.',
   'primary-changed': 'Your primary email changed.',
   'email-removed': 'The email was removed.',
   'confirmation-sent': 'We sent a new confirmation link.',
   'password-changed': 'Your password changed.',
+  'mfa-added': 'The sign-in method was added.',
+  'mfa-removed': 'The sign-in method was removed.',
+  'mfa-renamed': 'The sign-in method was renamed.',
+  'mfa-primary-changed': 'Your primary sign-in method changed.',
+  'browsers-forgotten': 'Every remembered browser will ask for the second step again.',
+  'recovery-codes-low': 'You have fewer than 3 recovery codes left. Create new ones below.',
 };
 
 export function accountPage(props: {
   csrfToken: string;
   emails: readonly EmailItem[];
   primaryEmail: string;
+  factors: readonly Factor[];
+  mfaPrimary?: string;
+  recoveryCodesLeft: number;
   notice?: string;
 }): string {
   const notice = props.notice ? NOTICES[props.notice] : undefined;
@@ -56,6 +65,7 @@ export function accountPage(props: {
             <p>You have 12 emails, the most an account can have. Remove one to add another.</p>
           )}
         </section>
+        <SignInMethods {...props} />
         <section aria-labelledby="security-heading">
           <h2 id="security-heading">Security</h2>
           <ul class="usa-list">
@@ -112,6 +122,85 @@ function EmailRow({
         {!primary ? action('/account/emails/remove', 'Remove') : null}
       </div>
     </li>
+  );
+}
+
+function SignInMethods(props: {
+  csrfToken: string;
+  factors: readonly Factor[];
+  mfaPrimary?: string;
+  recoveryCodesLeft: number;
+}) {
+  const post = (path: string, factorId: string, label: string, describedBy: string) => (
+    <form method="post" action={path}>
+      <input type="hidden" name="_csrf" value={props.csrfToken} />
+      <input type="hidden" name="factor" value={factorId} />
+      <button
+        type="submit"
+        class="usa-button usa-button--outline usa-button--small"
+        aria-describedby={describedBy}
+      >
+        {label}
+      </button>
+    </form>
+  );
+  return (
+    <section aria-labelledby="mfa-heading">
+      <h2 id="mfa-heading">Sign-in methods</h2>
+      <p>After your password, signing in asks for your primary method.</p>
+      <ul class="usa-list usa-list--unstyled verity-email-list">
+        {props.factors.map((factor, index) => {
+          const primary = factor.factorId === props.mfaPrimary;
+          const id = `factor-${index}`;
+          return (
+            <li key={factor.factorId} class="border-bottom-1px border-base-lighter padding-y-2">
+              <span class="text-bold" id={id}>
+                {factor.name}
+              </span>{' '}
+              <span class="usa-tag">{factorKindNames[factor.kind]}</span>
+              {primary ? <span class="usa-tag">Primary</span> : null}
+              <div class="verity-email-actions">
+                {!primary ? post('/mfa/methods/primary', factor.factorId, 'Make primary method', id) : null}
+                {!primary ? post('/mfa/methods/remove', factor.factorId, 'Remove method', id) : null}
+                <form method="post" action="/mfa/methods/rename" class="verity-rename">
+                  <input type="hidden" name="_csrf" value={props.csrfToken} />
+                  <input type="hidden" name="factor" value={factor.factorId} />
+                  <label class="usa-sr-only" for={`rename-${index}`}>
+                    New name for {factor.name}
+                  </label>
+                  <input
+                    class="usa-input usa-input--small"
+                    id={`rename-${index}`}
+                    name="name"
+                    maxLength={60}
+                  />
+                  <button type="submit" class="usa-button usa-button--unstyled" aria-describedby={id}>
+                    Rename
+                  </button>
+                </form>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      <p>
+        <a class="usa-button usa-button--outline" href="/mfa/setup">
+          Add a sign-in method
+        </a>
+      </p>
+      <p>
+        Recovery codes: {props.recoveryCodesLeft} of 10 left.{' '}
+        <a href="/mfa/recovery-codes">
+          {props.recoveryCodesLeft > 0 ? 'Create new recovery codes' : 'Create recovery codes'}
+        </a>
+      </p>
+      <form method="post" action="/mfa/forget-browsers">
+        <input type="hidden" name="_csrf" value={props.csrfToken} />
+        <button type="submit" class="usa-button usa-button--unstyled">
+          Forget all browsers
+        </button>
+      </form>
+    </section>
   );
 }
 
@@ -194,6 +283,14 @@ const EVENT_WORDS: Record<HistoryEvent['type'], string> = {
   'primary-changed': 'Primary email changed',
   'password-changed': 'Password changed',
   'password-reset': 'Password reset',
+  'mfa-added': 'Sign-in method added',
+  'mfa-removed': 'Sign-in method removed',
+  'mfa-primary-changed': 'Primary sign-in method changed',
+  'mfa-passed': 'Second step of sign-in passed',
+  'mfa-failed': 'Wrong code entered',
+  'recovery-code-used': 'Recovery code used',
+  'recovery-codes-created': 'New recovery codes made',
+  'browsers-forgotten': 'All remembered browsers forgotten',
 };
 
 export function historyPage(props: { csrfToken: string; events: readonly HistoryEvent[] }): string {
@@ -303,6 +400,7 @@ export function moveEmailPage(props: {
   token: string;
   address: string;
   deletesHolder: boolean;
+  needsCode: boolean;
   problem?: string;
 }): string {
   return renderPage({

@@ -78,9 +78,19 @@ export interface FieldProps {
   readonly value?: string;
   readonly error?: string | undefined;
   readonly hint?: string;
+  readonly inputMode?: 'numeric' | 'text';
 }
 
-export function Field({ name, label, type = 'text', autocomplete, value, error, hint }: FieldProps) {
+export function Field({
+  name,
+  label,
+  type = 'text',
+  autocomplete,
+  value,
+  error,
+  hint,
+  inputMode,
+}: FieldProps) {
   // Built as a plain object: Preact's input types narrow by `type`, which varies here.
   const inputAttributes: Record<string, unknown> = {
     class: `usa-input${error ? ' usa-input--error' : ''}`,
@@ -92,6 +102,7 @@ export function Field({ name, label, type = 'text', autocomplete, value, error, 
     'aria-invalid': error ? 'true' : undefined,
     spellcheck: type === 'text' ? undefined : false,
     autocapitalize: type === 'text' ? undefined : 'off',
+    inputmode: inputMode,
   };
   const described = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ');
   if (described) inputAttributes['aria-describedby'] = described;

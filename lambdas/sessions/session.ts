@@ -22,6 +22,7 @@ export function newSession(
   accountId: string,
   now: Date,
   device: string,
+  assurance: Pick<SessionItem, 'aal' | 'pendingMfa'>,
 ): { cookie: string; item: SessionItem } {
   const secret = newSecret();
   const at = now.toISOString();
@@ -35,6 +36,7 @@ export function newSession(
       signedInAt: at,
       expiresAt: expiryOf(now, now),
       device,
+      ...assurance,
     },
   };
 }

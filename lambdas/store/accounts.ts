@@ -241,6 +241,12 @@ export async function createAccount(input: {
   return failed === 2 ? 'email-taken' : 'link-used';
 }
 
+export async function recordEvent(accountId: string, event: HistoryEvent): Promise<void> {
+  await documentClient().send(
+    new PutCommand({ TableName: accounts(), Item: eventItem(accountId, event, unique()) }),
+  );
+}
+
 /* ------------------------------------------------------------------ sessions and sign-in */
 
 export async function signIn(input: {
@@ -325,6 +331,35 @@ export async function updateSession(
       // Signed out (or every session ended) while this request ran: nothing to extend.
       if (error.name !== 'ConditionalCheckFailedException') throw error;
     });
+}
+
+/** The second step is done: AAL2, and a fresh sign-in time for sensitive actions. */
+export async function elevateSession(
+  session: Pick<SessionItem, 'accountId' | 'keyHash'>,
+  at: string,
+): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: ephemeral(),
+      Key: sessionKey(session.accountId, session.keyHash),
+      UpdateExpression: 'SET aal = :two, signedInAt = :at REMOVE pendingMfa',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':two': 2, ':at': at },
+    }),
+  );
+}
+
+/** Back to AAL1 for a new second step: entering the password again for a sensitive action. */
+export async function lowerSession(session: Pick<SessionItem, 'accountId' | 'keyHash'>): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: ephemeral(),
+      Key: sessionKey(session.accountId, session.keyHash),
+      UpdateExpression: 'SET aal = :one, pendingMfa = :challenge',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':one': 1, ':challenge': 'challenge' },
+    }),
+  );
 }
 
 export async function endSession(accountId: string, keyHash: string): Promise<void> {
@@ -630,14 +665,17 @@ export async function deleteAccount(
   accountId: string,
   confirmed: readonly string[],
   now: Date,
-): Promise<'ok' | 'gone'> {
+): Promise<'ok' | 'gone' | 'changed'> {
   const at = now.toISOString();
   const failed = await transact([
     {
       Delete: {
         TableName: accounts(),
         Key: profileKey(accountId),
-        ConditionExpression: 'attribute_exists(pk)',
+        // An email confirmed (or moved) since `confirmed` was read would keep a claim of a
+        // deleted account: the caller reads again and retries instead.
+        ConditionExpression: 'attribute_exists(pk) AND confirmedEmailCount = :count',
+        ExpressionAttributeValues: { ':count': confirmed.length },
       },
     },
     ...confirmed.map(
@@ -657,7 +695,7 @@ export async function deleteAccount(
       },
     },
   ]);
-  if (failed !== undefined) return 'gone';
+  if (failed !== undefined) return (await profileOf(accountId)) ? 'changed' : 'gone';
   await sweepAccount(accountId);
   return 'ok';
 }

@@ -31,6 +31,10 @@ export interface Profile {
   /** Consecutive failed sign-ins; 100 locks the account until a password reset. */
   readonly failedSignIns: number;
   readonly passwordChangedAt: string;
+  /** Second factors set up; once MFA exists there is always at least one. */
+  readonly mfaCount?: number;
+  /** The factor asked for first at sign-in. */
+  readonly mfaPrimary?: string;
 }
 
 export interface EmailItem {
@@ -79,6 +83,13 @@ export interface SessionItem {
   readonly signedInAt: string;
   readonly expiresAt: number;
   readonly device: string;
+  /**
+   * Authenticator assurance: 1 after the password only, 2 after a second factor too. An AAL1
+   * session can only finish MFA: set up the first factor, or pass the one it has.
+   */
+  readonly aal: 1 | 2;
+  /** What an AAL1 session still has to do. */
+  readonly pendingMfa?: 'setup' | 'challenge';
 }
 
 export type EventType =
@@ -92,7 +103,15 @@ export type EventType =
   | 'email-moved-out'
   | 'primary-changed'
   | 'password-changed'
-  | 'password-reset';
+  | 'password-reset'
+  | 'mfa-added'
+  | 'mfa-removed'
+  | 'mfa-primary-changed'
+  | 'mfa-passed'
+  | 'mfa-failed'
+  | 'recovery-code-used'
+  | 'recovery-codes-created'
+  | 'browsers-forgotten';
 
 export interface HistoryEvent {
   readonly type: EventType;

@@ -14,7 +14,7 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 describe('member sessions', () => {
   it('carry a 256-bit secret, and store only its hash', () => {
-    const { cookie, item } = newSession('a'.repeat(22), start, 'Chrome on Linux');
+    const { cookie, item } = newSession('a'.repeat(22), start, 'Chrome on Linux', { aal: 2 });
     const secret = cookie.split('.')[1] as string;
     expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
     expect(item.keyHash).toBe(secretHash(secret));
@@ -22,8 +22,8 @@ describe('member sessions', () => {
   });
 
   it('get a new secret every time', () => {
-    expect(newSession('a'.repeat(22), start, '').cookie).not.toBe(
-      newSession('a'.repeat(22), start, '').cookie,
+    expect(newSession('a'.repeat(22), start, '', { aal: 2 }).cookie).not.toBe(
+      newSession('a'.repeat(22), start, '', { aal: 2 }).cookie,
     );
   });
 
@@ -37,19 +37,19 @@ describe('member sessions', () => {
   });
 
   it('extend the idle timer at most once a minute', () => {
-    const { item } = newSession('a'.repeat(22), start, '');
+    const { item } = newSession('a'.repeat(22), start, '', { aal: 2 });
     expect(renewal(item, at(0.5))).toBeUndefined();
     expect(renewal(item, at(5))).toEqual({ lastSeenAt: at(5).toISOString(), expiresAt: seconds(at(35)) });
   });
 
   it('count a sign-in as recent for 20 minutes', () => {
-    const { item } = newSession('a'.repeat(22), start, '');
+    const { item } = newSession('a'.repeat(22), start, '', { aal: 2 });
     expect(signedInRecently(item, at(20))).toBe(true);
     expect(signedInRecently(item, at(21))).toBe(false);
   });
 
   it('read only well-formed cookies', () => {
-    const { cookie, item } = newSession('b'.repeat(22), start, '');
+    const { cookie, item } = newSession('b'.repeat(22), start, '', { aal: 2 });
     expect(parseSessionCookie(cookie)).toEqual({ accountId: 'b'.repeat(22), keyHash: item.keyHash });
     for (const bad of [
       undefined,

@@ -1,0 +1,143 @@
+/**
+ * Setting up and managing second factors. The first factor is set up right after the first
+ * email is confirmed; later ones, and every change, need a recent sign-in with MFA (checked by
+ * the handler). Each change is in the history and mailed to every confirmed email.
+ */
+import { historyEvent, type RequestContext } from '../accounts/context.ts';
+import { newId } from '../accounts/tokens.ts';
+import { sendNotice } from '../emails/notices.ts';
+import { HttpError } from '../http/errors.ts';
+import type { FieldCipher } from '../keys/field-cipher.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import * as accounts from '../store/accounts.ts';
+import * as store from '../store/mfa.ts';
+import type { TotpFactor } from './factors.ts';
+import { newRecoveryCodes, recoveryCodeHash } from './recovery-codes.ts';
+import { groupedKey, matchTotp, newTotpSecret, otpauthUri, qrCodeSvg } from './totp.ts';
+
+const SETUP_MINUTES = 15;
+
+export interface TotpSetup {
+  readonly key: string;
+  readonly qrSvg: string;
+}
+
+/** Shows the same key until it is used or 15 minutes pass, so a reload does not break a half-done scan. */
+export async function beginTotpSetup(
+  accountId: string,
+  label: string,
+  context: RequestContext,
+  cipher: FieldCipher,
+): Promise<TotpSetup> {
+  const existing = await store.setupOf<{ secret: string }>(accountId, 'totp', context.now);
+  const secret = existing
+    ? await cipher.decrypt(existing.secret, { accountId, field: 'totp-setup' })
+    : newTotpSecret();
+  if (!existing) {
+    const expiresAt = Math.floor(context.now.getTime() / 1000) + SETUP_MINUTES * 60;
+    const encrypted = await cipher.encrypt(secret, { accountId, field: 'totp-setup' });
+    await store.putSetup(accountId, 'totp', { secret: encrypted }, expiresAt);
+  }
+  return { key: groupedKey(secret), qrSvg: await qrCodeSvg(otpauthUri(secret, label)) };
+}
+
+export const setupExpired = () =>
+  new HttpError(
+    400,
+    'setup_expired',
+    'This setup took longer than 15 minutes. Start again to get a new key.',
+  );
+
+/** The first code from the app proves the key was saved; only then does the method count. */
+export async function finishTotpSetup(
+  accountId: string,
+  input: { code: unknown; name: unknown },
+  context: RequestContext,
+  ports: { cipher: FieldCipher; mail: Mailer },
+): Promise<{ kind: 'added'; factor: TotpFactor } | { kind: 'wrong-code' }> {
+  const setup = await store.setupOf<{ secret: string }>(accountId, 'totp', context.now);
+  if (!setup) throw setupExpired();
+  const secret = await ports.cipher.decrypt(setup.secret, { accountId, field: 'totp-setup' });
+  const code = typeof input.code === 'string' ? input.code.replace(/\s/g, '') : '';
+  const step = await matchTotp(secret, code, context.now);
+  if (step === undefined) return { kind: 'wrong-code' };
+  const factor: TotpFactor = {
+    factorId: newId(),
+    kind: 'totp',
+    name: factorName(input.name, 'Authenticator app'),
+    createdAt: context.now.toISOString(),
+    secret: await ports.cipher.encrypt(secret, { accountId, field: 'totp-secret' }),
+    lastUsedStep: step,
+  };
+  if ((await store.addFactor(accountId, factor, historyEvent('mfa-added', context, factor.name))) !== 'ok') {
+    throw new HttpError(404, 'not_found', 'This account no longer exists.');
+  }
+  await store.endSetup(accountId, 'totp');
+  await sendNotice(accountId, 'mfa-added', context, ports.mail, factor.name);
+  return { kind: 'added', factor };
+}
+
+export function factorName(input: unknown, fallback: string): string {
+  const name = typeof input === 'string' ? input.trim().replace(/\s+/g, ' ').slice(0, 60) : '';
+  return name || fallback;
+}
+
+/** A new set of 10 codes; the old set dies in the same transaction. Returned once, never stored. */
+export async function createRecoveryCodes(
+  accountId: string,
+  context: RequestContext,
+  mail: Mailer,
+): Promise<string[]> {
+  const codes = newRecoveryCodes();
+  const hashes = codes.map((code) => recoveryCodeHash(accountId, code.replace(/-/g, '')));
+  await store.replaceRecoveryCodes(accountId, hashes, historyEvent('recovery-codes-created', context));
+  await sendNotice(accountId, 'recovery-codes-created', context, mail);
+  return codes;
+}
+
+export async function removeFactor(
+  accountId: string,
+  factorId: unknown,
+  context: RequestContext,
+  mail: Mailer,
+) {
+  const factor = typeof factorId === 'string' ? await store.factorOf(accountId, factorId) : undefined;
+  if (!factor) throw new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
+  const outcome = await store.removeFactor(
+    accountId,
+    factor.factorId,
+    historyEvent('mfa-removed', context, factor.name),
+  );
+  if (outcome === 'last-or-primary') {
+    throw new HttpError(
+      409,
+      'cannot_remove',
+      'You cannot remove your only sign-in method or your primary one. Add another or choose another primary first.',
+    );
+  }
+  if (outcome === 'gone')
+    throw new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
+  await sendNotice(accountId, 'mfa-removed', context, mail, factor.name);
+}
+
+export async function setPrimaryFactor(accountId: string, factorId: unknown, context: RequestContext) {
+  const factor = typeof factorId === 'string' ? await store.factorOf(accountId, factorId) : undefined;
+  if (!factor) throw new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
+  await store.setPrimaryFactor(
+    accountId,
+    factor.factorId,
+    historyEvent('mfa-primary-changed', context, factor.name),
+  );
+}
+
+export async function renameFactor(accountId: string, factorId: unknown, name: unknown) {
+  const factor = typeof factorId === 'string' ? await store.factorOf(accountId, factorId) : undefined;
+  if (!factor) throw new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
+  await store.renameFactor(accountId, factor.factorId, factorName(name, factor.name));
+}
+
+export async function forgetAllBrowsers(accountId: string, context: RequestContext, mail: Mailer) {
+  await store.forgetDevices(accountId);
+  await accounts.recordEvent(accountId, historyEvent('browsers-forgotten', context));
+  await sendNotice(accountId, 'browsers-forgotten', context, mail);
+}
