@@ -57,6 +57,7 @@ const LAMBDA_ENV: Record<string, string> = {
     mailFrom: 'Verity <no-reply@bench.invalid>',
     siteUrl: 'https://bench.invalid',
     pepper: { kmsKeyId: 'arn:aws:kms:us-east-1:000000000000:key/bench' },
+    dataKey: { kmsKeyId: 'arn:aws:kms:us-east-1:000000000000:key/bench-data' },
     logLevel: 'WARN',
   }),
   NODE_OPTIONS: LAMBDA_NODE_OPTIONS,

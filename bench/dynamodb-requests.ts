@@ -147,7 +147,7 @@ async function runFlows(state: RunningVerity, sent: SentRequest[]): Promise<Flow
   );
   await counted(
     'sign-in',
-    () => signIn({ email: personal, password: PASSWORD }, context(), pepper),
+    () => signIn({ email: personal, password: PASSWORD }, context(), pepper, async () => false),
     TARGETS.signIn.maxRequestsBesidesRateLimit,
   );
   const added = await counted('add email', () =>
@@ -161,7 +161,7 @@ async function runFlows(state: RunningVerity, sent: SentRequest[]): Promise<Flow
   await counted('set primary', () => setPrimaryEmail(accountId, work, context(), mail));
   // For contrast: a wrong password, which the rate-limit counter exists for.
   await counted('sign-in, wrong password', async () => {
-    const outcome = await signIn({ email: work, password: `${PASSWORD} typo` }, context(), pepper).then(
+    const outcome = await signIn({ email: work, password: `${PASSWORD} typo` }, context(), pepper, async () => false).then(
       () => 'signed in',
       (error: unknown) => (error instanceof HttpError ? error.code : String(error)),
     );

@@ -19,6 +19,11 @@ export interface EnvironmentInput {
   readonly siteUrl?: string;
   /** Where the password pepper lives: a KMS HMAC key in the cloud, a key file locally. */
   readonly pepper: { readonly kmsKeyId: string } | { readonly localFile: string };
+  /**
+   * Where the key of field encryption lives (lambdas/keys/field-encryption.ts): the stack's KMS
+   * key in the cloud (its ARN), a 32-byte AES key file locally.
+   */
+  readonly dataKey: { readonly kmsKeyId: string } | { readonly localFile: string };
 }
 
 export function handlerEnvironment(input: EnvironmentInput): Record<string, string> {
@@ -33,6 +38,8 @@ export function handlerEnvironment(input: EnvironmentInput): Record<string, stri
   if (input.siteUrl) env.VERITY_SITE_URL = input.siteUrl;
   if ('kmsKeyId' in input.pepper) env.PEPPER_KMS_KEY_ID = input.pepper.kmsKeyId;
   else env.VERITY_LOCAL_PEPPER_FILE = input.pepper.localFile;
+  if ('kmsKeyId' in input.dataKey) env.DATA_KMS_KEY_ID = input.dataKey.kmsKeyId;
+  else env.VERITY_LOCAL_DATA_KEY_FILE = input.dataKey.localFile;
   for (const table of tables) env[table.envVar] = input.tableNames[table.name];
   return env;
 }

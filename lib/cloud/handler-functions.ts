@@ -6,12 +6,13 @@
 import { join } from 'node:path';
 import { Duration, Tags } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FIELD_CONTEXT_KEYS } from '../../lambdas/keys/field-cipher.ts';
 import type { HandlerDefinition, TableGrant } from '../routes.ts';
 import type { TableName } from '../tables.ts';
 import { acknowledge, defaultPolicyOf, nagArnOf, resourceOf } from './acknowledge.ts';
@@ -35,6 +36,7 @@ export interface HandlerFunctionsProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly tables: DataTables;
   readonly mail: Mail;
+  /** The stack key: tables and logs, and the data keys of field encryption. */
   readonly key: IKey;
   readonly pepper: IKey;
 }
@@ -97,8 +99,31 @@ export class HandlerFunctions extends Construct {
     }
     if (definition.sendsMail) props.mail.grantSend(role);
     if (definition.usesPepper) props.pepper.grant(role, 'kms:GenerateMac');
+    if (definition.encryptsFields) role.addToPrincipalPolicy(fieldEncryptionStatement(props.key));
     return fn;
   }
+}
+
+export const FIELD_ENCRYPTION_SID = 'EncryptFields';
+
+/**
+ * What the Encryption SDK's KMS keyring asks of the stack key: a new data key per encrypted field
+ * (GenerateDataKey) and unwrapping it again (Decrypt), nothing else. The conditions hold both to
+ * an encryption context of exactly `account` and `field`, both present, so this statement
+ * opens nothing else under the stack key. (The table grants of the same roles still
+ * carry the key actions aws-cdk-lib adds for a table under a customer managed key; see
+ * docs/deploy.md.)
+ */
+function fieldEncryptionStatement(key: IKey): PolicyStatement {
+  return new PolicyStatement({
+    sid: FIELD_ENCRYPTION_SID,
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    resources: [key.keyArn],
+    conditions: {
+      'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...FIELD_CONTEXT_KEYS] },
+      Null: Object.fromEntries(FIELD_CONTEXT_KEYS.map((k) => [`kms:EncryptionContext:${k}`, 'false'])),
+    },
+  });
 }
 
 /**

@@ -54,6 +54,8 @@ export class VerityStack extends Stack {
       mailFrom: config.mailFrom,
       siteUrl: config.domainName ? `https://${config.domainName}` : undefined,
       pepper: { kmsKeyId: pepper.key.keyArn },
+      // Field encryption wraps its data keys with the stack key (handler-functions.ts grants it).
+      dataKey: { kmsKeyId: key.keyArn },
     });
     const functions = new HandlerFunctions(this, 'Handlers', {
       config,

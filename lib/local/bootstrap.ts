@@ -206,8 +206,22 @@ function seedUsers(config: LocalConfig): WorkforceUserSeed[] {
  * git-ignored data folder. Losing it makes every local password unusable, like losing the key.
  */
 export function localPepperFile(config: LocalConfig): string {
+  return localKeyFile(config, 'pepper.key');
+}
+
+/**
+ * The local stand-in for the KMS key of field encryption: the AES-256 key of the raw AES keyring
+ * (lambdas/keys/field-encryption.ts), made on first start next to the pepper. Losing it makes
+ * every locally encrypted field (TOTP secrets, phone numbers) unreadable.
+ */
+export function localDataKeyFile(config: LocalConfig): string {
+  return localKeyFile(config, 'data.key');
+}
+
+/** 32 random bytes in `<dataDir>/keys/<name>`, owner-only, made once and kept across restarts. */
+function localKeyFile(config: LocalConfig, name: string): string {
   const dir = join(config.dataDir, 'keys');
-  const file = join(dir, 'pepper.key');
+  const file = join(dir, name);
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(file, randomBytes(32), { mode: 0o600 });

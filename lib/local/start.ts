@@ -6,7 +6,13 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { handlerEnvironment } from '../environment.ts';
-import { createTables, createWorkforce, localPepperFile, type Workforce } from './bootstrap.ts';
+import {
+  createTables,
+  createWorkforce,
+  localDataKeyFile,
+  localPepperFile,
+  type Workforce,
+} from './bootstrap.ts';
 import { LOCAL_EVIDENCE_BUCKET, type LocalConfig, portVariables, projectRoot } from './config.ts';
 import { type DemoMember, seedDemoMember } from './demo-member.ts';
 import { startEmbeddedAws } from './embedded-aws.ts';
@@ -50,6 +56,7 @@ export async function startVerity(
       mailFrom: process.env.VERITY_MAIL_FROM ?? 'Verity <no-reply@verity.local>',
       siteUrl: `http://localhost:${config.ports.site}`,
       pepper: { localFile: localPepperFile(config) },
+      dataKey: { localFile: localDataKeyFile(config) },
       logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
     Object.assign(process.env, environment);

@@ -13,6 +13,7 @@ import { requestContext } from '../../lambdas/http/member.ts';
 import { ESM_REQUIRE_BANNER } from '../../lib/cloud/bundling.ts';
 import { EDGE_REGION } from '../../lib/cloud/edge-stack.ts';
 import { FORWARDED_HOST_HEADER } from '../../lib/cloud/forwarded-host.ts';
+import { FIELD_ENCRYPTION_SID } from '../../lib/cloud/handler-functions.ts';
 import { HANDLER_TAG } from '../../lib/cloud/names.ts';
 import { EVIDENCE_EXPIRY } from '../../lib/cloud/retention.ts';
 import { RATE_LIMIT } from '../../lib/cloud/web-acl.ts';
@@ -96,6 +97,16 @@ describe('handlers', () => {
       for (const variables of handlerVariables(s)) {
         expect(variables.PEPPER_KMS_KEY_ID).toEqual({ 'Fn::GetAtt': [pepperId, 'Arn'] });
         expect(variables.VERITY_LOCAL_PEPPER_FILE).toBeUndefined();
+      }
+    }
+  });
+
+  it('tells every handler that the stack key holds the data keys of fields, never a local key file', () => {
+    for (const s of [dev, prod]) {
+      const [keyId] = stackKey(s);
+      for (const variables of handlerVariables(s)) {
+        expect(variables.DATA_KMS_KEY_ID).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+        expect(variables.VERITY_LOCAL_DATA_KEY_FILE).toBeUndefined();
       }
     }
   });
@@ -250,6 +261,59 @@ describe('password pepper', () => {
     expect(principals).toHaveLength(1);
     expect(Object.keys(principals[0])).toEqual(['AWS']);
     expect(JSON.stringify(principals[0])).toMatch(/:iam::.*"AWS::AccountId".*:root/);
+  });
+});
+
+describe('field encryption', () => {
+  const flagged = Object.entries(handlers as Record<string, HandlerDefinition>)
+    .filter(([, definition]) => definition.encryptsFields === true)
+    .map(([name]) => name);
+
+  it('wraps data keys with the stack key: a symmetric encryption key that rotates', () => {
+    for (const s of [dev, prod]) {
+      const [, key] = stackKey(s);
+      expect(key.Properties.KeySpec ?? 'SYMMETRIC_DEFAULT').toBe('SYMMETRIC_DEFAULT');
+      expect(key.Properties.KeyUsage ?? 'ENCRYPT_DECRYPT').toBe('ENCRYPT_DECRYPT');
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+    }
+  });
+
+  it.each(Object.keys(handlers))(
+    '%s may get and unwrap data keys of the stack key exactly when it encryptsFields',
+    (handler) => {
+      const [keyId] = stackKey(dev);
+      const id = functionIdsByHandler(dev.mainTemplate).get(handler) as string;
+      const granted = fieldEncryptionStatements(statementsOfFunction(dev.mainTemplate, id));
+      if (!flagged.includes(handler)) {
+        expect(granted).toEqual([]);
+        return;
+      }
+      expect(granted).toHaveLength(1);
+      const [statement] = granted as [PolicyStatement];
+      expect(actionsOf(statement).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      expect(statement.Resource).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+      // Exactly the keys `account` and `field` (ForAllValues), and both present (Null false):
+      // what lambdas/keys/field-encryption.ts sends with every request.
+      expect(statement.Condition).toEqual({
+        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['account', 'field'] },
+        Null: { 'kms:EncryptionContext:account': 'false', 'kms:EncryptionContext:field': 'false' },
+      });
+    },
+  );
+
+  it('is granted to no role but those of the handlers that encryptsFields', () => {
+    expect(flagged.length).toBeGreaterThan(0);
+    const functions = functionIdsByHandler(dev.mainTemplate);
+    const rolesReachingIt = Object.values(resourcesOf(dev.mainTemplate, 'AWS::IAM::Policy'))
+      .filter(
+        (policy) =>
+          fieldEncryptionStatements(policy.Properties.PolicyDocument.Statement as PolicyStatement[]).length >
+          0,
+      )
+      .flatMap((policy) => (policy.Properties.Roles as { Ref: string }[]).map((r) => r.Ref));
+    expect(rolesReachingIt.sort()).toEqual(
+      flagged.map((name) => roleIdOf(dev, functions.get(name) as string)).sort(),
+    );
   });
 });
 
@@ -656,7 +720,8 @@ describe('outputs', () => {
 
 /**
  * Per handler: the tables its role reaches are its manifest tables, SES iff sendsMail,
- * kms:GenerateMac on the pepper iff usesPepper, nothing else.
+ * kms:GenerateMac on the pepper iff usesPepper, the field-encryption statement iff
+ * encryptsFields, nothing else.
  */
 function expectGrantsToMatch(s: Synthesized, definitions: Readonly<Record<string, HandlerDefinition>>): void {
   const functions = functionIdsByHandler(s.mainTemplate);
@@ -677,6 +742,7 @@ function expectGrantsToMatch(s: Synthesized, definitions: Readonly<Record<string
     const [pepperId] = pepperKey(s);
     const pepperActions = statements.filter((st) => resourceIdsOf(st).includes(pepperId)).flatMap(actionsOf);
     expect(pepperActions, handler).toEqual(definition.usesPepper ? ['kms:GenerateMac'] : []);
+    expect(fieldEncryptionStatements(statements).length, handler).toBe(definition.encryptsFields ? 1 : 0);
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0] as string));
     expect(
       [...services].filter((service) => !['logs', 'dynamodb', 'kms', 'ses'].includes(service)),
@@ -693,6 +759,23 @@ const handlerVariables = (s: Synthesized): Record<string, Cfn>[] =>
 
 const pepperKey = (s: Synthesized): [string, Cfn] =>
   onlyResource(s.mainTemplate, 'AWS::KMS::Key', 'PepperKey');
+
+const stackKey = (s: Synthesized): [string, Cfn] =>
+  onlyResource(s.mainTemplate, 'AWS::KMS::Key', 'EncryptionKey');
+
+/**
+ * Statements that would let a role use a KMS key for field encryption: the named statement, or
+ * any asking for the exact (not wildcard) actions or the context condition of it. The table
+ * grants' `kms:GenerateDataKey*` on the stack key are not among them.
+ */
+function fieldEncryptionStatements(statements: readonly PolicyStatement[]): PolicyStatement[] {
+  return statements.filter(
+    (st) =>
+      st.Sid === FIELD_ENCRYPTION_SID ||
+      actionsOf(st).includes('kms:GenerateDataKey') ||
+      JSON.stringify(st.Condition ?? {}).includes('kms:EncryptionContext'),
+  );
+}
 
 function roleIdOf(s: Synthesized, functionId: string): string {
   return (resourcesOf(s.mainTemplate, 'AWS::Lambda::Function')[functionId] as Cfn).Properties.Role[

@@ -7,9 +7,11 @@ import { HANDLER_TAG } from '../../lib/cloud/names.ts';
 import { type Cfn, resourcesOf, tagsOf } from './synth.ts';
 
 export interface PolicyStatement {
+  Sid?: string;
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
 /** Logical id of the Lambda function tagged with a manifest handler name. */
