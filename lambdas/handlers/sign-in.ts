@@ -26,6 +26,7 @@ import {
 } from '../pages/sign-in.tsx';
 import * as store from '../store/accounts.ts';
 import type { SessionItem } from '../store/items.ts';
+import { accountResetRoutes } from './account-reset-routes.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 
@@ -40,6 +41,7 @@ const formProblem = (error: unknown): error is HttpError =>
   error instanceof HttpError && [401, 403, 429].includes(error.status);
 
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
+  ...accountResetRoutes,
   'GET /sign-in': async (request) => {
     const next = safeNext(query(request.event, 'next'));
     if (await memberSession(request)) throw seeOther(next ?? '/account');

@@ -37,6 +37,16 @@ export const messages = {
     text: `Someone asked to reset the password of the Verity account with this email address. To choose a new password, open:\n\n${link}\n\nThe link works once and expires in 1 hour. Resetting signs you out everywhere. If you did not ask, ignore this message: your password stays as it is.${signature}`,
   }),
 
+  accountResetRequested: (cancelLink: string, readyAt: Date): MailMessage => ({
+    subject: 'Someone asked to delete your Verity account',
+    text: `Someone signed in with your password and said they lost every sign-in method of your Verity account, so they asked to delete it and start again.\n\nNothing happens before ${when(readyAt)}. If this was not you, cancel now and change your password:\n\n${cancelLink}${signature}`,
+  }),
+
+  accountResetReady: (link: string): MailMessage => ({
+    subject: 'Delete your Verity account',
+    text: `The 24-hour wait is over. To delete your Verity account and start again, open:\n\n${link}\n\nThe link works once and expires in 24 hours. Deleting removes your emails, sign-in methods and history.${signature}`,
+  }),
+
   notice: (what: NoticeKind, at: Date, siteUrl: string, detail?: string): MailMessage => {
     const text = NOTICES[what];
     return {
@@ -56,7 +66,8 @@ export type NoticeKind =
   | 'mfa-added'
   | 'mfa-removed'
   | 'recovery-codes-created'
-  | 'browsers-forgotten';
+  | 'browsers-forgotten'
+  | 'account-reset-cancelled';
 
 const NOTICES: Record<NoticeKind, { subject: string; body: (detail?: string) => string }> = {
   'email-added': {
@@ -96,6 +107,10 @@ const NOTICES: Record<NoticeKind, { subject: string; body: (detail?: string) => 
     subject: 'Your Verity account forgot all remembered browsers',
     body: () =>
       'Every browser remembered by your Verity account was forgotten: each will ask for the second step again.',
+  },
+  'account-reset-cancelled': {
+    subject: 'The request to delete your Verity account was cancelled',
+    body: () => 'The request to delete your Verity account was cancelled. Your account stays as it is.',
   },
   'account-deleted': {
     subject: 'Your Verity account was deleted',

@@ -291,6 +291,8 @@ const EVENT_WORDS: Record<HistoryEvent['type'], string> = {
   'recovery-code-used': 'Recovery code used',
   'recovery-codes-created': 'New recovery codes made',
   'browsers-forgotten': 'All remembered browsers forgotten',
+  'account-reset-requested': 'Asked to delete the account (lost sign-in methods)',
+  'account-reset-cancelled': 'Request to delete the account cancelled',
 };
 
 export function historyPage(props: { csrfToken: string; events: readonly HistoryEvent[] }): string {
@@ -410,7 +412,8 @@ export function moveEmailPage(props: {
         <h1>Move your email to another account</h1>
         <p class="usa-intro">
           Another Verity account asked to add <strong>{props.address}</strong>, which belongs to an account of
-          yours. To move it, enter the password of the account that has it now.
+          yours. To move it, enter the password of the account that has it now
+          {props.needsCode ? ', and a code from its second step' : ''}.
         </p>
         <ErrorSummary problems={{ password: props.problem }} />
         <Form action="/move-email" csrfToken={props.csrfToken}>
@@ -422,6 +425,13 @@ export function moveEmailPage(props: {
             autocomplete="current-password"
             error={props.problem}
           />
+          {props.needsCode ? (
+            <Field
+              name="code"
+              label="Code from that account's authenticator app, or one of its recovery codes"
+              autocomplete="one-time-code"
+            />
+          ) : null}
           {props.deletesHolder ? (
             <>
               <div class="usa-alert usa-alert--warning">

@@ -60,7 +60,13 @@ export interface PendingSignUp {
   readonly expiresAt: number;
 }
 
-export type TokenPurpose = 'sign-up' | 'add-email' | 'move-email' | 'reset-password';
+export type TokenPurpose =
+  | 'sign-up'
+  | 'add-email'
+  | 'move-email'
+  | 'reset-password'
+  | 'cancel-account-reset'
+  | 'delete-account';
 
 export interface TokenItem {
   readonly purpose: TokenPurpose;
@@ -111,7 +117,9 @@ export type EventType =
   | 'mfa-failed'
   | 'recovery-code-used'
   | 'recovery-codes-created'
-  | 'browsers-forgotten';
+  | 'browsers-forgotten'
+  | 'account-reset-requested'
+  | 'account-reset-cancelled';
 
 export interface HistoryEvent {
   readonly type: EventType;
