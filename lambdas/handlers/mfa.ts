@@ -33,7 +33,6 @@ import { rememberBrowser } from '../mfa/remembered-browsers.ts';
 import {
   challengePage,
   chooseMethodPage,
-  lostMethodsPage,
   recoveryChallengePage,
   recoveryCodesOfferPage,
   recoveryCodesPage,
@@ -212,11 +211,6 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     await completeSecondStep(session, context);
     // Running low: straight to making new codes, which the member can still put off.
     return redirect(left < LOW_RECOVERY_CODES ? '/account?notice=recovery-codes-low' : next);
-  },
-
-  'GET /mfa/lost': async (request) => {
-    await requireSignedIn(request);
-    return html(lostMethodsPage({ csrfToken: request.csrfToken }));
   },
 
   'POST /mfa/methods/primary': async (request) => {

@@ -206,7 +206,7 @@ export function challengePage(props: {
             <a href={`/mfa/recovery?next=${encodeURIComponent(props.next)}`}>Use a recovery code</a>
           </li>
           <li>
-            <a href="/mfa/lost">Lost access to your methods? Update your settings</a>
+            <a href="/account-reset">Lost access to your methods? Update your settings</a>
           </li>
         </ul>
       </Narrow>
@@ -268,27 +268,6 @@ export function recoveryChallengePage(props: { csrfToken: string; next: string; 
           <Field name="code" label="Recovery code" autocomplete="off" error={props.problem} />
           <Submit>Continue</Submit>
         </Form>
-      </Narrow>
-    ),
-  });
-}
-
-export function lostMethodsPage(props: { csrfToken: string }): string {
-  return renderPage({
-    title: 'Lost access to your methods',
-    signedIn: { csrfToken: props.csrfToken },
-    children: (
-      <Narrow>
-        <h1>Lost access to your methods</h1>
-        <p class="usa-intro">
-          If you still have a recovery code, <a href="/mfa/recovery">use a recovery code</a>, then update your
-          methods on your account page.
-        </p>
-        <p>
-          Without any method or recovery code, the account cannot be opened: nobody, including us, can skip
-          the second step. You can ask to delete the account and start again; the request waits 24 hours and
-          every email of the account can cancel it.
-        </p>
       </Narrow>
     ),
   });
