@@ -3,23 +3,31 @@
  * only an anonymous audit record, and sends a last notice to the confirmed emails.
  */
 import { noticeTo } from '../emails/notices.ts';
+import { HttpError } from '../http/errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import * as store from '../store/accounts.ts';
 import type { RequestContext } from './context.ts';
 
 export async function deleteAccount(accountId: string, context: RequestContext, mail: Mailer): Promise<void> {
-  const confirmed = (await store.emailsOf(accountId)).filter((e) => e.confirmed);
-  const outcome = await store.deleteAccount(
-    accountId,
-    confirmed.map((e) => e.normalized),
-    context.now,
-  );
-  if (outcome === 'ok') {
-    await noticeTo(
-      confirmed.map((e) => e.address),
-      'account-deleted',
-      context,
-      mail,
+  // The store deletes only if the confirmed emails are still the ones read here; an email
+  // confirmed in between is read on the next try, so no address stays claimed by a deleted account.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const confirmed = (await store.emailsOf(accountId)).filter((e) => e.confirmed);
+    const outcome = await store.deleteAccount(
+      accountId,
+      confirmed.map((e) => e.normalized),
+      context.now,
     );
+    if (outcome === 'changed') continue;
+    if (outcome === 'ok') {
+      await noticeTo(
+        confirmed.map((e) => e.address),
+        'account-deleted',
+        context,
+        mail,
+      );
+    }
+    return;
   }
+  throw new HttpError(409, 'account_changed', 'Your account changed while it was being deleted. Try again.');
 }
