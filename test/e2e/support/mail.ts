@@ -3,6 +3,7 @@
  * first, and the link a mail carries.
  */
 import { expect, inject } from 'vitest';
+import { eventually } from './eventually.ts';
 
 export interface Mail {
   readonly subject: string;
@@ -40,16 +41,11 @@ export async function newestMail(
     typeof options.subject === 'string'
       ? mail.subject === options.subject
       : options.subject.test(mail.subject);
-  let found: Mail | undefined;
-  await expect
-    .poll(
-      async () => {
-        found = (await mailsTo(address)).slice(options.after ?? 0).findLast(matches);
-        return found !== undefined;
-      },
-      { message: `a mail to ${address} about "${options.subject}"`, timeout: 10_000, interval: 100 },
-    )
-    .toBe(true);
+  const found = await eventually(
+    async () => (await mailsTo(address)).slice(options.after ?? 0).findLast(matches),
+    (mail) => expect(mail, `a mail to ${address} about "${options.subject}"`).toBeDefined(),
+    { timeout: 10_000 },
+  );
   return found as Mail;
 }
 

@@ -1,0 +1,97 @@
+/**
+ * The member's authenticator app, played by the test: it reads the key off the setup page and
+ * computes codes from it (RFC 6238, 30-second steps), and the member's sheet of recovery codes.
+ *
+ * Verity accepts each code once: after a code of one step, the next code must come from a later
+ * step. So does the app here: `freshCode` waits for the next step when this key already gave a
+ * code in the current one, as a member would wait for the app to show a new code.
+ */
+import { generate } from 'otplib';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { arriveAt, button, follow, link, tick } from './pages.ts';
+
+const STEP_SECONDS = 30;
+
+export interface Authenticator {
+  /** The key as the setup page shows it, without the spaces that group it by 4. */
+  readonly key: string;
+  /** The 10 recovery codes, as shown once after setup. */
+  readonly recoveryCodes: readonly string[];
+}
+
+/** The last step each key gave a code for: the server refuses that step and earlier ones. */
+const lastStep = new Map<string, number>();
+
+const stepAt = (ms: number) => Math.floor(ms / 1000 / STEP_SECONDS);
+
+/** A code the server has not seen from this key yet, waiting for the next step if need be. */
+export async function freshCode(key: string): Promise<string> {
+  const used = lastStep.get(key) ?? Number.NEGATIVE_INFINITY;
+  let step = stepAt(Date.now());
+  if (step <= used) {
+    step = used + 1;
+    // A little past the boundary, so that the server's clock is surely in the new step too.
+    await new Promise((resolve) => setTimeout(resolve, step * STEP_SECONDS * 1000 + 250 - Date.now()));
+  }
+  lastStep.set(key, step);
+  return generate({ secret: key, epoch: step * STEP_SECONDS });
+}
+
+/**
+ * From "Set up multi-factor authentication" (the first method, right after sign-up): Set up an
+ * authenticator app, scan... read the key, enter its first code, name it, Continue; Create
+ * recovery codes, note the 10 codes, Continue to "Your account".
+ */
+export async function setUpAuthenticatorApp(page: Page, name?: string): Promise<Authenticator> {
+  await arriveAt(page, 'Set up multi-factor authentication');
+  const card = page
+    .getByRole('main')
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('heading', { name: 'Authenticator app', exact: true }) });
+  await follow(page, link(card, 'Set up'));
+
+  await arriveAt(page, 'Set up an authenticator app');
+  const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
+  expect(await qr.locator('svg').count(), 'the QR code is drawn inline').toBe(1);
+  const shown = (await page.locator('code#totp-key').textContent()) ?? '';
+  expect(shown, 'the key is grouped by 4 for typing').toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{1,4})+$/);
+  const key = shown.replace(/\s/g, '');
+  await page.getByLabel('Enter the 6-digit code', { exact: true }).fill(await freshCode(key));
+  if (name !== undefined) await page.getByLabel('Name this method', { exact: true }).fill(name);
+  await follow(page, button(page, 'Continue'));
+
+  await arriveAt(page, 'Recovery codes');
+  await follow(page, button(page, 'Create recovery codes'));
+  await arriveAt(page, 'Your recovery codes');
+  const recoveryCodes = await page.getByRole('main').locator('code').allTextContents();
+  expect(recoveryCodes).toHaveLength(10);
+  expect(new Set(recoveryCodes).size, 'every recovery code differs').toBe(10);
+  await follow(page, link(page.getByRole('main'), 'Continue'));
+  await arriveAt(page, 'Your account');
+  return { key, recoveryCodes };
+}
+
+/**
+ * Answers "Enter the 6-digit code" (the page must be showing it, or be on its way) with a code
+ * the app shows now, ticking "Remember this browser" if asked to, and Continue.
+ */
+export async function enterCode(
+  page: Page,
+  key: string,
+  options: { remember?: boolean } = {},
+): Promise<void> {
+  await arriveAt(page, 'Enter the 6-digit code');
+  if (options.remember) await tick(page, 'Remember this browser');
+  await page.getByLabel('Enter the 6-digit code', { exact: true }).fill(await freshCode(key));
+  await follow(page, button(page, 'Continue'));
+}
+
+/** Answers "Enter the 6-digit code" through "Use a recovery code" with this code. */
+export async function useRecoveryCode(page: Page, code: string): Promise<void> {
+  await arriveAt(page, 'Enter the 6-digit code');
+  await follow(page, link(page.getByRole('main'), 'Use a recovery code'));
+  await arriveAt(page, 'Use a recovery code');
+  await page.getByLabel('Recovery code', { exact: true }).fill(code);
+  await follow(page, button(page, 'Continue'));
+}
