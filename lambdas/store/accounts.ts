@@ -11,12 +11,10 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { PasswordHash } from '../accounts/password/hash.ts';
-import { cancellationReasons, documentClient, epochSeconds, tableName } from './dynamo.ts';
+import { documentClient, epochSeconds, type TransactItem, tableName, transact } from './dynamo.ts';
 import {
   accountKey,
   claimKey,
@@ -34,24 +32,11 @@ import {
   tokenKey,
 } from './items.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
 const accounts = () => tableName('accounts');
 const ephemeral = () => tableName('ephemeral');
 const unique = () => randomBytes(4).toString('hex');
 
 /** Runs a transaction; on a failed condition returns the index of the first item that failed. */
-async function transact(items: TransactItem[]): Promise<number | undefined> {
-  try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
-    return undefined;
-  } catch (error) {
-    const reasons = cancellationReasons(error);
-    const failed = reasons?.findIndex((r) => r === 'ConditionalCheckFailed') ?? -1;
-    if (failed >= 0) return failed;
-    throw error;
-  }
-}
 
 const putEvent = (accountId: string, event: HistoryEvent): TransactItem => ({
   Put: { TableName: accounts(), Item: eventItem(accountId, event, unique()) },

@@ -4,7 +4,11 @@
  * physical table names the stack passes in the environment.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { type TableName, tableDefinition } from '../../lib/tables.ts';
 
 let client: DynamoDBDocumentClient | undefined;
@@ -35,3 +39,36 @@ export function cancellationReasons(error: unknown): (string | undefined)[] | un
 
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Runs a transaction; when a condition did not hold, returns the index of the first item whose
+ * condition failed (the caller knows which invariant that was). Real DynamoDB cancels a
+ * transaction that touches an item another one is writing (`TransactionConflict`) and the SDK
+ * does not retry it; a cancelled transaction wrote nothing, so it is tried again, with jitter.
+ */
+export async function transact(items: TransactItem[], attempts = 4): Promise<number | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+      return undefined;
+    } catch (error) {
+      const outcome = transactionOutcome(error);
+      if (outcome.kind === 'condition') return outcome.index;
+      if (outcome.kind !== 'conflict' || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 40 * attempt));
+    }
+  }
+}
+
+/** What a failed transaction says: a failed condition (and where), a conflict, or something else. */
+export function transactionOutcome(
+  error: unknown,
+): { kind: 'condition'; index: number } | { kind: 'conflict' } | { kind: 'other' } {
+  const reasons = cancellationReasons(error);
+  if (!reasons) return { kind: 'other' };
+  const index = reasons.indexOf('ConditionalCheckFailed');
+  if (index >= 0) return { kind: 'condition', index };
+  return reasons.includes('TransactionConflict') ? { kind: 'conflict' } : { kind: 'other' };
+}
