@@ -15,6 +15,7 @@ Verity is running.
   Site              ${state.siteUrl}
   Health            ${state.siteUrl}/health
   Mail viewer       ${state.endpoints.ses}/        (captured mail as JSON: ${state.endpoints.ses}/store)
+  Text outbox       ${state.siteUrl}/_local/texts   (codes sent to phones; as JSON: /_local/texts.json)
   DynamoDB Local    ${state.endpoints.dynamodb}
   cognito-local     ${state.endpoints.cognito}     (workforce pool ${state.workforce.userPoolId})
   S3 (s3rver)       ${state.endpoints.s3}

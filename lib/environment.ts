@@ -24,6 +24,16 @@ export interface EnvironmentInput {
    * key in the cloud (its ARN), a 32-byte AES key file locally.
    */
   readonly dataKey: { readonly kmsKeyId: string } | { readonly localFile: string };
+  /**
+   * Locally, the file that collects texts and voice calls instead of End User Messaging (shown
+   * at /_local/texts). Absent in the cloud, which is what makes handlers send for real.
+   */
+  readonly textOutbox?: string;
+  /**
+   * The End User Messaging phone number, pool or sender ID (its ID or ARN) that codes come from.
+   * Without it texts go out from whatever the account has, and voice calls are not offered.
+   */
+  readonly smsOriginationIdentity?: string;
 }
 
 export function handlerEnvironment(input: EnvironmentInput): Record<string, string> {
@@ -40,6 +50,8 @@ export function handlerEnvironment(input: EnvironmentInput): Record<string, stri
   else env.VERITY_LOCAL_PEPPER_FILE = input.pepper.localFile;
   if ('kmsKeyId' in input.dataKey) env.DATA_KMS_KEY_ID = input.dataKey.kmsKeyId;
   else env.VERITY_LOCAL_DATA_KEY_FILE = input.dataKey.localFile;
+  if (input.textOutbox) env.VERITY_LOCAL_TEXT_OUTBOX = input.textOutbox;
+  if (input.smsOriginationIdentity) env.SMS_ORIGINATION_IDENTITY = input.smsOriginationIdentity;
   for (const table of tables) env[table.envVar] = input.tableNames[table.name];
   return env;
 }

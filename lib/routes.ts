@@ -36,13 +36,15 @@ export interface HandlerDefinition {
   readonly tables: Partial<Record<TableName, TableGrant>>;
   /** Sends mail through SES. */
   readonly sendsMail?: boolean;
-  /** Hashes or checks passwords: may ask KMS for the pepper's MAC. */
+  /** Hashes or checks passwords, or keys a lookup hash (phone numbers): may ask KMS for the pepper's MAC. */
   readonly usesPepper?: boolean;
   /**
    * Encrypts or decrypts personal fields (TOTP secrets, phone numbers): may ask KMS for a data
    * key of the stack key and to unwrap one, only with an `account` + `field` encryption context.
    */
   readonly encryptsFields?: boolean;
+  /** Sends codes to phones: End User Messaging SMS and voice (SendTextMessage, SendVoiceMessage). */
+  readonly sendsTexts?: boolean;
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
 }
@@ -106,7 +108,10 @@ const handlerTable = {
     audience: 'people',
     tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
     sendsMail: true,
+    // The pepper also keys phoneKey, the MAC of a phone number behind the per-phone send limit.
+    usesPepper: true,
     encryptsFields: true,
+    sendsTexts: true,
   },
   'not-found': {
     entry: 'lambdas/handlers/not-found.ts',
@@ -166,6 +171,17 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/mfa/setup', handler: 'mfa', access: member },
   { method: 'GET', path: '/mfa/setup/totp', handler: 'mfa', access: member },
   { method: 'POST', path: '/mfa/setup/totp', handler: 'mfa', access: member },
+  { method: 'GET', path: '/mfa/setup/phone', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/setup/phone', handler: 'mfa', access: member },
+  { method: 'GET', path: '/mfa/setup/phone/code', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/setup/phone/code', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/setup/phone/resend', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/phone/resend', handler: 'mfa', access: member },
+  { method: 'GET', path: '/mfa/setup/security-key', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/setup/security-key', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/setup/security-key/options', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/security-key', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/security-key/options', handler: 'mfa', access: member },
   { method: 'GET', path: '/mfa/recovery-codes', handler: 'mfa', access: member },
   { method: 'POST', path: '/mfa/recovery-codes', handler: 'mfa', access: member },
   { method: 'GET', path: '/mfa/choose', handler: 'mfa', access: member },
@@ -192,6 +208,12 @@ export const assetMounts = [
     urlPrefix: '/assets/uswds/',
     dir: 'node_modules/@uswds/uswds/dist',
     include: ['css', 'fonts', 'img', 'js'],
+  },
+  // WebAuthn in the browser (window.SimpleWebAuthnBrowser), for assets/webauthn.js.
+  {
+    urlPrefix: '/assets/simplewebauthn/',
+    dir: 'node_modules/@simplewebauthn/browser/dist',
+    include: ['bundle'],
   },
   { urlPrefix: '/assets/verity/', dir: 'assets', include: ['.'] },
 ] as const;

@@ -79,8 +79,8 @@ export async function moveEmail(
     await hit(limits.failedSignIns, throttleKey, context.now);
     throw wrongPassword();
   }
-  if (holderProfile.mfaCount)
-    await passHolderSecondFactor(holderProfile.accountId, input.code, context, ports.cipher);
+  // Everything that can refuse the move is checked before the second factor, which a check
+  // uses up: a refused move must not cost the holder a recovery code.
   const deleteHolder = link.confirmedAtHolder.length === 1;
   if (deleteHolder && !input.confirmDeletion) {
     throw new HttpError(
@@ -95,6 +95,9 @@ export async function moveEmail(
       'primary_email',
       'This is the primary email of the account that holds it. Sign in to that account, set another email as primary, then use this link again.',
     );
+  }
+  if (holderProfile.mfaCount) {
+    await passHolderSecondFactor(holderProfile.accountId, input.code, context, ports.cipher);
   }
   const holderAddresses = link.confirmedAtHolder.map((e) => e.address);
   const outcome = await store.moveEmail({

@@ -4,6 +4,7 @@
  * but not yet a second factor.
  */
 
+import type { RequestContext } from '../accounts/context.ts';
 import { HttpError, seeOther } from '../http/errors.ts';
 import { checked, field, formBody, query } from '../http/form.ts';
 import { type HttpRequest, routedHandler } from '../http/handler.ts';
@@ -39,14 +40,17 @@ import {
   setupChoicePage,
   totpSetupPage,
 } from '../pages/mfa.tsx';
+import { securityKeyChallengePage } from '../pages/mfa-webauthn.tsx';
 import * as accounts from '../store/accounts.ts';
 import type { SessionItem } from '../store/items.ts';
 import * as store from '../store/mfa.ts';
+import { phoneRoutes, sendCodeOnShow } from './mfa-phone-routes.ts';
+import { webauthnRoutes } from './mfa-webauthn-routes.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 
-/** The kinds a member can set up here; phone and security keys join as their issues land. */
-const SETUP_KINDS: readonly FactorKind[] = ['totp'];
+/** The kinds a member can set up here, in the order the setup page offers them. */
+const SETUP_KINDS: readonly FactorKind[] = ['totp', 'phone', 'webauthn'];
 
 /** Setting up: the first method right after sign-up, or another one after a recent sign-in. */
 async function requireSetupSession(request: Request): Promise<{ session: SessionItem; first: boolean }> {
@@ -74,6 +78,8 @@ async function challengeFor(
   next: string,
   factorId?: string,
   problem?: string,
+  /** Only when the page is shown (GET), not when it comes back with a problem. */
+  sendsCode = false,
 ) {
   const [profile, factors] = await Promise.all([
     accounts.profileOf(session.accountId),
@@ -81,6 +87,12 @@ async function challengeFor(
   ]);
   const factor = factors.find((f) => f.factorId === (factorId ?? profile?.mfaPrimary)) ?? factors[0];
   if (!factor) throw seeOther('/mfa/setup');
+  if (sendsCode && factor.kind === 'phone') await sendCodeOnShow(request, session.accountId, factor);
+  if (factor.kind === 'webauthn') {
+    const hasOthers = factors.length > 1;
+    const { csrfToken } = request;
+    return securityKeyChallengePage({ csrfToken, factorId: factor.factorId, hasOthers, next, problem });
+  }
   return challengePage({
     csrfToken: request.csrfToken,
     factor,
@@ -90,7 +102,38 @@ async function challengeFor(
   });
 }
 
+/** A method was added; the first one, right after sign-up, also passes this sign-in's second step. */
+async function methodAdded(session: SessionItem, first: boolean, context: RequestContext) {
+  if (!first) return redirect('/account?notice=mfa-added');
+  // The first method: this sign-in has now passed both steps; next, recovery codes.
+  await completeSecondStep(session, context);
+  return redirect('/mfa/recovery-codes');
+}
+
+/** Whatever the method, a passed second step ends alike: AAL2, the browser remembered if asked. */
+async function secondStepPassed(
+  request: Request,
+  session: SessionItem,
+  next: string,
+  context: RequestContext,
+) {
+  await completeSecondStep(session, context);
+  const response = redirect(next);
+  if (checked(request.body, 'remember'))
+    response.cookies = [await rememberBrowser(session.accountId, context.now)];
+  return response;
+}
+
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
+  ...webauthnRoutes({
+    requireSetupSession,
+    requireChallengeSession,
+    challengeFor,
+    methodAdded,
+    secondStepPassed,
+  }),
+  ...phoneRoutes({ requireSetupSession, requireChallengeSession, challengeFor, methodAdded }),
+
   'GET /mfa/setup': async (request) => {
     const { first } = await requireSetupSession(request);
     return html(setupChoicePage({ csrfToken: request.csrfToken, kinds: SETUP_KINDS, first }));
@@ -129,10 +172,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       const problem = 'That code is not right. Enter the code the app shows now.';
       return html(totpSetupPage({ csrfToken: request.csrfToken, ...setup, problem }), 400);
     }
-    if (!first) return redirect('/account?notice=mfa-added');
-    // The first method: this sign-in has now passed both steps; next, recovery codes.
-    await completeSecondStep(session, context);
-    return redirect('/mfa/recovery-codes');
+    return methodAdded(session, first, context);
   },
 
   'GET /mfa/recovery-codes': async (request) => {
@@ -150,7 +190,14 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /mfa': async (request) => {
     const next = nextOf(query(request.event, 'next'));
     const session = await requireChallengeSession(request, next);
-    return html(await challengeFor(request, session, next, query(request.event, 'factor')));
+    const factorId = query(request.event, 'factor');
+    try {
+      return html(await challengeFor(request, session, next, factorId, undefined, true));
+    } catch (error) {
+      // A phone's code was not sent (the per-phone limit, the lockout, a refused number): say why.
+      if (!isHttp(error, 400, 429)) throw error;
+      return html(await challengeFor(request, session, next, factorId, error.publicMessage), error.status);
+    }
   },
 
   'POST /mfa': async (request) => {
@@ -172,11 +219,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       if (!isHttp(error, 401, 429)) throw error;
       return html(await challengeFor(request, session, next, factorId, error.publicMessage), error.status);
     }
-    await completeSecondStep(session, context);
-    const response = redirect(next);
-    if (checked(request.body, 'remember'))
-      response.cookies = [await rememberBrowser(session.accountId, context.now)];
-    return response;
+    return secondStepPassed(request, session, next, context);
   },
 
   'GET /mfa/choose': async (request) => {

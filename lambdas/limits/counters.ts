@@ -21,6 +21,8 @@ export const limits = {
   wrongCodes: { name: 'wrong-codes', max: 10, windowSeconds: 600 },
   recoveryTries: { name: 'recovery-tries', max: 10, windowSeconds: 3600 },
   confirmationMails: { name: 'confirmation-mails', max: 10, windowSeconds: 3600 },
+  /** Codes sent to one phone (keyed by its phoneKey), whoever asks: texts cost money and can harass. */
+  phoneCodeSends: { name: 'phone-code-sends', max: 5, windowSeconds: 600 },
 } as const satisfies Record<string, Limit>;
 
 const counterKey = (limit: Limit, key: string, now: Date) => {

@@ -12,6 +12,7 @@ import * as accounts from '../store/accounts.ts';
 import type { SessionItem } from '../store/items.ts';
 import * as store from '../store/mfa.ts';
 import type { Factor, TotpFactor } from './factors.ts';
+import { passPhoneCode } from './phone.ts';
 import { normalizeRecoveryCode, recoveryCodeHash } from './recovery-codes.ts';
 import { matchTotp } from './totp.ts';
 
@@ -26,14 +27,19 @@ export const recoveryLocked = () =>
 
 const LOCK_SECONDS = 600;
 
-async function refuseWhenLocked(accountId: string, now: Date): Promise<void> {
+/** Every kind of second factor shares this lock: a wrong code and a refused security key count alike. */
+export async function refuseWhenLocked(accountId: string, now: Date): Promise<void> {
   if (await isLocked('mfa', accountId, now)) throw codesLocked();
 }
 
-async function countWrongCode(accountId: string, context: RequestContext): Promise<never> {
+export async function countWrongCode(
+  accountId: string,
+  context: RequestContext,
+  refused: () => HttpError = wrongCode,
+): Promise<never> {
   const wrong = await hit(limits.wrongCodes, accountId, context.now);
   await accounts.recordEvent(accountId, historyEvent('mfa-failed', context));
-  if (wrong < limits.wrongCodes.max) throw wrongCode();
+  if (wrong < limits.wrongCodes.max) throw refused();
   await lock('mfa', accountId, LOCK_SECONDS, context.now);
   throw codesLocked();
 }
@@ -90,6 +96,7 @@ export async function passFactorCode(
   cipher: FieldCipher,
 ): Promise<void> {
   if (factor.kind === 'totp') return passTotp(accountId, factor, code, context, cipher);
+  if (factor.kind === 'phone') return passPhoneCode(accountId, factor, code, context);
   throw new HttpError(400, 'invalid_request', 'Use the page for this sign-in method.');
 }
 

@@ -3,6 +3,7 @@ import type { Factor, FactorKind } from '../mfa/factors.ts';
 import { factorKindNames } from '../mfa/factors.ts';
 import { ErrorSummary, Field, Form, Hidden, Narrow, Notice, Submit } from './forms.tsx';
 import { renderPage } from './layout.tsx';
+import { phoneCodeHint, SendAnotherCode } from './mfa-phone.tsx';
 
 const SETUP_PATHS: Record<FactorKind, string> = {
   totp: '/mfa/setup/totp',
@@ -174,7 +175,9 @@ export function challengePage(props: {
   const hint =
     props.factor.kind === 'totp'
       ? `Open ${props.factor.name} and enter the code it shows.`
-      : 'Enter the code we sent.';
+      : props.factor.kind === 'phone'
+        ? phoneCodeHint(props.factor.last4)
+        : 'Enter the code we sent.';
   return renderPage({
     title: 'Enter the 6-digit code',
     signedIn: { csrfToken: props.csrfToken },
@@ -196,25 +199,40 @@ export function challengePage(props: {
           <RememberBrowser />
           <Submit>Continue</Submit>
         </Form>
-        <ul class="usa-list usa-list--unstyled">
-          {props.hasOthers ? (
-            <li>
-              <a href={`/mfa/choose?next=${encodeURIComponent(props.next)}`}>Choose another method</a>
-            </li>
-          ) : null}
-          <li>
-            <a href={`/mfa/recovery?next=${encodeURIComponent(props.next)}`}>Use a recovery code</a>
-          </li>
-          <li>
-            <a href="/account-reset">Lost access to your methods? Update your settings</a>
-          </li>
-        </ul>
+        {props.factor.kind === 'phone' ? (
+          <SendAnotherCode
+            action="/mfa/phone/resend"
+            csrfToken={props.csrfToken}
+            factorId={props.factor.factorId}
+            next={props.next}
+          />
+        ) : null}
+        <OtherWays hasOthers={props.hasOthers} next={props.next} />
       </Narrow>
     ),
   });
 }
 
-function RememberBrowser() {
+/** Below every second step: the member's other methods, a recovery code, and help. */
+export function OtherWays(props: { hasOthers: boolean; next: string }) {
+  return (
+    <ul class="usa-list usa-list--unstyled">
+      {props.hasOthers ? (
+        <li>
+          <a href={`/mfa/choose?next=${encodeURIComponent(props.next)}`}>Choose another method</a>
+        </li>
+      ) : null}
+      <li>
+        <a href={`/mfa/recovery?next=${encodeURIComponent(props.next)}`}>Use a recovery code</a>
+      </li>
+      <li>
+        <a href="/account-reset">Lost access to your methods? Update your settings</a>
+      </li>
+    </ul>
+  );
+}
+
+export function RememberBrowser() {
   return (
     <div class="usa-checkbox">
       <input class="usa-checkbox__input" id="remember" type="checkbox" name="remember" value="yes" />

@@ -4,26 +4,17 @@
  * (`mfaCount > 1` to remove one), the primary method is never removed, a TOTP step, a recovery
  * code or a sent code works once.
  */
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Factor } from '../mfa/factors.ts';
 import {
-  cancellationReasons,
   documentClient,
   epochSeconds,
   isConditionFailure,
+  type TransactItem,
   tableName,
+  transact,
 } from './dynamo.ts';
 import { accountKey, eventItem, type HistoryEvent, profileKey } from './items.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const accounts = () => tableName('accounts');
 const ephemeral = () => tableName('ephemeral');
@@ -42,17 +33,6 @@ export const deviceKey = (accountId: string, hash: string) => ({
   sk: `DEVICE#${hash}`,
 });
 export const setupKey = (accountId: string, kind: string) => ({ pk: `MFASETUP#${accountId}`, sk: kind });
-
-async function transact(items: TransactItem[]): Promise<number | undefined> {
-  try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
-    return undefined;
-  } catch (error) {
-    const failed = cancellationReasons(error)?.indexOf('ConditionalCheckFailed') ?? -1;
-    if (failed >= 0) return failed;
-    throw error;
-  }
-}
 
 const putEvent = (accountId: string, event: HistoryEvent): TransactItem => ({
   Put: { TableName: accounts(), Item: eventItem(accountId, event, unique()) },
@@ -252,6 +232,17 @@ export async function setupOf<T>(accountId: string, kind: string, now: Date): Pr
 
 export async function endSetup(accountId: string, kind: string): Promise<void> {
   await documentClient().send(new DeleteCommand({ TableName: ephemeral(), Key: setupKey(accountId, kind) }));
+}
+
+/**
+ * Ends a setup and returns what it held, if it was still fresh: deleting it is the use, so of
+ * two requests racing with one WebAuthn challenge, exactly one gets it.
+ */
+export async function takeSetup<T>(accountId: string, kind: string, now: Date): Promise<T | undefined> {
+  const { Attributes } = await documentClient().send(
+    new DeleteCommand({ TableName: ephemeral(), Key: setupKey(accountId, kind), ReturnValues: 'ALL_OLD' }),
+  );
+  return Attributes && Number(Attributes.expiresAt) > epochSeconds(now) ? (Attributes as T) : undefined;
 }
 
 /* ------------------------------------------------------------------ recovery codes */

@@ -47,6 +47,10 @@ export const reasons = {
   bucketDeploymentRuntime:
     'The Python runtime of the CDK BucketDeployment provider is chosen by aws-cdk-lib, not by Verity; it runs only ' +
     'during deployment to copy public static files and is updated when aws-cdk-lib is upgraded.',
+  sendTextsAnyOrigin:
+    'Handlers that send sign-in codes get sms-voice:SendTextMessage and SendVoiceMessage only; the phone number, pool ' +
+    'or sender ID they come from is registered outside the stack (or chosen by the service), so its ARN is unknown at ' +
+    'synthesis, and these two actions cannot read or change any resource.',
 } as const;
 
 export type ReasonName = keyof typeof reasons;

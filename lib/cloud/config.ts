@@ -21,6 +21,11 @@ export interface VerityConfig {
   readonly mailFromAddress: string;
   /** What SES verifies: the whole domain of `mailFromAddress` (production) or only the address. */
   readonly mailIdentity: 'domain' | 'address';
+  /**
+   * The End User Messaging phone number, pool or sender ID (ID or ARN) that sign-in codes come
+   * from; undefined lets the service choose one of the account's and offers no voice calls.
+   */
+  readonly smsOriginationIdentity: string | undefined;
   /** Cognito threat protection on the workforce pool (Plus feature plan, billed per user). */
   readonly workforceThreatProtection: boolean;
   /** package.json version, shown by /health. */
@@ -58,6 +63,7 @@ export function readConfig(node: Node, packageJsonPath: string): VerityConfig {
     mailFrom,
     mailFromAddress: addressOf(mailFrom),
     mailIdentity,
+    smsOriginationIdentity: stringContext(node, 'smsOriginationIdentity'),
     workforceThreatProtection: booleanContext(node, 'workforceThreatProtection') ?? false,
     version: packageVersion(packageJsonPath),
   };

@@ -100,6 +100,10 @@ export class HandlerFunctions extends Construct {
     if (definition.sendsMail) props.mail.grantSend(role);
     if (definition.usesPepper) props.pepper.grant(role, 'kms:GenerateMac');
     if (definition.encryptsFields) role.addToPrincipalPolicy(fieldEncryptionStatement(props.key));
+    if (definition.sendsTexts) {
+      role.addToPrincipalPolicy(sendTextsStatement());
+      acknowledge(defaultPolicyOf(role), 'AwsSolutions-IAM5[Resource::*]', 'sendTextsAnyOrigin');
+    }
     return fn;
   }
 }
@@ -123,6 +127,22 @@ function fieldEncryptionStatement(key: IKey): PolicyStatement {
       'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...FIELD_CONTEXT_KEYS] },
       Null: Object.fromEntries(FIELD_CONTEXT_KEYS.map((k) => [`kms:EncryptionContext:${k}`, 'false'])),
     },
+  });
+}
+
+export const SEND_TEXTS_SID = 'SendCodesToPhones';
+
+/**
+ * Codes to phones through End User Messaging SMS and voice: the two send actions and nothing
+ * else (no reading or changing numbers, pools, opt-out lists or configuration). On `*`: the
+ * origination identity is bought and registered outside the stack, named by the operator in the
+ * `smsOriginationIdentity` setting or left to the service, so no ARN is known at synthesis.
+ */
+function sendTextsStatement(): PolicyStatement {
+  return new PolicyStatement({
+    sid: SEND_TEXTS_SID,
+    actions: ['sms-voice:SendTextMessage', 'sms-voice:SendVoiceMessage'],
+    resources: ['*'],
   });
 }
 

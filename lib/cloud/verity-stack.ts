@@ -56,6 +56,7 @@ export class VerityStack extends Stack {
       pepper: { kmsKeyId: pepper.key.keyArn },
       // Field encryption wraps its data keys with the stack key (handler-functions.ts grants it).
       dataKey: { kmsKeyId: key.keyArn },
+      smsOriginationIdentity: config.smsOriginationIdentity,
     });
     const functions = new HandlerFunctions(this, 'Handlers', {
       config,

@@ -25,6 +25,7 @@ import {
   routeKey,
 } from '../routes.ts';
 import { projectRoot } from './config.ts';
+import { readTextOutbox, TEXT_OUTBOX_HEADERS, TEXT_OUTBOX_PATHS, textOutboxPage } from './text-outbox.ts';
 
 /** API Gateway's own limits and answers. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -40,6 +41,8 @@ export interface GatewayOptions {
   readonly port: number;
   readonly host: string;
   readonly workforce: WorkforceTokens;
+  /** The local text outbox file, served at /_local/texts (lib/local/text-outbox.ts). */
+  readonly textOutbox?: string;
 }
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -47,7 +50,7 @@ type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 export async function startGateway(options: GatewayOptions): Promise<Server> {
   const verifyWorkforceToken = await workforceVerifier(options.workforce);
   const server = createServer((req, res) => {
-    serve(req, res, verifyWorkforceToken).catch((error: unknown) => {
+    serve(req, res, verifyWorkforceToken, options.textOutbox).catch((error: unknown) => {
       // The gateway itself failed: answer like API Gateway and keep serving.
       process.stderr.write(`gateway: ${(error as Error).name}\n`);
       if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
@@ -62,10 +65,17 @@ export async function startGateway(options: GatewayOptions): Promise<Server> {
   return server;
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, verify: TokenVerifier): Promise<void> {
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  verify: TokenVerifier,
+  textOutbox: string | undefined,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://gateway.invalid');
   const method = (req.method ?? 'GET').toUpperCase();
   if (url.pathname.startsWith('/assets/')) return serveAsset(url.pathname, method, res);
+  if (textOutbox && isTextOutboxPath(url.pathname))
+    return serveTextOutbox(textOutbox, url.pathname, method, res);
 
   const body = await readBody(req);
   if (body === 'too-large') return sendJson(res, 413, { message: 'Request Entity Too Large' });
@@ -313,6 +323,26 @@ function stringifyClaims(payload: Record<string, unknown>): Claims {
     claims[name] = Array.isArray(value) ? `[${value.join(' ')}]` : String(value);
   }
   return claims;
+}
+
+/* ---------------------------------------------------------------- the text outbox */
+
+const isTextOutboxPath = (path: string) => path === TEXT_OUTBOX_PATHS.page || path === TEXT_OUTBOX_PATHS.json;
+
+async function serveTextOutbox(file: string, pathname: string, method: string, res: ServerResponse) {
+  if (method !== 'GET' && method !== 'HEAD') {
+    sendJson(res, 405, { message: 'Method Not Allowed' }, { allow: 'GET, HEAD' });
+    return;
+  }
+  const texts = await readTextOutbox(file);
+  const json = pathname === TEXT_OUTBOX_PATHS.json;
+  const body = Buffer.from(json ? JSON.stringify({ texts }) : textOutboxPage(texts));
+  res.writeHead(200, {
+    ...TEXT_OUTBOX_HEADERS,
+    'content-type': json ? 'application/json' : 'text/html; charset=utf-8',
+    'content-length': String(body.length),
+  });
+  res.end(method === 'HEAD' ? undefined : body);
 }
 
 /* ---------------------------------------------------------------- assets */

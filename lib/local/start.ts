@@ -29,6 +29,9 @@ export interface RunningVerity {
   readonly demoMember: DemoMember;
 }
 
+/** Texts and voice calls land here locally, one JSON line each; the gateway shows them at /_local/texts. */
+export const textOutboxFile = (config: LocalConfig) => join(config.dataDir, 'texts.jsonl');
+
 /** Written to `<dataDir>/local.json` once Verity is up; scripts and tests read it. */
 export const stateFile = (config: LocalConfig) => join(config.dataDir, 'local.json');
 
@@ -57,6 +60,7 @@ export async function startVerity(
       siteUrl: `http://localhost:${config.ports.site}`,
       pepper: { localFile: localPepperFile(config) },
       dataKey: { localFile: localDataKeyFile(config) },
+      textOutbox: textOutboxFile(config),
       logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
     Object.assign(process.env, environment);
@@ -64,6 +68,7 @@ export async function startVerity(
     gateway = await startGateway({
       port: config.ports.site,
       host: config.host,
+      textOutbox: textOutboxFile(config),
       workforce: {
         issuer: workforce.issuer,
         clientId: workforce.clientId,

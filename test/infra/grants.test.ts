@@ -1,5 +1,5 @@
 /**
- * The manifest says what each handler may reach (tables, mail, the pepper, field encryption); the
+ * The manifest says what each handler may reach (tables, mail, the pepper, field encryption, texts); the
  * stack turns that into IAM. Locally nothing checks IAM, so a handler whose code reaches DynamoDB, SES or KMS while
  * its manifest entry does not ask for it passes every local test and fails only when deployed.
  * These tests bundle each handler as Lambda gets it and hold what is in the bundle to its entry.
@@ -17,6 +17,7 @@ const GATEWAYS = {
   mail: 'lambdas/mail/mailer.ts',
   pepper: 'lambdas/keys/pepper.ts',
   fieldCipher: 'lambdas/keys/field-encryption.ts',
+  texts: 'lambdas/mfa/texts.ts',
 } as const;
 
 /** Per handler: the project files that put code into its minified bundle (tree shaking counted). */
@@ -52,6 +53,10 @@ describe.each(Object.entries(handlers))('%s', (name, definition: HandlerDefiniti
 
   it('bundles the KMS pepper exactly when its manifest entry says usesPepper', () => {
     expect(reaches(GATEWAYS.pepper), GATEWAYS.pepper).toBe(definition.usesPepper === true);
+  });
+
+  it('bundles the End User Messaging sender exactly when its manifest entry says sendsTexts', () => {
+    expect(reaches(GATEWAYS.texts), GATEWAYS.texts).toBe(definition.sendsTexts === true);
   });
 });
 

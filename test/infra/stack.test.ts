@@ -567,7 +567,7 @@ describe('CloudFront', () => {
     const prefixes = Object.values(resourcesOf(dev.mainTemplate, 'Custom::CDKBucketDeployment')).map(
       (d) => d.Properties.DestinationBucketKeyPrefix,
     );
-    expect(prefixes.sort()).toEqual(['assets/uswds/', 'assets/verity/']);
+    expect(prefixes.sort()).toEqual(['assets/simplewebauthn/', 'assets/uswds/', 'assets/verity/']);
   });
 
   it('logs viewer requests to the log bucket', () => {
@@ -721,7 +721,8 @@ describe('outputs', () => {
 /**
  * Per handler: the tables its role reaches are its manifest tables, SES iff sendsMail,
  * kms:GenerateMac on the pepper iff usesPepper, the field-encryption statement iff
- * encryptsFields, nothing else.
+ * encryptsFields, the End User Messaging send actions iff sendsTexts (test/infra/texts.test.ts
+ * holds that statement to its two actions), nothing else.
  */
 function expectGrantsToMatch(s: Synthesized, definitions: Readonly<Record<string, HandlerDefinition>>): void {
   const functions = functionIdsByHandler(s.mainTemplate);
@@ -744,8 +745,9 @@ function expectGrantsToMatch(s: Synthesized, definitions: Readonly<Record<string
     expect(pepperActions, handler).toEqual(definition.usesPepper ? ['kms:GenerateMac'] : []);
     expect(fieldEncryptionStatements(statements).length, handler).toBe(definition.encryptsFields ? 1 : 0);
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0] as string));
+    expect(services.has('sms-voice'), handler).toBe(definition.sendsTexts === true);
     expect(
-      [...services].filter((service) => !['logs', 'dynamodb', 'kms', 'ses'].includes(service)),
+      [...services].filter((service) => !['logs', 'dynamodb', 'kms', 'ses', 'sms-voice'].includes(service)),
       handler,
     ).toEqual([]);
   }
