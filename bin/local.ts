@@ -23,6 +23,7 @@ Verity is running.
 
 Member sign-in (seeded demo member; or Create account and confirm through the mail viewer):
   ${state.siteUrl}/sign-in   ${state.demoMember.email}   password "${state.demoMember.password}"
+  its 6-digit codes go to the demo phone: read them at ${state.siteUrl}/_local/texts
 
 Workforce sign-in (seeded; passwords live in ${config.dataDir}/workforce.json):
   partner admin     ${admin?.username}   password ${admin?.password}

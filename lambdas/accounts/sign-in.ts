@@ -16,6 +16,8 @@ import { dummyVerify, type Pepper, verifyPassword } from './password/hash.ts';
 
 export const LOCK_AFTER_FAILURES = 100;
 
+export type Assurance = Pick<SessionItem, 'aal' | 'pendingMfa' | 'viaRememberedBrowser'>;
+
 export const signInFailed = () =>
   new HttpError(
     401,
@@ -122,15 +124,15 @@ export async function signIn(
 export function assuranceAfterPassword(
   profile: Pick<Profile, 'mfaCount'>,
   rememberedDevice: boolean,
-): Pick<SessionItem, 'aal' | 'pendingMfa'> {
+): Assurance {
   if (!profile.mfaCount) return { aal: 1, pendingMfa: 'setup' };
-  return rememberedDevice ? { aal: 2 } : { aal: 1, pendingMfa: 'challenge' };
+  return rememberedDevice ? { aal: 2, viaRememberedBrowser: true } : { aal: 1, pendingMfa: 'challenge' };
 }
 
 export async function startSession(
   profile: Pick<Profile, 'accountId' | 'failedSignIns'>,
   context: RequestContext,
-  assurance: Pick<SessionItem, 'aal' | 'pendingMfa'>,
+  assurance: Assurance,
 ): Promise<SignedIn> {
   const { cookie, item } = newSession(profile.accountId, context.now, context.device, assurance);
   await store.signIn({

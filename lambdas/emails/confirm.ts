@@ -20,7 +20,7 @@ import { HttpError } from '../http/errors.ts';
 import { countOf, hit, limits } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import * as store from '../store/accounts.ts';
-import type { TokenItem } from '../store/items.ts';
+import type { SessionItem, TokenItem } from '../store/items.ts';
 import { sendNotice } from './notices.ts';
 
 export const deadLink = () =>
@@ -73,10 +73,19 @@ export interface ConfirmPorts {
 
 /** Continue on the confirmation page: the password of the account, then the email is confirmed and the member signed in. */
 export async function confirmEmailAddress(
-  input: { token: unknown; password: unknown },
+  input: {
+    token: unknown;
+    password: unknown;
+    /** The session this browser already has, if any: kept when it is the same account's, at AAL2. */
+    currentSession?: SessionItem;
+    /** Whether this browser is remembered by the account: then a new session needs no second step. */
+    rememberedBrowser?: (accountId: string) => Promise<boolean>;
+  },
   context: RequestContext,
   ports: ConfirmPorts,
-): Promise<SignedIn & { address: string; purpose: TokenItem['purpose'] }> {
+): Promise<
+  (SignedIn | { accountId: string; cookie?: undefined }) & { address: string; purpose: TokenItem['purpose'] }
+> {
   const link = await readLink(input.token, context.now);
   const throttleKey = `confirm|${link.hash}|${context.ip}`;
   if ((await countOf(limits.failedSignIns, throttleKey, context.now)) >= limits.failedSignIns.max) {
@@ -126,6 +135,10 @@ export async function confirmEmailAddress(
   if (outcome === 'email-taken') throw emailTaken();
   if (outcome === 'link-used') throw deadLink();
   await sendNotice(accountId, 'email-added', context, ports.mail, link.address);
-  const signedIn = await startSession(profile, context, assuranceAfterPassword(profile, false));
+  if (input.currentSession?.accountId === accountId && input.currentSession.aal === 2) {
+    return { accountId, address: link.address, purpose: 'add-email' };
+  }
+  const remembered = (await input.rememberedBrowser?.(accountId)) ?? false;
+  const signedIn = await startSession(profile, context, assuranceAfterPassword(profile, remembered));
   return { ...signedIn, address: link.address, purpose: 'add-email' };
 }

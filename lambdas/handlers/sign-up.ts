@@ -10,6 +10,7 @@ import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../keys/field-encryption.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
 import { sesMailer } from '../mail/mailer.ts';
+import { DEVICE_COOKIE, isRememberedBrowser } from '../mfa/remembered-browsers.ts';
 import { emailMovedPage, moveEmailPage } from '../pages/account.tsx';
 import { checkEmailPage, confirmEmailPage, createAccountPage, deadLinkPage } from '../pages/sign-up.tsx';
 
@@ -69,16 +70,23 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'POST /confirm-email': async (request) => {
     const token = field(request.body, 'token');
     try {
+      const context = requestContext(request);
       const done = await confirmEmailAddress(
-        { token, password: field(request.body, 'password') },
-        requestContext(request),
+        {
+          token,
+          password: field(request.body, 'password'),
+          currentSession: await memberSession(request, context.now),
+          rememberedBrowser: (id) => isRememberedBrowser(request.cookies[DEVICE_COOKIE], id, context.now),
+        },
+        context,
         ports(),
       );
-      // A new account goes on to set up its first sign-in method; an added email to the second step.
+      // A new account goes on to set up its first sign-in method; a confirmed added email to its
+      // account (through the second step when this browser was not already signed in to it).
       const response = redirect(
         done.purpose === 'sign-up' ? '/mfa/setup' : '/account?notice=email-confirmed',
       );
-      response.cookies = signedInCookies(done.cookie);
+      if (done.cookie) response.cookies = signedInCookies(done.cookie);
       return response;
     } catch (error) {
       if (isHttp(error, 400)) return deadLinkAnswer(request, error);
@@ -129,12 +137,18 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
           csrfToken: request.csrfToken,
           token: token as string,
           ...move,
-          problem: error.publicMessage,
+          problem: { field: moveProblemField(error.code), message: error.publicMessage },
         }),
         error.status,
       );
     }
   },
 };
+
+/** Which field of the move page an error belongs to. */
+function moveProblemField(code: string): 'password' | 'code' | 'confirmDeletion' {
+  if (code === 'confirm_deletion') return 'confirmDeletion';
+  return ['wrong_code', 'code_needed', 'too_many_codes'].includes(code) ? 'code' : 'password';
+}
 
 export const handler = routedHandler('sign-up', { body: formBody }, routes);

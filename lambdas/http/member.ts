@@ -42,7 +42,9 @@ export async function memberSession(
 
 /** A safe place to come back to after signing in: a path on this site, nothing else. */
 export function safeNext(value: unknown): string | undefined {
-  return typeof value === 'string' && /^\/(?!\/)[\w\-/]{0,200}$/.test(value) ? value : undefined;
+  return typeof value === 'string' && /^\/(?!\/)[\w\-/]{0,200}(\?notice=[\w-]{1,40})?$/.test(value)
+    ? value
+    : undefined;
 }
 
 /** A member who passed both steps of sign-in (AAL2); others finish MFA first. */
@@ -80,7 +82,11 @@ export async function requireRecentSignIn(
 
 /** Where a detour should come back to: the page itself, or the page a form was posted from. */
 function returnPath(request: HttpRequest<unknown>): string {
-  const path = request.method === 'GET' ? request.path : (accountPageFor(request.path) ?? '/account');
+  const notice = request.event.queryStringParameters?.notice;
+  const path =
+    request.method === 'GET'
+      ? `${request.path}${notice ? `?notice=${notice}` : ''}`
+      : (accountPageFor(request.path) ?? '/account');
   return safeNext(path) ?? '/account';
 }
 

@@ -4,6 +4,7 @@
  * address to the others' mail providers, and one bounce must not stop the rest.
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { isAddressProblem, parseEmailAddress } from '../emails/address.ts';
 
 export interface MailMessage {
   readonly subject: string;
@@ -24,7 +25,7 @@ export function sesMailer(from = process.env.MAIL_FROM): Mailer {
       await ses.send(
         new SendEmailCommand({
           FromEmailAddress: from,
-          Destination: { ToAddresses: [to] },
+          Destination: { ToAddresses: [deliverable(to)] },
           Content: {
             Simple: {
               Subject: { Data: message.subject, Charset: 'UTF-8' },
@@ -35,6 +36,15 @@ export function sesMailer(from = process.env.MAIL_FROM): Mailer {
       );
     },
   };
+}
+
+/**
+ * The address as SES can deliver it: compatibility forms folded and the domain in ASCII
+ * (punycode). SES refuses a recipient with a non-ASCII domain or fullwidth characters.
+ */
+function deliverable(address: string): string {
+  const parsed = parseEmailAddress(address);
+  return isAddressProblem(parsed) ? address : parsed.normalized;
 }
 
 /** Sends one message to each address; all are tried even when one fails. */

@@ -403,8 +403,11 @@ export function moveEmailPage(props: {
   address: string;
   deletesHolder: boolean;
   needsCode: boolean;
-  problem?: string;
+  /** A problem, and the field it belongs to. */
+  problem?: { field: 'password' | 'code' | 'confirmDeletion'; message: string };
 }): string {
+  const problem = (name: 'password' | 'code' | 'confirmDeletion') =>
+    props.problem?.field === name ? props.problem.message : undefined;
   return renderPage({
     title: 'Move your email to another account',
     children: (
@@ -415,7 +418,7 @@ export function moveEmailPage(props: {
           yours. To move it, enter the password of the account that has it now
           {props.needsCode ? ', and a code from its second step' : ''}.
         </p>
-        <ErrorSummary problems={{ password: props.problem }} />
+        <ErrorSummary problems={props.problem ? { [props.problem.field]: props.problem.message } : {}} />
         <Form action="/move-email" csrfToken={props.csrfToken}>
           <Hidden name="token" value={props.token} />
           <Field
@@ -423,13 +426,14 @@ export function moveEmailPage(props: {
             label="Password of the account that has this email"
             type="password"
             autocomplete="current-password"
-            error={props.problem}
+            error={problem('password')}
           />
           {props.needsCode ? (
             <Field
               name="code"
               label="Code from that account's authenticator app, or one of its recovery codes"
               autocomplete="one-time-code"
+              error={problem('code')}
             />
           ) : null}
           {props.deletesHolder ? (
@@ -441,7 +445,12 @@ export function moveEmailPage(props: {
                   </p>
                 </div>
               </div>
-              <div class="usa-checkbox">
+              <div class={`usa-checkbox${problem('confirmDeletion') ? ' usa-form-group--error' : ''}`}>
+                {problem('confirmDeletion') ? (
+                  <span class="usa-error-message" id="confirmDeletion-error" role="alert">
+                    {problem('confirmDeletion')}
+                  </span>
+                ) : null}
                 <input
                   class="usa-checkbox__input"
                   id="confirmDeletion"

@@ -22,7 +22,7 @@ export function newSession(
   accountId: string,
   now: Date,
   device: string,
-  assurance: Pick<SessionItem, 'aal' | 'pendingMfa'>,
+  assurance: Pick<SessionItem, 'aal' | 'pendingMfa' | 'viaRememberedBrowser'>,
 ): { cookie: string; item: SessionItem } {
   const secret = newSecret();
   const at = now.toISOString();
@@ -68,5 +68,7 @@ export function renewal(
   return { lastSeenAt: now.toISOString(), expiresAt: expiryOf(new Date(session.createdAt), now) };
 }
 
+/** Both steps of sign-in, done by the member in the last 20 minutes (a remembered browser is not). */
 export const signedInRecently = (session: SessionItem, now: Date): boolean =>
+  !session.viaRememberedBrowser &&
   now.getTime() - Date.parse(session.signedInAt) <= minutes(RECENT_SIGN_IN_MINUTES);

@@ -327,7 +327,7 @@ export async function elevateSession(
     new UpdateCommand({
       TableName: ephemeral(),
       Key: sessionKey(session.accountId, session.keyHash),
-      UpdateExpression: 'SET aal = :two, signedInAt = :at REMOVE pendingMfa',
+      UpdateExpression: 'SET aal = :two, signedInAt = :at REMOVE pendingMfa, viaRememberedBrowser',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':two': 2, ':at': at },
     }),

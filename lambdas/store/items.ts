@@ -96,6 +96,11 @@ export interface SessionItem {
   readonly aal: 1 | 2;
   /** What an AAL1 session still has to do. */
   readonly pendingMfa?: 'setup' | 'challenge';
+  /**
+   * AAL2 through a remembered browser, not a factor entered now: good for using the account,
+   * not for sensitive actions, which ask for the password and a factor again.
+   */
+  readonly viaRememberedBrowser?: boolean;
 }
 
 export type EventType =

@@ -1,6 +1,7 @@
 /**
  * A demo member for clicking around locally: a confirmed account whose password is made on
- * first start and kept in the git-ignored data folder. Created through the same store
+ * first start and kept in the git-ignored data folder, with a phone as its second factor (the
+ * codes appear in the local text outbox). Created through the same store
  * operations a real sign-up uses.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,8 +9,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashPassword } from '../../lambdas/accounts/password/hash.ts';
 import { newId, newSecret, secretHash } from '../../lambdas/accounts/tokens.ts';
+import { fieldCipherFromEnvironment } from '../../lambdas/keys/field-encryption.ts';
 import { pepperFromEnvironment } from '../../lambdas/keys/pepper.ts';
+import type { PhoneFactor } from '../../lambdas/mfa/factors.ts';
+import { lastFourOf, phoneKeyOf } from '../../lambdas/mfa/phone.ts';
 import * as store from '../../lambdas/store/accounts.ts';
+import { addFactor } from '../../lambdas/store/mfa.ts';
 import type { LocalConfig } from './config.ts';
 
 export interface DemoMember {
@@ -18,6 +23,8 @@ export interface DemoMember {
 }
 
 const DEMO_EMAIL = 'member@verity.local';
+/** A number reserved for fiction (NANP 555-01xx). */
+const DEMO_PHONE = '+12025550123';
 
 export async function seedDemoMember(config: LocalConfig): Promise<DemoMember> {
   const file = join(config.dataDir, 'demo-member.json');
@@ -46,15 +53,29 @@ export async function seedDemoMember(config: LocalConfig): Promise<DemoMember> {
     device: 'npm start',
     place: 'Local',
   };
+  const accountId = newId();
   const outcome = await store.createAccount({
     pending,
     tokenHash: pending.tokenHash,
-    accountId: newId(),
+    accountId,
     work: false,
     now,
     event,
   });
   if (outcome !== 'ok') throw new Error(`could not seed the demo member (${outcome})`);
+  // Its second factor is a phone whose codes land in the local text outbox: no app needed.
+  const phone = await fieldCipherFromEnvironment().encrypt(DEMO_PHONE, { accountId, field: 'phone' });
+  const factor: PhoneFactor = {
+    factorId: newId(),
+    kind: 'phone',
+    name: 'Demo phone',
+    createdAt: pending.createdAt,
+    phone,
+    phoneKey: await phoneKeyOf(DEMO_PHONE, pepperFromEnvironment()),
+    last4: lastFourOf(DEMO_PHONE),
+    channel: 'sms',
+  };
+  await addFactor(accountId, factor, { ...event, type: 'mfa-added', detail: factor.name });
   writeFileSync(file, JSON.stringify(member, null, 2), { mode: 0o600 });
   return member;
 }

@@ -12,6 +12,6 @@ describe('what a password alone earns', () => {
   });
 
   it('is AAL2 only from a remembered browser', () => {
-    expect(assuranceAfterPassword({ mfaCount: 1 }, true)).toEqual({ aal: 2 });
+    expect(assuranceAfterPassword({ mfaCount: 1 }, true)).toEqual({ aal: 2, viaRememberedBrowser: true });
   });
 });

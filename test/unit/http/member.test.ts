@@ -6,6 +6,7 @@ describe('where sign-in returns to', () => {
   it('is a path on this site', () => {
     expect(safeNext('/account')).toBe('/account');
     expect(safeNext('/account/emails/add')).toBe('/account/emails/add');
+    expect(safeNext('/account?notice=email-confirmed')).toBe('/account?notice=email-confirmed');
   });
 
   it('is never another site, a protocol-relative URL or anything odd', () => {

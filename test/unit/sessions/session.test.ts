@@ -48,6 +48,11 @@ describe('member sessions', () => {
     expect(signedInRecently(item, at(21))).toBe(false);
   });
 
+  it('never count a sign-in through a remembered browser as recent', () => {
+    const { item } = newSession('a'.repeat(22), start, '', { aal: 2, viaRememberedBrowser: true });
+    expect(signedInRecently(item, at(0))).toBe(false);
+  });
+
   it('read only well-formed cookies', () => {
     const { cookie, item } = newSession('b'.repeat(22), start, '', { aal: 2 });
     expect(parseSessionCookie(cookie)).toEqual({ accountId: 'b'.repeat(22), keyHash: item.keyHash });
