@@ -258,7 +258,12 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 
   'POST /mfa/methods/primary': async (request) => {
     const session = await requireRecentSignIn(request);
-    await setPrimaryFactor(session.accountId, field(request.body, 'factor'), requestContext(request));
+    await setPrimaryFactor(
+      session.accountId,
+      field(request.body, 'factor'),
+      requestContext(request),
+      sesMailer(),
+    );
     return redirect('/account?notice=mfa-primary-changed');
   },
 
@@ -275,7 +280,13 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 
   'POST /mfa/methods/rename': async (request) => {
     const session = await requireRecentSignIn(request);
-    await renameFactor(session.accountId, field(request.body, 'factor'), field(request.body, 'name'));
+    await renameFactor(
+      session.accountId,
+      field(request.body, 'factor'),
+      field(request.body, 'name'),
+      requestContext(request),
+      sesMailer(),
+    );
     return redirect('/account?notice=mfa-renamed');
   },
 

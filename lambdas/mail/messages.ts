@@ -65,6 +65,8 @@ export type NoticeKind =
   | 'account-deleted'
   | 'mfa-added'
   | 'mfa-removed'
+  | 'mfa-primary-changed'
+  | 'mfa-renamed'
   | 'recovery-codes-created'
   | 'browsers-forgotten'
   | 'account-reset-cancelled';
@@ -98,6 +100,14 @@ const NOTICES: Record<NoticeKind, { subject: string; body: (detail?: string) => 
   'mfa-removed': {
     subject: 'A sign-in method was removed from your Verity account',
     body: (name) => `A sign-in method (${name}) was removed from your Verity account.`,
+  },
+  'mfa-primary-changed': {
+    subject: 'Your primary sign-in method changed',
+    body: (name) => `Signing in to your Verity account now asks first for ${name}.`,
+  },
+  'mfa-renamed': {
+    subject: 'A sign-in method was renamed',
+    body: (detail) => `A sign-in method of your Verity account was renamed: ${detail}.`,
   },
   'recovery-codes-created': {
     subject: 'New recovery codes for your Verity account',

@@ -120,20 +120,41 @@ export async function removeFactor(
   await sendNotice(accountId, 'mfa-removed', context, mail, factor.name);
 }
 
-export async function setPrimaryFactor(accountId: string, factorId: unknown, context: RequestContext) {
+export async function setPrimaryFactor(
+  accountId: string,
+  factorId: unknown,
+  context: RequestContext,
+  mail: Mailer,
+) {
   const factor = typeof factorId === 'string' ? await store.factorOf(accountId, factorId) : undefined;
   if (!factor) throw new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
-  await store.setPrimaryFactor(
+  const outcome = await store.setPrimaryFactor(
     accountId,
     factor.factorId,
     historyEvent('mfa-primary-changed', context, factor.name),
   );
+  // Removed between the read and the write: nothing changed, and the member is told so.
+  if (outcome === 'gone')
+    throw new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
+  await sendNotice(accountId, 'mfa-primary-changed', context, mail, factor.name);
 }
 
-export async function renameFactor(accountId: string, factorId: unknown, name: unknown) {
+export async function renameFactor(
+  accountId: string,
+  factorId: unknown,
+  name: unknown,
+  context: RequestContext,
+  mail: Mailer,
+) {
   const factor = typeof factorId === 'string' ? await store.factorOf(accountId, factorId) : undefined;
   if (!factor) throw new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
-  await store.renameFactor(accountId, factor.factorId, factorName(name, factor.name));
+  const newName = factorName(name, factor.name);
+  if ((await store.renameFactor(accountId, factor.factorId, newName)) === 'gone') {
+    throw new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
+  }
+  const detail = `${factor.name} is now called ${newName}`;
+  await accounts.recordEvent(accountId, historyEvent('mfa-renamed', context, detail));
+  await sendNotice(accountId, 'mfa-renamed', context, mail, detail);
 }
 
 export async function forgetAllBrowsers(accountId: string, context: RequestContext, mail: Mailer) {

@@ -286,6 +286,7 @@ const EVENT_WORDS: Record<HistoryEvent['type'], string> = {
   'mfa-added': 'Sign-in method added',
   'mfa-removed': 'Sign-in method removed',
   'mfa-primary-changed': 'Primary sign-in method changed',
+  'mfa-renamed': 'Sign-in method renamed',
   'mfa-passed': 'Second step of sign-in passed',
   'mfa-failed': 'Wrong code entered',
   'recovery-code-used': 'Recovery code used',

@@ -118,6 +118,7 @@ export type EventType =
   | 'mfa-added'
   | 'mfa-removed'
   | 'mfa-primary-changed'
+  | 'mfa-renamed'
   | 'mfa-passed'
   | 'mfa-failed'
   | 'recovery-code-used'

@@ -1,0 +1,204 @@
+/**
+ * Authenticator apps, recovery codes and managing methods, against the embedded AWS: a code
+ * works once even when two requests race, a recovery code has one winner, the last or primary
+ * method cannot be removed, and 10 wrong codes lock the second step for exactly 10 minutes.
+ */
+import { generate } from 'otplib';
+import { describe, expect, it } from 'vitest';
+import type { RequestContext } from '../../../lambdas/accounts/context.ts';
+import { HttpError } from '../../../lambdas/http/errors.ts';
+import { fieldCipherFromEnvironment } from '../../../lambdas/keys/field-encryption.ts';
+import { sesMailer } from '../../../lambdas/mail/mailer.ts';
+import { passRecoveryCode, passTotp } from '../../../lambdas/mfa/challenge.ts';
+import type { TotpFactor } from '../../../lambdas/mfa/factors.ts';
+import {
+  beginTotpSetup,
+  createRecoveryCodes,
+  finishTotpSetup,
+  removeFactor,
+  setPrimaryFactor,
+} from '../../../lambdas/mfa/manage.ts';
+import * as accounts from '../../../lambdas/store/accounts.ts';
+import * as store from '../../../lambdas/store/mfa.ts';
+import { createMember, lastMailTo, uniqueEmail } from '../accounts/support.ts';
+
+const cipher = fieldCipherFromEnvironment();
+const mail = sesMailer();
+const contextAt = (now: Date): RequestContext => ({
+  now,
+  siteUrl: 'http://localhost',
+  device: 'Firefox on Linux',
+  place: 'Unknown',
+  ip: '192.0.2.1',
+});
+/** A moment in the middle of a 30-second step, so a code stays valid while a test runs. */
+const midStep = () => new Date((Math.floor(Date.now() / 30_000) * 30 + 10) * 1000);
+const codeAt = (secret: string, now: Date) => generate({ secret, epoch: Math.floor(now.getTime() / 1000) });
+
+async function memberWithApp() {
+  const member = await createMember({ confirmed: [uniqueEmail('app')] });
+  const factor = (await store.factorsOf(member.accountId))[0] as TotpFactor;
+  return { member, factor, secret: member.totpSecret as string };
+}
+
+const status = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 200,
+    (error: unknown) => (error instanceof HttpError ? error.status : 500),
+  );
+
+describe('an authenticator app', () => {
+  it('counts only after a first code proves the key was saved, and then mails a notice', async () => {
+    const member = await createMember({ confirmed: [uniqueEmail('setup')], mfa: false });
+    const now = midStep();
+    const setup = await beginTotpSetup(member.accountId, member.primary, contextAt(now), cipher);
+    const again = await beginTotpSetup(member.accountId, member.primary, contextAt(now), cipher);
+    expect(again.key, 'a reload shows the same key').toBe(setup.key);
+    const secret = setup.key.replace(/\s/g, '');
+    const wrong = await finishTotpSetup(member.accountId, { code: '000000', name: 'x' }, contextAt(now), {
+      cipher,
+      mail,
+    });
+    expect(wrong.kind).toBe('wrong-code');
+    expect(await store.factorsOf(member.accountId)).toEqual([]);
+    const added = await finishTotpSetup(
+      member.accountId,
+      { code: await codeAt(secret, now), name: '  My   phone ' },
+      contextAt(now),
+      { cipher, mail },
+    );
+    expect(added.kind).toBe('added');
+    const [factor] = await store.factorsOf(member.accountId);
+    expect(factor).toMatchObject({ kind: 'totp', name: 'My phone' });
+    expect(JSON.stringify(factor), 'the key is stored encrypted').not.toContain(secret);
+    expect((await accounts.profileOf(member.accountId))?.mfaPrimary).toBe(factor?.factorId);
+    expect(
+      (await lastMailTo(member.primary, 'A sign-in method was added to your Verity account')).text,
+    ).toContain('My phone');
+  });
+
+  it('accepts a code once: of two requests with the same code at once, exactly one passes', async () => {
+    const { member, factor, secret } = await memberWithApp();
+    const now = midStep();
+    const code = await codeAt(secret, now);
+    const results = await Promise.all([
+      status(passTotp(member.accountId, factor, code, contextAt(now), cipher)),
+      status(passTotp(member.accountId, factor, code, contextAt(now), cipher)),
+    ]);
+    expect(results.sort()).toEqual([200, 401]);
+    const used = (await store.factorOf(member.accountId, factor.factorId)) as TotpFactor;
+    expect(
+      await status(passTotp(member.accountId, used, code, contextAt(now), cipher)),
+      'and never again',
+    ).toBe(401);
+  });
+
+  it('locks the second step on the 10th wrong code, refuses even the right code then, and opens after 10 minutes', async () => {
+    const { member, factor, secret } = await memberWithApp();
+    const now = midStep();
+    const wrong = (await codeAt(secret, now)) === '123456' ? '654321' : '123456';
+    const answers: number[] = [];
+    for (let i = 0; i < 10; i++)
+      answers.push(await status(passTotp(member.accountId, factor, wrong, contextAt(now), cipher)));
+    expect(answers).toEqual([...Array(9).fill(401), 429]);
+    const right = await codeAt(secret, now);
+    expect(
+      await status(passTotp(member.accountId, factor, right, contextAt(now), cipher)),
+      'locked: says so',
+    ).toBe(429);
+    const later = new Date(now.getTime() + 9 * 60_000);
+    expect(
+      await status(passTotp(member.accountId, factor, await codeAt(secret, later), contextAt(later), cipher)),
+    ).toBe(429);
+    const after = new Date(now.getTime() + 10 * 60_000 + 1000);
+    expect(
+      await status(passTotp(member.accountId, factor, await codeAt(secret, after), contextAt(after), cipher)),
+    ).toBe(200);
+  });
+});
+
+describe('recovery codes', () => {
+  it('are 10, each working once; of two racing uses of one code exactly one wins; a new set kills the old', async () => {
+    const { member } = await memberWithApp();
+    const context = contextAt(new Date());
+    const codes = await createRecoveryCodes(member.accountId, context, mail);
+    expect(codes).toHaveLength(10);
+    expect(await store.recoveryCodesLeft(member.accountId)).toBe(10);
+    const code = codes[0] as string;
+    const results = await Promise.all([
+      status(passRecoveryCode(member.accountId, code, context)),
+      status(passRecoveryCode(member.accountId, code.toLowerCase(), context)),
+    ]);
+    expect(results.sort()).toEqual([200, 401]);
+    expect(await store.recoveryCodesLeft(member.accountId)).toBe(9);
+    const fresh = await createRecoveryCodes(member.accountId, context, mail);
+    expect(
+      await status(passRecoveryCode(member.accountId, codes[1] as string, context)),
+      'the old set died',
+    ).toBe(401);
+    expect(await status(passRecoveryCode(member.accountId, fresh[0] as string, context))).toBe(200);
+  });
+
+  it('allow 10 wrong tries an hour', async () => {
+    const { member } = await memberWithApp();
+    const context = contextAt(new Date());
+    const codes = await createRecoveryCodes(member.accountId, context, mail);
+    const answers: number[] = [];
+    for (let i = 0; i < 10; i++)
+      answers.push(await status(passRecoveryCode(member.accountId, 'ZZZZ-ZZZZ-ZZZZ', context)));
+    expect(answers).toEqual([...Array(9).fill(401), 429]);
+    expect(await status(passRecoveryCode(member.accountId, codes[0] as string, context))).toBe(429);
+  });
+});
+
+describe('managing methods', () => {
+  it('never removes the only method, nor the primary one; another one goes, with a notice', async () => {
+    const { member, factor, secret } = await memberWithApp();
+    const context = contextAt(midStep());
+    expect(await status(removeFactor(member.accountId, factor.factorId, context, mail)), 'the only one').toBe(
+      409,
+    );
+    const setup = await beginTotpSetup(member.accountId, member.primary, context, cipher);
+    const second = setup.key.replace(/\s/g, '');
+    expect(second).not.toBe(secret);
+    const added = await finishTotpSetup(
+      member.accountId,
+      { code: await codeAt(second, context.now), name: 'Tablet' },
+      context,
+      { cipher, mail },
+    );
+    if (added.kind !== 'added') throw new Error('setup refused');
+    expect(await status(removeFactor(member.accountId, factor.factorId, context, mail)), 'the primary').toBe(
+      409,
+    );
+    await setPrimaryFactor(member.accountId, added.factor.factorId, context, mail);
+    expect(await status(removeFactor(member.accountId, factor.factorId, context, mail))).toBe(200);
+    expect((await store.factorsOf(member.accountId)).map((f) => f.name)).toEqual(['Tablet']);
+    expect((await accounts.profileOf(member.accountId))?.mfaCount).toBe(1);
+    expect(
+      (await lastMailTo(member.primary, 'A sign-in method was removed from your Verity account')).text,
+    ).toContain('Authenticator app');
+  });
+
+  it('never leaves the primary pointing at a removed method when Make primary and Remove race', async () => {
+    const { member } = await memberWithApp();
+    const context = contextAt(midStep());
+    const setup = await beginTotpSetup(member.accountId, member.primary, context, cipher);
+    const code = await codeAt(setup.key.replace(/\s/g, ''), context.now);
+    const added = await finishTotpSetup(member.accountId, { code, name: 'Second' }, context, {
+      cipher,
+      mail,
+    });
+    if (added.kind !== 'added') throw new Error('setup refused');
+    const second = added.factor.factorId;
+    const results = await Promise.all([
+      status(setPrimaryFactor(member.accountId, second, context, mail)),
+      status(removeFactor(member.accountId, second, context, mail)),
+    ]);
+    expect(results.filter((s) => s === 200)).toHaveLength(1);
+    const left = await store.factorsOf(member.accountId);
+    const profile = await accounts.profileOf(member.accountId);
+    expect(left.map((f) => f.factorId)).toContain(profile?.mfaPrimary);
+    expect(profile?.mfaCount).toBe(left.length);
+  });
+});
