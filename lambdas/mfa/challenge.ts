@@ -102,6 +102,5 @@ export async function passFactorCode(
 
 /** Second step passed: the session becomes AAL2. */
 export async function completeSecondStep(session: SessionItem, context: RequestContext): Promise<void> {
-  await accounts.elevateSession(session, context.now.toISOString());
-  await accounts.recordEvent(session.accountId, historyEvent('mfa-passed', context));
+  await accounts.elevateSession(session, context.now.toISOString(), historyEvent('mfa-passed', context));
 }

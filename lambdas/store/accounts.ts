@@ -322,16 +322,20 @@ export async function updateSession(
 export async function elevateSession(
   session: Pick<SessionItem, 'accountId' | 'keyHash'>,
   at: string,
+  /** Written in the same request: the history line that the second step was passed. */
+  event?: HistoryEvent,
 ): Promise<void> {
-  await documentClient().send(
-    new UpdateCommand({
+  const elevate: TransactItem = {
+    Update: {
       TableName: ephemeral(),
       Key: sessionKey(session.accountId, session.keyHash),
       UpdateExpression: 'SET aal = :two, signedInAt = :at REMOVE pendingMfa, viaRememberedBrowser',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':two': 2, ':at': at },
-    }),
-  );
+    },
+  };
+  const failed = await transact(event ? [elevate, putEvent(session.accountId, event)] : [elevate]);
+  if (failed !== undefined) throw new Error('the session ended during the second step');
 }
 
 /** Back to AAL1 for a new second step: entering the password again for a sensitive action. */
