@@ -239,10 +239,22 @@ export async function endSetup(accountId: string, kind: string): Promise<void> {
  * two requests racing with one WebAuthn challenge, exactly one gets it.
  */
 export async function takeSetup<T>(accountId: string, kind: string, now: Date): Promise<T | undefined> {
-  const { Attributes } = await documentClient().send(
-    new DeleteCommand({ TableName: ephemeral(), Key: setupKey(accountId, kind), ReturnValues: 'ALL_OLD' }),
-  );
-  return Attributes && Number(Attributes.expiresAt) > epochSeconds(now) ? (Attributes as T) : undefined;
+  // The condition makes the delete the single use: of two racing takes, the second fails here
+  // rather than trusting that only one delete can see the old item.
+  try {
+    const { Attributes } = await documentClient().send(
+      new DeleteCommand({
+        TableName: ephemeral(),
+        Key: setupKey(accountId, kind),
+        ConditionExpression: 'attribute_exists(pk)',
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return Attributes && Number(Attributes.expiresAt) > epochSeconds(now) ? (Attributes as T) : undefined;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
 }
 
 /* ------------------------------------------------------------------ recovery codes */
