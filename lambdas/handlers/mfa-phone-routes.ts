@@ -1,10 +1,3 @@
-/**
- * Text or voice codes on the MFA pages: setting up a phone (the number and a channel, then the
- * code we sent), and the phone's parts of the second step of sign-in. Part of the mfa handler:
- * lambdas/handlers/mfa.ts spreads these routes into its own and passes in the steps every method
- * shares. Showing the second step for a phone sends the code (`sendCodeOnShow`, called there).
- */
-import type { RequestContext } from '../accounts/context.ts';
 import { HttpError } from '../http/errors.ts';
 import { field, query } from '../http/form.ts';
 import type { HttpRequest } from '../http/handler.ts';
@@ -24,25 +17,11 @@ import {
 } from '../mfa/phone.ts';
 import { textSenderFromEnvironment } from '../mfa/texts.ts';
 import { phoneCodePage, phoneNumberPage } from '../pages/mfa-phone.tsx';
-import type { SessionItem } from '../store/items.ts';
 import * as store from '../store/mfa.ts';
+import type { MfaSteps } from './mfa-steps.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 type Route = (request: Request) => Promise<HttpResult>;
-
-/** What the phone routes use of the steps every MFA method shares (lambdas/handlers/mfa.ts). */
-export interface PhoneSteps {
-  requireSetupSession(request: Request): Promise<{ session: SessionItem; first: boolean }>;
-  requireChallengeSession(request: Request, next: string): Promise<SessionItem>;
-  challengeFor(
-    request: Request,
-    session: SessionItem,
-    next: string,
-    factorId?: string,
-    problem?: string,
-  ): Promise<string>;
-  methodAdded(session: SessionItem, first: boolean, context: RequestContext): Promise<HttpResult>;
-}
 
 const nextOf = (value: string | undefined) => safeNext(value) ?? '/account';
 
@@ -63,7 +42,7 @@ export async function sendCodeOnShow(request: Request, accountId: string, factor
   await sendSignInCode(accountId, factor, requestContext(request), sendPorts(), { evenIfJustSent: false });
 }
 
-export function phoneRoutes(steps: PhoneSteps): Record<string, Route> {
+export function phoneRoutes(steps: MfaSteps): Record<string, Route> {
   /** The code page of the setup under way, with a problem; back to the number when there is none. */
   const codePage = async (request: Request, accountId: string, problem?: string, status = 200) => {
     const setup = await phoneSetupOf(accountId, new Date());

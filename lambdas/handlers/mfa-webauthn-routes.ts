@@ -1,12 +1,3 @@
-/**
- * Security keys and passkeys on the MFA pages: adding one, and the second step of sign-in with
- * one. Part of the mfa handler (lambdas/handlers/mfa.ts spreads these routes into its own and
- * passes in the steps every method shares, so that both end a setup or a second step alike).
- *
- * Each ceremony is two requests: the page's script POSTs the form for the options (JSON), then,
- * after the browser talked to the key, submits the form with the key's answer in `credential`.
- */
-import type { RequestContext } from '../accounts/context.ts';
 import { HttpError } from '../http/errors.ts';
 import { field } from '../http/form.ts';
 import type { HttpRequest } from '../http/handler.ts';
@@ -21,33 +12,10 @@ import {
 } from '../mfa/webauthn.ts';
 import { securityKeySetupPage } from '../pages/mfa-webauthn.tsx';
 import * as accounts from '../store/accounts.ts';
-import type { SessionItem } from '../store/items.ts';
+import type { MfaSteps } from './mfa-steps.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 type Route = (request: Request) => Promise<HttpResult>;
-
-/** What every MFA method shares, from lambdas/handlers/mfa.ts. */
-export interface MfaSteps {
-  requireSetupSession(request: Request): Promise<{ session: SessionItem; first: boolean }>;
-  requireChallengeSession(request: Request, next: string): Promise<SessionItem>;
-  /** The second-step page of this factor (or the primary one), with a problem to show. */
-  challengeFor(
-    request: Request,
-    session: SessionItem,
-    next: string,
-    factorId?: string,
-    problem?: string,
-  ): Promise<string>;
-  /** A method was added; the first one also passes this sign-in's second step. */
-  methodAdded(session: SessionItem, first: boolean, context: RequestContext): Promise<HttpResult>;
-  /** The second step passed: the session is raised, the browser remembered if asked. */
-  secondStepPassed(
-    request: Request,
-    session: SessionItem,
-    next: string,
-    context: RequestContext,
-  ): Promise<HttpResult>;
-}
 
 const nextOf = (value: string | undefined) => safeNext(value) ?? '/account';
 

@@ -45,6 +45,7 @@ import * as accounts from '../store/accounts.ts';
 import type { SessionItem } from '../store/items.ts';
 import * as store from '../store/mfa.ts';
 import { phoneRoutes, sendCodeOnShow } from './mfa-phone-routes.ts';
+import type { MfaSteps } from './mfa-steps.ts';
 import { webauthnRoutes } from './mfa-webauthn-routes.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
@@ -124,15 +125,17 @@ async function secondStepPassed(
   return response;
 }
 
+const steps: MfaSteps = {
+  requireSetupSession,
+  requireChallengeSession,
+  challengeFor,
+  methodAdded,
+  secondStepPassed,
+};
+
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
-  ...webauthnRoutes({
-    requireSetupSession,
-    requireChallengeSession,
-    challengeFor,
-    methodAdded,
-    secondStepPassed,
-  }),
-  ...phoneRoutes({ requireSetupSession, requireChallengeSession, challengeFor, methodAdded }),
+  ...webauthnRoutes(steps),
+  ...phoneRoutes(steps),
 
   'GET /mfa/setup': async (request) => {
     const { first } = await requireSetupSession(request);

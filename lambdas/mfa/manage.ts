@@ -95,14 +95,21 @@ export async function createRecoveryCodes(
   return codes;
 }
 
+const notOnAccount = () => new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
+
+async function factorOnAccount(accountId: string, factorId: unknown) {
+  const factor = typeof factorId === 'string' ? await store.factorOf(accountId, factorId) : undefined;
+  if (!factor) throw notOnAccount();
+  return factor;
+}
+
 export async function removeFactor(
   accountId: string,
   factorId: unknown,
   context: RequestContext,
   mail: Mailer,
 ) {
-  const factor = typeof factorId === 'string' ? await store.factorOf(accountId, factorId) : undefined;
-  if (!factor) throw new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
+  const factor = await factorOnAccount(accountId, factorId);
   const outcome = await store.removeFactor(
     accountId,
     factor.factorId,
@@ -115,8 +122,7 @@ export async function removeFactor(
       'You cannot remove your only sign-in method or your primary one. Add another or choose another primary first.',
     );
   }
-  if (outcome === 'gone')
-    throw new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
+  if (outcome === 'gone') throw notOnAccount();
   await sendNotice(accountId, 'mfa-removed', context, mail, factor.name);
 }
 
@@ -126,16 +132,14 @@ export async function setPrimaryFactor(
   context: RequestContext,
   mail: Mailer,
 ) {
-  const factor = typeof factorId === 'string' ? await store.factorOf(accountId, factorId) : undefined;
-  if (!factor) throw new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
+  const factor = await factorOnAccount(accountId, factorId);
   const outcome = await store.setPrimaryFactor(
     accountId,
     factor.factorId,
     historyEvent('mfa-primary-changed', context, factor.name),
   );
   // Removed between the read and the write: nothing changed, and the member is told so.
-  if (outcome === 'gone')
-    throw new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
+  if (outcome === 'gone') throw notOnAccount();
   await sendNotice(accountId, 'mfa-primary-changed', context, mail, factor.name);
 }
 
@@ -146,12 +150,9 @@ export async function renameFactor(
   context: RequestContext,
   mail: Mailer,
 ) {
-  const factor = typeof factorId === 'string' ? await store.factorOf(accountId, factorId) : undefined;
-  if (!factor) throw new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
+  const factor = await factorOnAccount(accountId, factorId);
   const newName = factorName(name, factor.name);
-  if ((await store.renameFactor(accountId, factor.factorId, newName)) === 'gone') {
-    throw new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
-  }
+  if ((await store.renameFactor(accountId, factor.factorId, newName)) === 'gone') throw notOnAccount();
   const detail = `${factor.name} is now called ${newName}`;
   await accounts.recordEvent(accountId, historyEvent('mfa-renamed', context, detail));
   await sendNotice(accountId, 'mfa-renamed', context, mail, detail);
