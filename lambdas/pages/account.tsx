@@ -1,7 +1,7 @@
 /** The member's own pages: the profile with its Email section, adding an email, history, password, deletion, moving an email. */
 import { type Factor, factorKindNames } from '../mfa/factors.ts';
 import type { EmailItem, HistoryEvent } from '../store/items.ts';
-import { ErrorSummary, Field, Form, Hidden, Narrow, Notice, Submit } from './forms.tsx';
+import { CurrentPassword, ErrorSummary, Field, Form, Hidden, Narrow, Notice, Submit } from './forms.tsx';
 import { renderPage } from './layout.tsx';
 
 const NOTICES: Record<string, string> = {
@@ -379,13 +379,7 @@ export function deleteAccountPage(props: { csrfToken: string; problem?: string }
         </div>
         <ErrorSummary problems={{ password: props.problem }} />
         <Form action="/account/delete" csrfToken={props.csrfToken}>
-          <Field
-            name="password"
-            label="Password"
-            type="password"
-            autocomplete="current-password"
-            error={props.problem}
-          />
+          <CurrentPassword error={props.problem} />
           <button class="usa-button usa-button--secondary" type="submit">
             Delete account
           </button>
@@ -422,13 +416,7 @@ export function moveEmailPage(props: {
         <ErrorSummary problems={props.problem ? { [props.problem.field]: props.problem.message } : {}} />
         <Form action="/move-email" csrfToken={props.csrfToken}>
           <Hidden name="token" value={props.token} />
-          <Field
-            name="password"
-            label="Password of the account that has this email"
-            type="password"
-            autocomplete="current-password"
-            error={problem('password')}
-          />
+          <CurrentPassword label="Password of the account that has this email" error={problem('password')} />
           {props.needsCode ? (
             <Field
               name="code"

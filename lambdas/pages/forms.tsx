@@ -126,6 +126,19 @@ export function Field({
   );
 }
 
+/** The account's current password, as every page that asks for it again shows it. */
+export function CurrentPassword({
+  error,
+  label = 'Password',
+}: {
+  error?: string | undefined;
+  label?: string;
+}) {
+  return (
+    <Field name="password" label={label} type="password" autocomplete="current-password" error={error} />
+  );
+}
+
 export function Hidden({ name, value }: { name: string; value: string }) {
   return <input type="hidden" name={name} value={value} />;
 }

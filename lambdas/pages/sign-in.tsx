@@ -1,5 +1,5 @@
 /** Sign in, Forgot password, Reset password, and Enter your password again. */
-import { ErrorSummary, Field, Form, Hidden, Narrow, Notice, Submit } from './forms.tsx';
+import { CurrentPassword, ErrorSummary, Field, Form, Hidden, Narrow, Notice, Submit } from './forms.tsx';
 import { renderPage } from './layout.tsx';
 
 const NOTICES: Record<string, { heading: string; text: string }> = {
@@ -131,13 +131,7 @@ export function reauthenticatePage(props: {
         <ErrorSummary problems={{ password: props.problem }} />
         <Form action="/reauthenticate" csrfToken={props.csrfToken}>
           <Hidden name="next" value={props.next} />
-          <Field
-            name="password"
-            label="Password"
-            type="password"
-            autocomplete="current-password"
-            error={props.problem}
-          />
+          <CurrentPassword error={props.problem} />
           <Submit>Continue</Submit>
         </Form>
       </Narrow>

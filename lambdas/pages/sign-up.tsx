@@ -1,5 +1,15 @@
 /** Create account, Check your email, Confirm your email, and the page for a dead link. */
-import { ErrorSummary, Field, Form, Hidden, Narrow, Notice, type Problems, Submit } from './forms.tsx';
+import {
+  CurrentPassword,
+  ErrorSummary,
+  Field,
+  Form,
+  Hidden,
+  Narrow,
+  Notice,
+  type Problems,
+  Submit,
+} from './forms.tsx';
 import { renderPage } from './layout.tsx';
 
 export function createAccountPage(props: { csrfToken: string; email?: string; problems?: Problems }): string {
@@ -83,13 +93,7 @@ export function confirmEmailPage(props: {
         <ErrorSummary problems={{ password: props.problem }} />
         <Form action="/confirm-email" csrfToken={props.csrfToken}>
           <Hidden name="token" value={props.token} />
-          <Field
-            name="password"
-            label="Password"
-            type="password"
-            autocomplete="current-password"
-            error={props.problem}
-          />
+          <CurrentPassword error={props.problem} />
           <Submit>Continue</Submit>
         </Form>
       </Narrow>
