@@ -14,6 +14,7 @@ import * as store from '../store/accounts.ts';
 import { historyEvent, inHours, type RequestContext } from './context.ts';
 import { hashPassword, type Pepper } from './password/hash.ts';
 import { checkNewPassword, passwordProblemMessages } from './password/policy.ts';
+import { type SignedIn, startSession } from './sign-in.ts';
 import { isWellFormedSecret, newSecret, secretHash } from './tokens.ts';
 
 export async function forgotPassword(
@@ -83,13 +84,16 @@ export async function resetPassword(
   return { kind: 'reset' };
 }
 
-/** Change password on the account page (after a recent sign-in): other sessions end. */
+/**
+ * Change password on the account page (after a recent sign-in): every session made with the old
+ * password ends; this browser continues in a new one, at both steps, which it returns.
+ */
 export async function changePassword(
   accountId: string,
   input: { password: unknown },
   context: RequestContext,
   ports: { pepper: Pepper; mail: Mailer },
-): Promise<{ kind: 'changed' } | { kind: 'problem'; message: string }> {
+): Promise<{ kind: 'changed'; signedIn: SignedIn } | { kind: 'problem'; message: string }> {
   const problem = await newPasswordProblem(input.password, accountId);
   if (problem) return { kind: 'problem', message: problem };
   await store.changePassword({
@@ -98,8 +102,10 @@ export async function changePassword(
     now: context.now,
     event: historyEvent('password-changed', context),
   });
+  await store.endAllSessions(accountId);
+  const signedIn = await startSession({ accountId, failedSignIns: 0 }, context, { aal: 2 });
   await sendNotice(accountId, 'password-changed', context, ports.mail);
-  return { kind: 'changed' };
+  return { kind: 'changed', signedIn };
 }
 
 async function newPasswordProblem(password: unknown, accountId: string): Promise<string | undefined> {

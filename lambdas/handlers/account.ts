@@ -1,7 +1,7 @@
 /** The signed-in member's account: the Email section, history, password and deletion. */
 import { deleteAccount } from '../accounts/delete-account.ts';
 import { changePassword } from '../accounts/password-reset.ts';
-import { checkAccountPassword, startSession } from '../accounts/sign-in.ts';
+import { checkAccountPassword } from '../accounts/sign-in.ts';
 import { addEmail, removeEmail, resendEmailConfirmation, setPrimaryEmail } from '../emails/manage.ts';
 import { HttpError } from '../http/errors.ts';
 import { checked, field, formBody, query } from '../http/form.ts';
@@ -121,13 +121,8 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     if (result.kind === 'problem') {
       return html(changePasswordPage({ csrfToken: request.csrfToken, problem: result.message }), 400);
     }
-    // Every other session ends with the old password; this browser continues in a new one.
-    await store.endAllSessions(session.accountId);
-    const signedIn = await startSession({ accountId: session.accountId, failedSignIns: 0 }, context, {
-      aal: 2,
-    });
     const response = redirect('/account?notice=password-changed');
-    response.cookies = signedInCookies(signedIn.cookie);
+    response.cookies = signedInCookies(result.signedIn.cookie);
     return response;
   },
 

@@ -36,7 +36,7 @@ export async function memberSession(
   const session = await store.sessionOf(key.accountId, key.keyHash, now);
   if (!session) return undefined;
   const renewed = renewal(session, now);
-  if (renewed) await store.updateSession(session, renewed);
+  if (renewed) await store.renewSession(session, renewed);
   return { ...session, ...renewed };
 }
 

@@ -1,7 +1,17 @@
 /** The member's own pages: the profile with its Email section, adding an email, history, password, deletion, moving an email. */
 import { type Factor, factorKindNames } from '../mfa/factors.ts';
 import type { EmailItem, HistoryEvent } from '../store/items.ts';
-import { CurrentPassword, ErrorSummary, Field, Form, Hidden, Narrow, Notice, Submit } from './forms.tsx';
+import {
+  CurrentPassword,
+  EmailField,
+  ErrorSummary,
+  Field,
+  Form,
+  Hidden,
+  Narrow,
+  Notice,
+  Submit,
+} from './forms.tsx';
 import { renderPage } from './layout.tsx';
 
 const NOTICES: Record<string, string> = {
@@ -219,14 +229,7 @@ export function addEmailPage(props: {
         <p class="usa-intro">We will send a confirmation link to the new address.</p>
         <ErrorSummary problems={{ email: props.problem }} />
         <Form action="/account/emails/add" csrfToken={props.csrfToken}>
-          <Field
-            name="email"
-            label="Email address"
-            type="email"
-            autocomplete="email"
-            value={props.email}
-            error={props.problem}
-          />
+          <EmailField value={props.email} error={props.problem} />
           <div class="usa-checkbox">
             <input
               class="usa-checkbox__input"

@@ -139,6 +139,41 @@ export function CurrentPassword({
   );
 }
 
+/** An email address field, as every form that asks for one shows it. */
+export function EmailField({
+  value,
+  error,
+  autocomplete = 'email',
+}: {
+  value?: string | undefined;
+  error?: string | undefined;
+  autocomplete?: 'email' | 'username';
+}) {
+  return (
+    <Field
+      name="email"
+      label="Email address"
+      type="email"
+      autocomplete={autocomplete}
+      value={value}
+      error={error}
+    />
+  );
+}
+
+/** "Enter the 6-digit code", the words members follow, for every code a member types. */
+export function SixDigitCode({ error }: { error?: string | undefined }) {
+  return (
+    <Field
+      name="code"
+      label="Enter the 6-digit code"
+      autocomplete="one-time-code"
+      inputMode="numeric"
+      error={error}
+    />
+  );
+}
+
 export function Hidden({ name, value }: { name: string; value: string }) {
   return <input type="hidden" name={name} value={value} />;
 }

@@ -1,6 +1,16 @@
 /** Text or voice codes: setting up a phone, and the phone's parts of the sign-in code page. */
 import type { TextChannel } from '../mfa/texts.ts';
-import { ErrorSummary, Field, Form, Hidden, Narrow, Notice, type Problems, Submit } from './forms.tsx';
+import {
+  ErrorSummary,
+  Field,
+  Form,
+  Hidden,
+  Narrow,
+  Notice,
+  type Problems,
+  SixDigitCode,
+  Submit,
+} from './forms.tsx';
 import { renderPage } from './layout.tsx';
 
 const CHANNEL_LABELS: Record<TextChannel, string> = { sms: 'Text message', voice: 'Voice call' };
@@ -106,13 +116,7 @@ export function phoneCodePage(props: {
         {props.resent && !props.problem ? <Notice heading="We sent a new code" kind="info" /> : null}
         <ErrorSummary problems={{ code: props.problem }} />
         <Form action="/mfa/setup/phone/code" csrfToken={props.csrfToken}>
-          <Field
-            name="code"
-            label="Enter the 6-digit code"
-            autocomplete="one-time-code"
-            inputMode="numeric"
-            error={props.problem}
-          />
+          <SixDigitCode error={props.problem} />
           <Field
             name="name"
             label="Name this method"

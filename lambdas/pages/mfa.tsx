@@ -1,7 +1,7 @@
 /** Multi-factor authentication: setting up a method, recovery codes, and the second step of sign-in. */
 import type { Factor, FactorKind } from '../mfa/factors.ts';
 import { factorKindNames } from '../mfa/factors.ts';
-import { ErrorSummary, Field, Form, Hidden, Narrow, Notice, Submit } from './forms.tsx';
+import { ErrorSummary, Field, Form, Hidden, Narrow, Notice, SixDigitCode, Submit } from './forms.tsx';
 import { renderPage } from './layout.tsx';
 import { phoneCodeHint, SendAnotherCode } from './mfa-phone.tsx';
 
@@ -93,13 +93,7 @@ export function totpSetupPage(props: {
             <h2 class="usa-process-list__heading">Enter the 6-digit code the app shows</h2>
             <ErrorSummary problems={{ code: props.problem }} />
             <Form action="/mfa/setup/totp" csrfToken={props.csrfToken}>
-              <Field
-                name="code"
-                label="Enter the 6-digit code"
-                autocomplete="one-time-code"
-                inputMode="numeric"
-                error={props.problem}
-              />
+              <SixDigitCode error={props.problem} />
               <Field
                 name="name"
                 label="Name this method"
@@ -189,13 +183,7 @@ export function challengePage(props: {
         <Form action="/mfa" csrfToken={props.csrfToken}>
           <Hidden name="factor" value={props.factor.factorId} />
           <Hidden name="next" value={props.next} />
-          <Field
-            name="code"
-            label="Enter the 6-digit code"
-            autocomplete="one-time-code"
-            inputMode="numeric"
-            error={props.problem}
-          />
+          <SixDigitCode error={props.problem} />
           <RememberBrowser />
           <Submit>Continue</Submit>
         </Form>

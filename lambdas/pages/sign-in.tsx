@@ -1,5 +1,15 @@
 /** Sign in, Forgot password, Reset password, and Enter your password again. */
-import { CurrentPassword, ErrorSummary, Field, Form, Hidden, Narrow, Notice, Submit } from './forms.tsx';
+import {
+  CurrentPassword,
+  EmailField,
+  ErrorSummary,
+  Field,
+  Form,
+  Hidden,
+  Narrow,
+  Notice,
+  Submit,
+} from './forms.tsx';
 import { renderPage } from './layout.tsx';
 
 const NOTICES: Record<string, { heading: string; text: string }> = {
@@ -25,14 +35,7 @@ export function signInPage(props: {
         <ErrorSummary problems={{ email: props.problem }} />
         <Form action="/sign-in" csrfToken={props.csrfToken}>
           {props.next ? <Hidden name="next" value={props.next} /> : null}
-          <Field
-            name="email"
-            label="Email address"
-            type="email"
-            autocomplete="username"
-            value={props.email}
-            error={props.problem}
-          />
+          <EmailField value={props.email} error={props.problem} autocomplete="username" />
           <Field name="password" label="Password" type="password" autocomplete="current-password" />
           <Submit>Sign in</Submit>
         </Form>
@@ -58,14 +61,7 @@ export function forgotPasswordPage(props: { csrfToken: string; email?: string; p
         </p>
         <ErrorSummary problems={{ email: props.problem }} />
         <Form action="/forgot-password" csrfToken={props.csrfToken}>
-          <Field
-            name="email"
-            label="Email address"
-            type="email"
-            autocomplete="email"
-            value={props.email}
-            error={props.problem}
-          />
+          <EmailField value={props.email} error={props.problem} />
           <Submit>Send reset link</Submit>
         </Form>
       </Narrow>

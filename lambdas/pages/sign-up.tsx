@@ -1,6 +1,7 @@
 /** Create account, Check your email, Confirm your email, and the page for a dead link. */
 import {
   CurrentPassword,
+  EmailField,
   ErrorSummary,
   Field,
   Form,
@@ -22,14 +23,7 @@ export function createAccountPage(props: { csrfToken: string; email?: string; pr
         <p class="usa-intro">Use an email address you can open now. You can add a work email later.</p>
         <ErrorSummary problems={problems} />
         <Form action="/create-account" csrfToken={props.csrfToken}>
-          <Field
-            name="email"
-            label="Email address"
-            type="email"
-            autocomplete="email"
-            value={props.email}
-            error={problems.email}
-          />
+          <EmailField value={props.email} error={problems.email} />
           <Field
             name="password"
             label="Password"
@@ -122,14 +116,7 @@ export function deadLinkPage(props: {
         </p>
         <ErrorSummary problems={{ email: props.problem }} />
         <Form action="/resend-confirmation" csrfToken={props.csrfToken}>
-          <Field
-            name="email"
-            label="Email address"
-            type="email"
-            autocomplete="email"
-            value={props.email}
-            error={props.problem}
-          />
+          <EmailField value={props.email} error={props.problem} />
           <Submit>Resend confirmation</Submit>
         </Form>
       </Narrow>

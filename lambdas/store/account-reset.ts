@@ -4,7 +4,7 @@
  * its deletion link works).
  */
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, epochSeconds, isConditionFailure, tableName } from './dynamo.ts';
+import { documentClient, epochSeconds, ifCondition, tableName } from './dynamo.ts';
 
 export interface ResetRequest {
   readonly accountId: string;
@@ -24,20 +24,17 @@ export async function resetRequestOf(accountId: string, now: Date): Promise<Rese
 
 /** Creates the request unless one is live: a second request must not restart the owner's clock. */
 export async function createResetRequest(request: ResetRequest): Promise<'created' | 'exists'> {
-  try {
-    await documentClient().send(
+  const created = await ifCondition(
+    documentClient().send(
       new PutCommand({
         TableName: tableName('ephemeral'),
         Item: { ...key(request.accountId), ...request },
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
         ExpressionAttributeValues: { ':now': epochSeconds(new Date(request.requestedAt)) },
       }),
-    );
-    return 'created';
-  } catch (error) {
-    if (isConditionFailure(error)) return 'exists';
-    throw error;
-  }
+    ),
+  );
+  return created ? 'created' : 'exists';
 }
 
 export async function cancelResetRequest(accountId: string): Promise<void> {

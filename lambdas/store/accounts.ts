@@ -14,7 +14,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { PasswordHash } from '../accounts/password/hash.ts';
-import { documentClient, epochSeconds, type TransactItem, tableName, transact } from './dynamo.ts';
+import {
+  documentClient,
+  epochSeconds,
+  ifCondition,
+  type TransactItem,
+  tableName,
+  transact,
+} from './dynamo.ts';
 import {
   accountKey,
   claimKey,
@@ -296,26 +303,23 @@ export async function sessionOf(
   return session && session.expiresAt > epochSeconds(now) ? session : undefined;
 }
 
-export async function updateSession(
+/** Extends the idle timer of a session that still exists. */
+export async function renewSession(
   session: Pick<SessionItem, 'accountId' | 'keyHash'>,
-  changes: Partial<Pick<SessionItem, 'lastSeenAt' | 'expiresAt' | 'signedInAt'>>,
+  renewal: Pick<SessionItem, 'lastSeenAt' | 'expiresAt'>,
 ): Promise<void> {
-  const names = Object.keys(changes);
-  await documentClient()
-    .send(
+  // Signed out (or every session ended) while this request ran: nothing to extend.
+  await ifCondition(
+    documentClient().send(
       new UpdateCommand({
         TableName: ephemeral(),
         Key: sessionKey(session.accountId, session.keyHash),
-        UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
+        UpdateExpression: 'SET lastSeenAt = :seen, expiresAt = :expires',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: Object.fromEntries(names.map((n) => [`#${n}`, n])),
-        ExpressionAttributeValues: Object.fromEntries(Object.entries(changes).map(([n, v]) => [`:${n}`, v])),
+        ExpressionAttributeValues: { ':seen': renewal.lastSeenAt, ':expires': renewal.expiresAt },
       }),
-    )
-    .catch((error: Error) => {
-      // Signed out (or every session ended) while this request ran: nothing to extend.
-      if (error.name !== 'ConditionalCheckFailedException') throw error;
-    });
+    ),
+  );
 }
 
 /** The second step is done: AAL2, and a fresh sign-in time for sensitive actions. */

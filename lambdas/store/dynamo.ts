@@ -37,8 +37,21 @@ export function cancellationReasons(error: unknown): (string | undefined)[] | un
   return reasons.map((r) => (r.Code === 'None' ? undefined : r.Code));
 }
 
-export const isConditionFailure = (error: unknown): boolean =>
+const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/**
+ * A conditional write: its output, or undefined when the condition did not hold (the invariant
+ * it guards said no). Any other failure is thrown.
+ */
+export async function ifCondition<T>(write: Promise<T>): Promise<T | undefined> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 

@@ -9,7 +9,7 @@ import type { Factor } from '../mfa/factors.ts';
 import {
   documentClient,
   epochSeconds,
-  isConditionFailure,
+  ifCondition,
   type TransactItem,
   tableName,
   transact,
@@ -150,8 +150,8 @@ export async function renameFactor(
   factorId: string,
   name: string,
 ): Promise<'ok' | 'gone'> {
-  try {
-    await documentClient().send(
+  const written = await ifCondition(
+    documentClient().send(
       new UpdateCommand({
         TableName: accounts(),
         Key: factorKey(accountId, factorId),
@@ -160,17 +160,14 @@ export async function renameFactor(
         ExpressionAttributeNames: { '#name': 'name' },
         ExpressionAttributeValues: { ':name': name },
       }),
-    );
-    return 'ok';
-  } catch (error) {
-    if (isConditionFailure(error)) return 'gone';
-    throw error;
-  }
+    ),
+  );
+  return written ? 'ok' : 'gone';
 }
 
 /**
- * Records a use of a factor. `afterStep` makes a TOTP step usable once: of two requests with
- * the same code, the condition lets one through.
+ * Records a use of a factor. With `step`, a TOTP step is usable once: of two requests with the
+ * same code, the condition lets one through.
  */
 export async function markFactorUsed(
   accountId: string,
@@ -191,8 +188,8 @@ export async function markFactorUsed(
     sets.push('#counter = :counter');
     values[':counter'] = counter;
   }
-  try {
-    await documentClient().send(
+  const written = await ifCondition(
+    documentClient().send(
       new UpdateCommand({
         TableName: accounts(),
         Key: factorKey(accountId, factorId),
@@ -201,12 +198,9 @@ export async function markFactorUsed(
         ...(counter !== undefined ? { ExpressionAttributeNames: { '#counter': 'counter' } } : {}),
         ExpressionAttributeValues: values,
       }),
-    );
-    return 'ok';
-  } catch (error) {
-    if (isConditionFailure(error)) return 'replayed';
-    throw error;
-  }
+    ),
+  );
+  return written ? 'ok' : 'replayed';
 }
 
 /* ------------------------------------------------------------------ setup in progress */
@@ -241,20 +235,18 @@ export async function endSetup(accountId: string, kind: string): Promise<void> {
 export async function takeSetup<T>(accountId: string, kind: string, now: Date): Promise<T | undefined> {
   // The condition makes the delete the single use: of two racing takes, the second fails here
   // rather than trusting that only one delete can see the old item.
-  try {
-    const { Attributes } = await documentClient().send(
+  const taken = await ifCondition(
+    documentClient().send(
       new DeleteCommand({
         TableName: ephemeral(),
         Key: setupKey(accountId, kind),
         ConditionExpression: 'attribute_exists(pk)',
         ReturnValues: 'ALL_OLD',
       }),
-    );
-    return Attributes && Number(Attributes.expiresAt) > epochSeconds(now) ? (Attributes as T) : undefined;
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+    ),
+  );
+  const item = taken?.Attributes;
+  return item && Number(item.expiresAt) > epochSeconds(now) ? (item as T) : undefined;
 }
 
 /* ------------------------------------------------------------------ recovery codes */

@@ -6,7 +6,7 @@
  * the other finds nothing, so a code works once even under races.
  */
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, epochSeconds, isConditionFailure, tableName } from './dynamo.ts';
+import { documentClient, epochSeconds, ifCondition, tableName } from './dynamo.ts';
 
 export interface PhoneCodeItem {
   readonly codeHash: string;
@@ -54,19 +54,17 @@ export async function usePhoneCode(
   now: Date,
 ): Promise<'used' | 'wrong' | 'expired'> {
   const key = phoneCodeKey(accountId, target);
-  try {
-    await documentClient().send(
+  const used = await ifCondition(
+    documentClient().send(
       new DeleteCommand({
         TableName: ephemeral(),
         Key: key,
         ConditionExpression: 'codeHash = :hash AND expiresAt > :now',
         ExpressionAttributeValues: { ':hash': codeHash, ':now': epochSeconds(now) },
       }),
-    );
-    return 'used';
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
+  if (used) return 'used';
   // Only on the failure path: was it the right code, too late?
   const { Item } = await documentClient().send(
     new GetCommand({ TableName: ephemeral(), Key: key, ConsistentRead: true }),

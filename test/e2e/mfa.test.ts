@@ -128,7 +128,11 @@ describe.concurrent('recovery codes', () => {
 });
 
 describe.concurrent('Remember this browser', () => {
-  it('skips the code on this browser only, until Forget all browsers', async ({ expect }) => {
+  // Four codes from one app (setup, sign-in, the second step again before Forget all browsers,
+  // the last sign-in) each need their own 30-second step: up to two minutes of waiting.
+  it('skips the code on this browser only, until Forget all browsers', { timeout: 150_000 }, async ({
+    expect,
+  }) => {
     const { page, context, problems } = await openPage(browser);
     const email = address('hedy');
     const app = await createMember(page, email, PASSWORD);
