@@ -102,7 +102,7 @@ const handlerTable = {
     encryptsFields: true,
   },
   mfa: {
-    entry: 'lambdas/handlers/mfa.ts',
+    entry: 'lambdas/handlers/mfa/handler.ts',
     description:
       'Multi-factor authentication: setting up methods, recovery codes, the second step of sign-in',
     audience: 'people',

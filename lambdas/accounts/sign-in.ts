@@ -5,39 +5,18 @@
  * password reset.
  */
 
+import { problem } from '../core/problems.ts';
 import { isAddressProblem, parseEmailAddress } from '../emails/address.ts';
-import { HttpError } from '../http/errors.ts';
-import { countOf, hit, limits } from '../limits/counters.ts';
 import { newSession } from '../sessions/session.ts';
 import * as store from '../store/accounts.ts';
 import type { Profile, SessionItem } from '../store/items.ts';
 import { historyEvent, type RequestContext } from './context.ts';
-import { dummyVerify, type Pepper, verifyPassword } from './password/hash.ts';
+import type { Pepper } from './password/hash.ts';
+import { passwordMatches } from './password-check.ts';
 
 export const LOCK_AFTER_FAILURES = 100;
 
 export type Assurance = Pick<SessionItem, 'aal' | 'pendingMfa' | 'viaRememberedBrowser'>;
-
-export const signInFailed = () =>
-  new HttpError(
-    401,
-    'sign_in_failed',
-    'The email or password you entered is not right. Check them and try again.',
-  );
-
-export const signInThrottled = () =>
-  new HttpError(
-    429,
-    'too_many_requests',
-    'Too many tries to sign in with this email. Wait a minute and try again, or reset your password.',
-  );
-
-export const accountLocked = () =>
-  new HttpError(
-    403,
-    'account_locked',
-    'This account is locked after too many wrong passwords. Reset your password to unlock it.',
-  );
 
 export interface SignedIn {
   readonly accountId: string;
@@ -58,7 +37,6 @@ export async function checkPassword(
   const email = parseEmailAddress(input.email);
   const normalized = isAddressProblem(email) ? '' : email.normalized;
   const throttleKey = `${normalized}|${context.ip}`;
-  await refuseWhenThrottled(throttleKey, context);
   const accountId = normalized && input.password ? await store.claimOf(normalized) : undefined;
   const profile = accountId ? await store.profileOf(accountId) : undefined;
   return verifyOrCount(profile, input.password, throttleKey, context, pepper);
@@ -72,14 +50,7 @@ export async function checkAccountPassword(
   pepper: Pepper,
 ): Promise<Profile> {
   const throttleKey = `${accountId}|${context.ip}`;
-  await refuseWhenThrottled(throttleKey, context);
   return verifyOrCount(await store.profileOf(accountId), password, throttleKey, context, pepper);
-}
-
-async function refuseWhenThrottled(throttleKey: string, context: RequestContext): Promise<void> {
-  if ((await countOf(limits.failedSignIns, throttleKey, context.now)) >= limits.failedSignIns.max) {
-    throw signInThrottled();
-  }
 }
 
 async function verifyOrCount(
@@ -89,21 +60,19 @@ async function verifyOrCount(
   context: RequestContext,
   pepper: Pepper,
 ): Promise<Profile> {
-  const typed = typeof password === 'string' ? password : '';
-  const valid = profile ? await verifyPassword(typed, profile.password, pepper) : await dummyVerify(pepper);
+  const valid = await passwordMatches(throttleKey, password, profile?.password, context, pepper);
   if (profile && valid) {
-    if (profile.failedSignIns >= LOCK_AFTER_FAILURES) throw accountLocked();
+    if (profile.failedSignIns >= LOCK_AFTER_FAILURES) throw problem({ kind: 'AccountLocked' });
     return profile;
   }
-  await hit(limits.failedSignIns, throttleKey, context.now);
   if (profile) {
     const failures = await store.recordFailedSignIn(
       profile.accountId,
       historyEvent('sign-in-failed', context),
     );
-    if (failures >= LOCK_AFTER_FAILURES) throw accountLocked();
+    if (failures >= LOCK_AFTER_FAILURES) throw problem({ kind: 'AccountLocked' });
   }
-  throw signInFailed();
+  throw problem({ kind: 'SignInFailed' });
 }
 
 export async function signIn(

@@ -14,3 +14,7 @@ export const isWellFormedSecret = (value: unknown): value is string =>
   typeof value === 'string' && /^[\w-]{43}$/.test(value);
 
 export const newId = (): string => randomBytes(16).toString('base64url');
+
+/** What an id made by `newId` looks like: checked before an id from a form or URL reaches a key. */
+export const isId = (value: unknown): value is string =>
+  typeof value === 'string' && /^[\w-]{22}$/.test(value);

@@ -6,18 +6,17 @@
  */
 
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
-import { type PasswordHash, type Pepper, verifyPassword } from '../accounts/password/hash.ts';
+import type { PasswordHash, Pepper } from '../accounts/password/hash.ts';
+import { passwordMatches } from '../accounts/password-check.ts';
 import {
-  accountLocked,
   assuranceAfterPassword,
   LOCK_AFTER_FAILURES,
   type SignedIn,
-  signInThrottled,
   startSession,
 } from '../accounts/sign-in.ts';
 import { isWellFormedSecret, newId, secretHash } from '../accounts/tokens.ts';
+import { problem } from '../core/problems.ts';
 import { HttpError } from '../http/errors.ts';
-import { countOf, hit, limits } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import * as store from '../store/accounts.ts';
 import type { SessionItem, TokenItem } from '../store/items.ts';
@@ -88,14 +87,10 @@ export async function confirmEmailAddress(
 > {
   const link = await readLink(input.token, context.now);
   const throttleKey = `confirm|${link.hash}|${context.ip}`;
-  if ((await countOf(limits.failedSignIns, throttleKey, context.now)) >= limits.failedSignIns.max) {
-    throw signInThrottled();
-  }
-  const password = typeof input.password === 'string' ? input.password : '';
   const check = async (hash: PasswordHash) => {
-    if (await verifyPassword(password, hash, ports.pepper)) return;
-    await hit(limits.failedSignIns, throttleKey, context.now);
-    throw wrongPassword();
+    if (!(await passwordMatches(throttleKey, input.password, hash, context, ports.pepper))) {
+      throw wrongPassword();
+    }
   };
 
   if (link.pending) {
@@ -124,7 +119,7 @@ export async function confirmEmailAddress(
   if (!profile) throw deadLink();
   await check(profile.password);
   // The link signs the member in, so it must not open an account that only a reset may unlock.
-  if (profile.failedSignIns >= LOCK_AFTER_FAILURES) throw accountLocked();
+  if (profile.failedSignIns >= LOCK_AFTER_FAILURES) throw problem({ kind: 'AccountLocked' });
   const outcome = await store.confirmEmail({
     accountId,
     normalized: link.token.normalized as string,

@@ -4,12 +4,11 @@
  * account's only confirmed email, the account is deleted, and the page said so first.
  */
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
-import { type Pepper, verifyPassword } from '../accounts/password/hash.ts';
-import { signInThrottled } from '../accounts/sign-in.ts';
+import type { Pepper } from '../accounts/password/hash.ts';
+import { passwordMatches } from '../accounts/password-check.ts';
 import { isWellFormedSecret, secretHash } from '../accounts/tokens.ts';
 import { HttpError } from '../http/errors.ts';
 import type { FieldCipher } from '../keys/field-cipher.ts';
-import { countOf, hit, limits } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { passRecoveryCode, passTotp } from '../mfa/challenge.ts';
 import type { TotpFactor } from '../mfa/factors.ts';
@@ -71,12 +70,7 @@ export async function moveEmail(
   const link = await readMoveLink(input.token, context.now);
   const { token, holderProfile } = link;
   const throttleKey = `move|${link.hash}|${context.ip}`;
-  if ((await countOf(limits.failedSignIns, throttleKey, context.now)) >= limits.failedSignIns.max) {
-    throw signInThrottled();
-  }
-  const password = typeof input.password === 'string' ? input.password : '';
-  if (!(await verifyPassword(password, holderProfile.password, ports.pepper))) {
-    await hit(limits.failedSignIns, throttleKey, context.now);
+  if (!(await passwordMatches(throttleKey, input.password, holderProfile.password, context, ports.pepper))) {
     throw wrongPassword();
   }
   // Everything that can refuse the move is checked before the second factor, which a check

@@ -5,7 +5,7 @@ import { checkAccountPassword } from '../accounts/sign-in.ts';
 import { addEmail, removeEmail, resendEmailConfirmation, setPrimaryEmail } from '../emails/manage.ts';
 import { HttpError } from '../http/errors.ts';
 import { checked, field, formBody, query } from '../http/form.ts';
-import { type HttpRequest, routedHandler } from '../http/handler.ts';
+import { asHttpError, type HttpRequest, routedHandler } from '../http/handler.ts';
 import {
   requestContext,
   requireMember,
@@ -141,7 +141,8 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
         context,
         pepperFromEnvironment(),
       );
-    } catch (error) {
+    } catch (thrown) {
+      const error = asHttpError(thrown) ?? thrown;
       if (!(error instanceof HttpError) || ![401, 429].includes(error.status)) throw error;
       return html(
         deleteAccountPage({ csrfToken: request.csrfToken, problem: error.publicMessage }),

@@ -2,7 +2,7 @@
 
 import { checkResetLink, forgotPassword, resetPassword } from '../accounts/password-reset.ts';
 import { checkAccountPassword, signIn } from '../accounts/sign-in.ts';
-import { HttpError, seeOther } from '../http/errors.ts';
+import { seeOther } from '../http/errors.ts';
 import { field, formBody, query } from '../http/form.ts';
 import { type HttpRequest, routedHandler } from '../http/handler.ts';
 import {
@@ -13,6 +13,7 @@ import {
   signedInCookies,
   signedOutCookies,
 } from '../http/member.ts';
+import { problemToShow } from '../http/problems.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
 import { sesMailer } from '../mail/mailer.ts';
@@ -36,9 +37,9 @@ function afterPassword(session: SessionItem, next: string): string {
   return session.pendingMfa === 'setup' ? '/mfa/setup' : `/mfa?next=${encodeURIComponent(next)}`;
 }
 
-/** Sign-in problems are shown on the form: wrong password (401), throttled (429), locked (403). */
-const formProblem = (error: unknown): error is HttpError =>
-  error instanceof HttpError && [401, 403, 429].includes(error.status);
+/** Sign-in problems are shown on the form. */
+const formProblem = (error: unknown) =>
+  problemToShow(error, 'SignInFailed', 'SignInThrottled', 'AccountLocked');
 
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   ...accountResetRoutes,
@@ -63,10 +64,11 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       response.cookies = signedInCookies(signedIn.cookie);
       return response;
     } catch (error) {
-      if (!formProblem(error)) throw error;
+      const shown = formProblem(error);
+      if (!shown) throw error;
       return html(
-        signInPage({ csrfToken: request.csrfToken, email, next, problem: error.publicMessage }),
-        error.status,
+        signInPage({ csrfToken: request.csrfToken, email, next, problem: shown.message }),
+        shown.status,
       );
     }
   },
@@ -134,14 +136,15 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
         pepperFromEnvironment(),
       );
     } catch (error) {
-      if (!formProblem(error)) throw error;
+      const shown = formProblem(error);
+      if (!shown) throw error;
       const page = reauthenticatePage({
         csrfToken: request.csrfToken,
         next,
         signedIn: true,
-        problem: error.publicMessage,
+        problem: shown.message,
       });
-      return html(page, error.status);
+      return html(page, shown.status);
     }
     // The password again, then a second factor again: sensitive actions want both, recently.
     await store.lowerSession(session);

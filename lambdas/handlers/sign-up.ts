@@ -4,7 +4,7 @@ import { confirmEmailAddress, describeConfirmationLink } from '../emails/confirm
 import { describeMove, moveEmail } from '../emails/move.ts';
 import { HttpError, seeOther } from '../http/errors.ts';
 import { checked, field, formBody, query } from '../http/form.ts';
-import { type HttpRequest, routedHandler } from '../http/handler.ts';
+import { asHttpError, type HttpRequest, routedHandler } from '../http/handler.ts';
 import { memberSession, requestContext, signedInCookies } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../keys/field-encryption.ts';
@@ -61,7 +61,8 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     try {
       const link = await describeConfirmationLink(token, new Date());
       return html(confirmEmailPage({ csrfToken: request.csrfToken, token: token as string, ...link }));
-    } catch (error) {
+    } catch (thrown) {
+      const error = asHttpError(thrown) ?? thrown;
       if (isHttp(error, 400)) return deadLinkAnswer(request, error);
       throw error;
     }
@@ -88,7 +89,8 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       );
       if (done.cookie) response.cookies = signedInCookies(done.cookie);
       return response;
-    } catch (error) {
+    } catch (thrown) {
+      const error = asHttpError(thrown) ?? thrown;
       if (isHttp(error, 400)) return deadLinkAnswer(request, error);
       if (!isHttp(error, 401, 429)) throw error;
       // A wrong password: the same page again, with the reason next to the field.
@@ -108,7 +110,8 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     try {
       const move = await describeMove(token, new Date());
       return html(moveEmailPage({ csrfToken: request.csrfToken, token: token as string, ...move }));
-    } catch (error) {
+    } catch (thrown) {
+      const error = asHttpError(thrown) ?? thrown;
       if (isHttp(error, 400)) return deadLinkAnswer(request, error);
       throw error;
     }
@@ -128,7 +131,8 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
         { ...ports(), cipher: fieldCipherFromEnvironment() },
       );
       return html(emailMovedPage(moved));
-    } catch (error) {
+    } catch (thrown) {
+      const error = asHttpError(thrown) ?? thrown;
       if (isHttp(error, 400) && error.code === 'link_not_valid') return deadLinkAnswer(request, error);
       if (!isHttp(error, 400, 401, 429)) throw error;
       const move = await describeMove(token, new Date());

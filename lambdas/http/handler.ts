@@ -11,12 +11,14 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { type Access, defaultRoute, type HandlerName, handlers, routes } from '../../lib/routes.ts';
+import { DomainError } from '../core/problems.ts';
 import { errorPage } from '../pages/error.tsx';
 import { type BodySpec, parseBody } from './body.ts';
 import { readCookies } from './cookies.ts';
 import { assertCsrf, CSRF_COOKIE, CSRF_FIELD, csrfState } from './csrf.ts';
 import { HttpError, internalError } from './errors.ts';
 import { describeError, logger } from './logger.ts';
+import { answerTo } from './problems.ts';
 import { type HttpResult, html, json, redirect } from './respond.ts';
 import { securityHeaders } from './security-headers.ts';
 import { requireWorkforce, type WorkforceUser } from './workforce.ts';
@@ -150,7 +152,7 @@ function cacheDefaults(): MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
 function errorResponses(audience: Audience): MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
   return {
     onError: (request) => {
-      const known = request.error instanceof HttpError ? request.error : undefined;
+      const known = asHttpError(request.error);
       if (!known) logger.error('unhandled error', describeError(request.error));
       const error = known ?? internalError();
       if (error.status >= 300 && error.status < 400) {
@@ -170,6 +172,16 @@ function errorResponses(audience: Audience): MiddlewareObj<HttpEvent, HttpResult
           );
     },
   };
+}
+
+/** An HttpError, or a domain problem as the one table answers it; anything else is unknown. */
+export function asHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  if (error instanceof DomainError) {
+    const answer = answerTo(error.problem);
+    return new HttpError(answer.status, answer.code, answer.message);
+  }
+  return undefined;
 }
 
 /** People get pages unless their client asks only for JSON; partners always get JSON. */

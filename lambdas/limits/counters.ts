@@ -1,7 +1,16 @@
 /**
- * Rate limits as DynamoDB counters in fixed windows: one item per (limit, key, window), an
- * atomic ADD, and a TTL that sweeps old windows. Keys are hashed so the ephemeral table holds
- * no raw IP addresses.
+ * Rate limits and lockouts as DynamoDB counters that are taken BEFORE the guarded work runs
+ * (a password checked, a code compared, a mail sent): one conditional update that refuses past
+ * the limit, so 30 requests sent at once get no more tries than 30 sent one by one.
+ *
+ * "At most `max` in any span of `windowSeconds`" is held with two fixed windows: the attempt in
+ * window k is allowed only while windows k-1 and k together hold fewer than `max`. Any span of
+ * one window's length touches at most two consecutive windows, so no span allows more than
+ * `max`; the price is that a limit once reached lasts between one and two windows. Each attempt
+ * adds to two running pair sums (`n<k>` = windows k-1 and k, `n<k+1>` = windows k and k+1), so
+ * the check is a plain condition on one attribute and needs no read first.
+ *
+ * Keys are hashed so the ephemeral table holds no raw IP addresses or emails.
  */
 import { createHash } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -17,7 +26,10 @@ export const limits = {
   /** NIST SP 800-63B 5.2.2: throttle guessing; per email and IP so one attacker cannot lock out everyone. */
   failedSignIns: { name: 'sign-in-failures', max: 5, windowSeconds: 60 },
   resetMails: { name: 'reset-mails', max: 20, windowSeconds: 3600 },
-  /** Wrong second-factor codes; the 10th within a window locks the second step (lambdas/mfa/challenge.ts). */
+  /**
+   * Tries at the second step of sign-in, whatever the method (a code, a security key, a recovery
+   * code): the 10th wrong one within 10 minutes locks the second step as a whole.
+   */
   wrongCodes: { name: 'wrong-codes', max: 10, windowSeconds: 600 },
   recoveryTries: { name: 'recovery-tries', max: 10, windowSeconds: 3600 },
   confirmationMails: { name: 'confirmation-mails', max: 10, windowSeconds: 3600 },
@@ -25,64 +37,123 @@ export const limits = {
   phoneCodeSends: { name: 'phone-code-sends', max: 5, windowSeconds: 600 },
 } as const satisfies Record<string, Limit>;
 
-const counterKey = (limit: Limit, key: string, now: Date) => {
-  const window = Math.floor(epochSeconds(now) / limit.windowSeconds) * limit.windowSeconds;
-  const hashed = createHash('sha256').update(key).digest('base64url');
-  return {
-    key: { pk: `LIMIT#${limit.name}#${hashed}`, sk: String(window) },
-    expiresAt: window + limit.windowSeconds,
-  };
-};
+/** An attempt that was counted: give it back when the guarded secret turned out right. */
+export interface Attempt {
+  readonly granted: true;
+  /** Tries left in the current span after this one (0: this was the last before the limit). */
+  readonly left: number;
+  readonly limit: Limit;
+  readonly key: string;
+  readonly window: number;
+}
 
-/** How many times the limit was hit in the current window. */
-export async function countOf(limit: Limit, key: string, now: Date): Promise<number> {
-  const { key: itemKey, expiresAt } = counterKey(limit, key, now);
+export interface Refusal {
+  readonly granted: false;
+  /** Whole seconds until an attempt can be allowed again. */
+  readonly retryAfterSeconds: number;
+}
+
+const itemKey = (limit: Limit, key: string) => ({
+  pk: `LIMIT#${limit.name}#${createHash('sha256').update(key).digest('base64url')}`,
+  sk: 'LIMIT',
+});
+
+const windowOf = (limit: Limit, now: Date) => Math.floor(epochSeconds(now) / limit.windowSeconds);
+
+const isConditionFailure = (error: unknown): error is Error & { Item?: Record<string, unknown> } =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** Counts an attempt if the limit allows it; refuses (counting nothing) when it does not. */
+export async function takeAttempt(limit: Limit, key: string, now: Date): Promise<Attempt | Refusal> {
+  const window = windowOf(limit, now);
+  try {
+    const { Attributes } = await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName('ephemeral'),
+        Key: itemKey(limit, key),
+        UpdateExpression: 'ADD #current :one, #next :one SET expiresAt = :expires REMOVE #old',
+        ConditionExpression: 'attribute_not_exists(#current) OR #current < :max',
+        ExpressionAttributeNames: {
+          '#current': `n${window}`,
+          '#next': `n${window + 1}`,
+          '#old': `n${window - 1}`,
+        },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':max': limit.max,
+          ':expires': (window + 2) * limit.windowSeconds,
+        },
+        ReturnValues: 'UPDATED_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    const count = Number(Attributes?.[`n${window}`] ?? limit.max);
+    return { granted: true, left: Math.max(0, limit.max - count), limit, key, window };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return { granted: false, retryAfterSeconds: retryAfter(limit, window, error.Item, now) };
+  }
+}
+
+/**
+ * When the next window opens with room: window k+1 counts windows k and k+1, so it has room
+ * unless window k alone is full, in which case k+2 surely does.
+ */
+function retryAfter(limit: Limit, window: number, item: Record<string, unknown> | undefined, now: Date) {
+  const next = item?.[`n${window + 1}`] as { N?: string } | number | undefined;
+  const inWindowNow = typeof next === 'number' ? next : Number(next?.N ?? limit.max);
+  const opens = (window + (inWindowNow < limit.max ? 1 : 2)) * limit.windowSeconds;
+  return Math.max(1, opens - epochSeconds(now));
+}
+
+/** The guarded secret was right: this attempt no longer counts against the member. */
+export async function giveBack(attempt: Attempt): Promise<void> {
+  await documentClient()
+    .send(
+      new UpdateCommand({
+        TableName: tableName('ephemeral'),
+        Key: itemKey(attempt.limit, attempt.key),
+        UpdateExpression: 'ADD #current :minus, #next :minus',
+        ConditionExpression: '#current > :zero AND #next > :zero',
+        ExpressionAttributeNames: {
+          '#current': `n${attempt.window}`,
+          '#next': `n${attempt.window + 1}`,
+        },
+        ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+}
+
+/**
+ * Whether the limit would refuse an attempt now, without counting one (a strongly consistent
+ * read): for work that is not itself a try, like sending a code while the second step is locked.
+ */
+export async function limitReached(
+  limit: Limit,
+  key: string,
+  now: Date,
+): Promise<{ retryAfterSeconds: number } | undefined> {
+  const window = windowOf(limit, now);
   const { Item } = await documentClient().send(
-    new GetCommand({ TableName: tableName('ephemeral'), Key: itemKey }),
+    new GetCommand({ TableName: tableName('ephemeral'), Key: itemKey(limit, key), ConsistentRead: true }),
   );
-  return Item && Item.expiresAt === expiresAt ? Number(Item.count ?? 0) : 0;
+  if (Number(Item?.[`n${window}`] ?? 0) < limit.max) return undefined;
+  return { retryAfterSeconds: retryAfter(limit, window, Item, now) };
 }
 
-/** Counts one more; returns the count including this one. */
-export async function hit(limit: Limit, key: string, now: Date): Promise<number> {
-  const { key: itemKey, expiresAt } = counterKey(limit, key, now);
-  const { Attributes } = await documentClient().send(
-    new UpdateCommand({
-      TableName: tableName('ephemeral'),
-      Key: itemKey,
-      UpdateExpression: 'ADD #count :one SET expiresAt = :expires',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':one': 1, ':expires': expiresAt },
-      ReturnValues: 'UPDATED_NEW',
-    }),
-  );
-  return Number(Attributes?.count ?? 1);
-}
-
-/** Counts one more and says whether it is still within the limit. */
+/** Counts one more and says whether it is still within the limit (sends: nothing to give back). */
 export async function withinLimit(limit: Limit, key: string, now: Date): Promise<boolean> {
-  return (await hit(limit, key, now)) <= limit.max;
+  return (await takeAttempt(limit, key, now)).granted;
 }
 
-/** A lock that lasts exactly `seconds` from now (a fixed window could end a moment later). */
-export async function lock(name: string, key: string, seconds: number, now: Date): Promise<void> {
-  await documentClient().send(
-    new UpdateCommand({
-      TableName: tableName('ephemeral'),
-      Key: { pk: `LOCK#${name}#${createHash('sha256').update(key).digest('base64url')}`, sk: 'LOCK' },
-      UpdateExpression: 'SET expiresAt = :until',
-      ExpressionAttributeValues: { ':until': epochSeconds(now) + seconds },
-    }),
-  );
-}
-
-export async function isLocked(name: string, key: string, now: Date): Promise<boolean> {
-  const { Item } = await documentClient().send(
-    new GetCommand({
-      TableName: tableName('ephemeral'),
-      Key: { pk: `LOCK#${name}#${createHash('sha256').update(key).digest('base64url')}`, sk: 'LOCK' },
-      ConsistentRead: true,
-    }),
-  );
-  return Boolean(Item && Number(Item.expiresAt) > epochSeconds(now));
+/** "2 minutes", "1 hour": how long a refused member waits, rounded up. */
+export function waitPhrase(seconds: number): string {
+  if (seconds <= 60) return 'a minute';
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 90) return `${minutes} minutes`;
+  const hours = Math.ceil(minutes / 60);
+  return hours === 1 ? 'an hour' : `${hours} hours`;
 }

@@ -1,48 +1,21 @@
 /**
  * The second step of sign-in: a code from the member's authenticator app (or another method),
- * or a recovery code. The 10th wrong code within 10 minutes locks the second step for 10
- * minutes, and the page says so;
- * recovery codes allow 10 tries an hour. Passing raises the session to AAL2.
+ * or a recovery code. Every try is counted before it is checked (second-step-limit.ts): the 10th
+ * wrong one within 10 minutes locks the step as a whole, recovery codes included, and recovery
+ * codes also allow only 10 tries an hour. Passing raises the session to AAL2.
  */
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
-import { HttpError } from '../http/errors.ts';
+import { problem } from '../core/problems.ts';
 import type { FieldCipher } from '../keys/field-cipher.ts';
-import { countOf, hit, isLocked, limits, lock } from '../limits/counters.ts';
+import { giveBack, limitReached, limits, takeAttempt } from '../limits/counters.ts';
 import * as accounts from '../store/accounts.ts';
 import type { SessionItem } from '../store/items.ts';
 import * as store from '../store/mfa.ts';
 import type { Factor, TotpFactor } from './factors.ts';
 import { passPhoneCode } from './phone.ts';
 import { normalizeRecoveryCode, recoveryCodeHash } from './recovery-codes.ts';
+import { rightTry, takeSecondStepTry, wrongTry } from './second-step-limit.ts';
 import { matchTotp } from './totp.ts';
-
-export const wrongCode = () =>
-  new HttpError(401, 'wrong_code', 'That code is not right. Check it and try again.');
-
-export const codesLocked = () =>
-  new HttpError(429, 'too_many_codes', 'Too many wrong codes. Wait 10 minutes, then try again.');
-
-export const recoveryLocked = () =>
-  new HttpError(429, 'too_many_codes', 'Too many wrong recovery codes. Wait an hour, then try again.');
-
-const LOCK_SECONDS = 600;
-
-/** Every kind of second factor shares this lock: a wrong code and a refused security key count alike. */
-export async function refuseWhenLocked(accountId: string, now: Date): Promise<void> {
-  if (await isLocked('mfa', accountId, now)) throw codesLocked();
-}
-
-export async function countWrongCode(
-  accountId: string,
-  context: RequestContext,
-  refused: () => HttpError = wrongCode,
-): Promise<never> {
-  const wrong = await hit(limits.wrongCodes, accountId, context.now);
-  await accounts.recordEvent(accountId, historyEvent('mfa-failed', context));
-  if (wrong < limits.wrongCodes.max) throw refused();
-  await lock('mfa', accountId, LOCK_SECONDS, context.now);
-  throw codesLocked();
-}
 
 /** Checks a 6-digit code against a TOTP factor and uses it up. */
 export async function passTotp(
@@ -52,14 +25,15 @@ export async function passTotp(
   context: RequestContext,
   cipher: FieldCipher,
 ): Promise<void> {
-  await refuseWhenLocked(accountId, context.now);
+  const attempt = await takeSecondStepTry(accountId, context.now);
   const secret = await cipher.decrypt(factor.secret, { accountId, field: 'totp-secret' });
   const step = await matchTotp(secret, code.replace(/\s/g, ''), context.now, factor.lastUsedStep);
-  if (step === undefined) return countWrongCode(accountId, context);
+  if (step === undefined) return wrongTry(attempt, accountId, context);
   const used = await store.markFactorUsed(accountId, factor.factorId, context.now.toISOString(), {
     value: step,
   });
-  if (used === 'replayed') return countWrongCode(accountId, context);
+  if (used === 'replayed') return wrongTry(attempt, accountId, context);
+  await rightTry(attempt);
 }
 
 /** Checks a recovery code and uses it up; of two racing uses of one code, one wins. */
@@ -68,8 +42,12 @@ export async function passRecoveryCode(
   input: string,
   context: RequestContext,
 ): Promise<number> {
-  if ((await countOf(limits.recoveryTries, accountId, context.now)) >= limits.recoveryTries.max)
-    throw recoveryLocked();
+  const attempt = await takeSecondStepTry(accountId, context.now);
+  const recoveryTry = await takeAttempt(limits.recoveryTries, accountId, context.now);
+  if (!recoveryTry.granted) {
+    await giveBack(attempt);
+    throw problem({ kind: 'RecoveryCodesLocked', retryAfterSeconds: recoveryTry.retryAfterSeconds });
+  }
   const code = normalizeRecoveryCode(input);
   const used =
     code !== undefined &&
@@ -79,15 +57,18 @@ export async function passRecoveryCode(
       historyEvent('recovery-code-used', context),
     ));
   if (!used) {
-    const tries = await hit(limits.recoveryTries, accountId, context.now);
-    throw tries >= limits.recoveryTries.max
-      ? recoveryLocked()
-      : new HttpError(401, 'wrong_code', 'That recovery code is not right, or was already used.');
+    if (recoveryTry.left > 0 || attempt.left === 0) {
+      return wrongTry(attempt, accountId, context, 'WrongRecoveryCode');
+    }
+    await accounts.recordEvent(accountId, historyEvent('mfa-failed', context));
+    const locked = await limitReached(limits.recoveryTries, accountId, context.now);
+    throw problem({ kind: 'RecoveryCodesLocked', retryAfterSeconds: locked?.retryAfterSeconds ?? 3600 });
   }
+  await Promise.all([rightTry(attempt), giveBack(recoveryTry)]);
   return store.recoveryCodesLeft(accountId);
 }
 
-/** Dispatches a code to the factor it is for. Other kinds (phone, WebAuthn) have their own modules. */
+/** Dispatches a code to the factor it is for. Security keys have their own module. */
 export async function passFactorCode(
   accountId: string,
   factor: Factor,
@@ -97,7 +78,7 @@ export async function passFactorCode(
 ): Promise<void> {
   if (factor.kind === 'totp') return passTotp(accountId, factor, code, context, cipher);
   if (factor.kind === 'phone') return passPhoneCode(accountId, factor, code, context);
-  throw new HttpError(400, 'invalid_request', 'Use the page for this sign-in method.');
+  throw problem({ kind: 'UseMethodPage' });
 }
 
 /** Second step passed: the session becomes AAL2. */

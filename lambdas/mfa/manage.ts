@@ -5,8 +5,8 @@
  */
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import { newId } from '../accounts/tokens.ts';
+import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
-import { HttpError } from '../http/errors.ts';
 import type { FieldCipher } from '../keys/field-cipher.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import * as accounts from '../store/accounts.ts';
@@ -41,13 +41,6 @@ export async function beginTotpSetup(
   return { key: groupedKey(secret), qrSvg: await qrCodeSvg(otpauthUri(secret, label)) };
 }
 
-export const setupExpired = () =>
-  new HttpError(
-    400,
-    'setup_expired',
-    'This setup took longer than 15 minutes. Start again to get a new key.',
-  );
-
 /** The first code from the app proves the key was saved; only then does the method count. */
 export async function finishTotpSetup(
   accountId: string,
@@ -56,7 +49,7 @@ export async function finishTotpSetup(
   ports: { cipher: FieldCipher; mail: Mailer },
 ): Promise<{ kind: 'added'; factor: TotpFactor } | { kind: 'wrong-code' }> {
   const setup = await store.setupOf<{ secret: string }>(accountId, 'totp', context.now);
-  if (!setup) throw setupExpired();
+  if (!setup) throw problem({ kind: 'SetupExpired', what: 'key' });
   const secret = await ports.cipher.decrypt(setup.secret, { accountId, field: 'totp-setup' });
   const code = typeof input.code === 'string' ? input.code.replace(/\s/g, '') : '';
   const step = await matchTotp(secret, code, context.now);
@@ -70,7 +63,7 @@ export async function finishTotpSetup(
     lastUsedStep: step,
   };
   if ((await store.addFactor(accountId, factor, historyEvent('mfa-added', context, factor.name))) !== 'ok') {
-    throw new HttpError(404, 'not_found', 'This account no longer exists.');
+    throw problem({ kind: 'AccountGone' });
   }
   await store.endSetup(accountId, 'totp');
   await sendNotice(accountId, 'mfa-added', context, ports.mail, factor.name);
@@ -90,15 +83,18 @@ export async function createRecoveryCodes(
 ): Promise<string[]> {
   const codes = newRecoveryCodes();
   const hashes = codes.map((code) => recoveryCodeHash(accountId, code.replace(/-/g, '')));
-  await store.replaceRecoveryCodes(accountId, hashes, historyEvent('recovery-codes-created', context));
+  const event = historyEvent('recovery-codes-created', context);
+  if ((await store.replaceRecoveryCodes(accountId, hashes, event, newId())) === 'changed') {
+    throw problem({ kind: 'RecoveryCodesChanged' });
+  }
   await sendNotice(accountId, 'recovery-codes-created', context, mail);
   return codes;
 }
 
-const notOnAccount = () => new HttpError(404, 'not_found', 'That sign-in method is not on your account.');
+const notOnAccount = () => problem({ kind: 'MethodNotOnAccount' });
 
 async function factorOnAccount(accountId: string, factorId: unknown) {
-  const factor = typeof factorId === 'string' ? await store.factorOf(accountId, factorId) : undefined;
+  const factor = await store.factorOf(accountId, factorId);
   if (!factor) throw notOnAccount();
   return factor;
 }
@@ -115,13 +111,7 @@ export async function removeFactor(
     factor.factorId,
     historyEvent('mfa-removed', context, factor.name),
   );
-  if (outcome === 'last-or-primary') {
-    throw new HttpError(
-      409,
-      'cannot_remove',
-      'You cannot remove your only sign-in method or your primary one. Add another or choose another primary first.',
-    );
-  }
+  if (outcome === 'last-or-primary') throw problem({ kind: 'CannotRemoveMethod' });
   if (outcome === 'gone') throw notOnAccount();
   await sendNotice(accountId, 'mfa-removed', context, mail, factor.name);
 }

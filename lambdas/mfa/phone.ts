@@ -12,17 +12,17 @@ import { createHash, randomInt } from 'node:crypto';
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import type { Pepper } from '../accounts/password/hash.ts';
 import { newId } from '../accounts/tokens.ts';
+import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
-import { HttpError } from '../http/errors.ts';
 import type { FieldCipher } from '../keys/field-cipher.ts';
-import { limits, withinLimit } from '../limits/counters.ts';
+import { limits, takeAttempt } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { epochSeconds } from '../store/dynamo.ts';
 import * as store from '../store/mfa.ts';
 import { phoneCodeOf, putPhoneCode, usePhoneCode } from '../store/phone-codes.ts';
-import { countWrongCode, refuseWhenLocked } from './challenge.ts';
 import type { PhoneFactor } from './factors.ts';
 import { factorName } from './manage.ts';
+import { refuseWhenLocked, rightTry, takeSecondStepTry, wrongTry } from './second-step-limit.ts';
 import { type TextChannel, TextNotSent, type TextSender } from './texts.ts';
 
 export const PHONE_CODE_MINUTES = 10;
@@ -81,32 +81,6 @@ export async function phoneKeyOf(e164: string, pepper: Pepper): Promise<string> 
 const codeHash = (accountId: string, target: string, code: string) =>
   createHash('sha256').update(`${accountId}:${target}:${code}`).digest('base64url');
 
-/* ------------------------------------------------------------------ errors */
-
-export const tooManyCodesSent = () =>
-  new HttpError(
-    429,
-    'too_many_texts',
-    `We already sent ${limits.phoneCodeSends.max} codes to this phone in the last 10 minutes. Wait 10 minutes, then ask for another code.`,
-  );
-
-export const textNotSent = () =>
-  new HttpError(
-    400,
-    'text_not_sent',
-    'We could not send a code to that phone number. Check the number, or choose another way to get codes.',
-  );
-
-export const phoneCodeExpired = () =>
-  new HttpError(401, 'code_expired', 'That code has expired. Choose Send another code to get a new one.');
-
-export const phoneSetupExpired = () =>
-  new HttpError(
-    400,
-    'setup_expired',
-    'This setup took longer than 15 minutes. Start again to get a new code.',
-  );
-
 /* ------------------------------------------------------------------ sending */
 
 export interface SendPorts {
@@ -122,7 +96,14 @@ async function sendCode(
   context: RequestContext,
   texts: TextSender,
 ): Promise<void> {
-  if (!(await withinLimit(limits.phoneCodeSends, to.phoneKey, context.now))) throw tooManyCodesSent();
+  const send = await takeAttempt(limits.phoneCodeSends, to.phoneKey, context.now);
+  if (!send.granted) {
+    throw problem({
+      kind: 'TooManyCodesSent',
+      max: limits.phoneCodeSends.max,
+      retryAfterSeconds: send.retryAfterSeconds,
+    });
+  }
   const code = newPhoneCode();
   await putPhoneCode(accountId, target, {
     codeHash: codeHash(accountId, target, code),
@@ -132,7 +113,7 @@ async function sendCode(
   try {
     await texts.send(to.phone, phoneCodeMessage(code, to.channel), to.channel);
   } catch (error) {
-    if (error instanceof TextNotSent) throw textNotSent();
+    if (error instanceof TextNotSent) throw problem({ kind: 'TextNotSent' });
     throw error;
   }
 }
@@ -144,13 +125,15 @@ async function useCode(
   input: unknown,
   context: RequestContext,
 ): Promise<void> {
-  await refuseWhenLocked(accountId, context.now);
+  const attempt = await takeSecondStepTry(accountId, context.now);
   const code = typeof input === 'string' ? input.replace(/[\s-]/g, '') : '';
   const outcome = isPhoneCodeFormat(code)
     ? await usePhoneCode(accountId, target, codeHash(accountId, target, code), context.now)
     : 'wrong';
-  if (outcome === 'expired') throw phoneCodeExpired();
-  if (outcome === 'wrong') await countWrongCode(accountId, context);
+  if (outcome === 'wrong') return wrongTry(attempt, accountId, context);
+  // An expired code was right once: it is not a guess, so it does not count.
+  await rightTry(attempt);
+  if (outcome === 'expired') throw problem({ kind: 'CodeExpired' });
 }
 
 /* ------------------------------------------------------------------ setup */
@@ -207,7 +190,7 @@ export async function phoneSetupOf(
 /** Send another code: replaces the code of the setup under way. */
 export async function resendSetupCode(accountId: string, context: RequestContext, ports: SendPorts) {
   const setup = await store.setupOf<PhoneSetup>(accountId, SETUP_KIND, context.now);
-  if (!setup) throw phoneSetupExpired();
+  if (!setup) throw problem({ kind: 'SetupExpired', what: 'code' });
   const phone = await ports.cipher.decrypt(setup.phone, { accountId, field: PHONE_FIELD });
   await sendCode(
     accountId,
@@ -226,7 +209,7 @@ export async function finishPhoneSetup(
   mail: Mailer,
 ): Promise<PhoneFactor> {
   const setup = await store.setupOf<PhoneSetup>(accountId, SETUP_KIND, context.now);
-  if (!setup) throw phoneSetupExpired();
+  if (!setup) throw problem({ kind: 'SetupExpired', what: 'code' });
   await useCode(accountId, SETUP_TARGET, input.code, context);
   const factor: PhoneFactor = {
     factorId: newId(),
@@ -241,7 +224,7 @@ export async function finishPhoneSetup(
     channel: setup.channel,
   };
   if ((await store.addFactor(accountId, factor, historyEvent('mfa-added', context, factor.name))) !== 'ok') {
-    throw new HttpError(404, 'not_found', 'This account no longer exists.');
+    throw problem({ kind: 'AccountGone' });
   }
   await store.endSetup(accountId, SETUP_KIND);
   await sendNotice(accountId, 'mfa-added', context, mail, factor.name);

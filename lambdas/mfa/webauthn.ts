@@ -24,13 +24,13 @@ import {
 import * as v from 'valibot';
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import { newId } from '../accounts/tokens.ts';
+import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
-import { HttpError } from '../http/errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import * as store from '../store/mfa.ts';
-import { countWrongCode, refuseWhenLocked } from './challenge.ts';
 import type { Factor, WebAuthnFactor } from './factors.ts';
 import { factorName } from './manage.ts';
+import { refuseWhenLocked, rightTry, takeSecondStepTry, wrongTry } from './second-step-limit.ts';
 
 export const CEREMONY_SECONDS = 300;
 const RP_NAME = 'Verity';
@@ -250,7 +250,7 @@ export async function finishWebAuthnSetup(
     ...credential,
   };
   if ((await store.addFactor(accountId, factor, historyEvent('mfa-added', context, factor.name))) !== 'ok') {
-    throw new HttpError(404, 'not_found', 'This account no longer exists.');
+    throw problem({ kind: 'AccountGone' });
   }
   await sendNotice(accountId, 'mfa-added', context, ports.mail, factor.name);
   return { kind: 'added', factor };
@@ -258,24 +258,13 @@ export async function finishWebAuthnSetup(
 
 /* ------------------------------------------------------------------ the second step */
 
-export const keyRefused = () =>
-  new HttpError(401, 'wrong_key', 'Your security key was not accepted. Try again, or choose another method.');
-
-export const ceremonyExpired = () =>
-  new HttpError(
-    400,
-    'ceremony_expired',
-    'This took longer than 5 minutes. Select Use your security key again.',
-  );
-
 export async function beginWebAuthnSignIn(
   accountId: string,
   context: RequestContext,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   await refuseWhenLocked(accountId, context.now);
   const factors = webAuthnFactorsOf(await store.factorsOf(accountId));
-  if (factors.length === 0)
-    throw new HttpError(400, 'invalid_request', 'There is no security key on your account.');
+  if (factors.length === 0) throw problem({ kind: 'NoSecurityKey' });
   const options = await authenticationOptions({ rp: relyingPartyOf(context.siteUrl), factors });
   await store.putSetup(accountId, SIGN_IN, { challenge: options.challenge }, expiryFrom(context.now));
   return options;
@@ -290,16 +279,20 @@ export async function passWebAuthn(
   credentialInput: unknown,
   context: RequestContext,
 ): Promise<WebAuthnFactor> {
-  await refuseWhenLocked(accountId, context.now);
+  const attempt = await takeSecondStepTry(accountId, context.now);
   const ceremony = await store.takeSetup<{ challenge: string }>(accountId, SIGN_IN, context.now);
-  if (!ceremony) throw ceremonyExpired();
+  if (!ceremony) {
+    await rightTry(attempt);
+    throw problem({ kind: 'CeremonyExpired' });
+  }
   const response = parseAuthentication(credentialInput);
   const factor =
     response &&
     webAuthnFactorsOf(await store.factorsOf(accountId)).find((f) => f.credentialId === response.id);
   const counter =
     factor && (await verifyAssertion(response, factor, ceremony.challenge, relyingPartyOf(context.siteUrl)));
-  if (factor === undefined || counter === undefined) return countWrongCode(accountId, context, keyRefused);
+  if (factor === undefined || counter === undefined)
+    return wrongTry(attempt, accountId, context, 'KeyRefused');
   const used = await store.markFactorUsed(
     accountId,
     factor.factorId,
@@ -307,6 +300,7 @@ export async function passWebAuthn(
     undefined,
     counter,
   );
-  if (used !== 'ok') return countWrongCode(accountId, context, keyRefused);
+  if (used !== 'ok') return wrongTry(attempt, accountId, context, 'KeyRefused');
+  await rightTry(attempt);
   return factor;
 }

@@ -5,6 +5,7 @@
  * code or a sent code works once.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isId } from '../accounts/tokens.ts';
 import type { Factor } from '../mfa/factors.ts';
 import {
   documentClient,
@@ -54,7 +55,8 @@ async function partition<T>(accountId: string, prefix: string): Promise<T[]> {
 
 export const factorsOf = (accountId: string) => partition<Factor>(accountId, 'MFA#');
 
-export async function factorOf(accountId: string, factorId: string): Promise<Factor | undefined> {
+export async function factorOf(accountId: string, factorId: unknown): Promise<Factor | undefined> {
+  if (!isId(factorId)) return undefined;
   const { Item } = await documentClient().send(
     new GetCommand({ TableName: accounts(), Key: factorKey(accountId, factorId), ConsistentRead: true }),
   );
@@ -251,15 +253,47 @@ export async function takeSetup<T>(accountId: string, kind: string, now: Date): 
 
 /* ------------------------------------------------------------------ recovery codes */
 
-/** The new set replaces the old one in one transaction: the old codes die with it. */
+/**
+ * The new set replaces the old one in one transaction: the old codes die with it. The profile's
+ * `recoverySet` names the set in force and the transaction is conditional on it, so of two
+ * replacements racing, one wins and the other changes nothing; a set is always the 10 codes of
+ * one replacement, and the transaction stays far under DynamoDB's 100 items.
+ */
 export async function replaceRecoveryCodes(
   accountId: string,
   hashes: readonly string[],
   event: HistoryEvent,
-) {
-  const old = await partition<{ sk: string }>(accountId, 'RECOVERY#');
+  newSet: string,
+): Promise<'ok' | 'changed'> {
+  const [profile, old] = await Promise.all([
+    documentClient().send(
+      new GetCommand({
+        TableName: accounts(),
+        Key: profileKey(accountId),
+        ProjectionExpression: 'recoverySet',
+        ConsistentRead: true,
+      }),
+    ),
+    partition<{ sk: string }>(accountId, 'RECOVERY#'),
+  ]);
+  const current = profile.Item?.recoverySet as string | undefined;
   const failed = await transact([
-    ...old.map(
+    {
+      Update: {
+        TableName: accounts(),
+        Key: profileKey(accountId),
+        UpdateExpression: 'SET recoverySet = :new',
+        ConditionExpression:
+          current === undefined
+            ? 'attribute_exists(pk) AND attribute_not_exists(recoverySet)'
+            : 'attribute_exists(pk) AND recoverySet = :current',
+        ExpressionAttributeValues: {
+          ':new': newSet,
+          ...(current === undefined ? {} : { ':current': current }),
+        },
+      },
+    },
+    ...old.slice(0, 80).map(
       (item): TransactItem => ({
         Delete: { TableName: accounts(), Key: { pk: accountKey(accountId), sk: item.sk } },
       }),
@@ -271,7 +305,7 @@ export async function replaceRecoveryCodes(
     ),
     putEvent(accountId, event),
   ]);
-  if (failed !== undefined) throw new Error('recovery codes changed while being replaced');
+  return failed === undefined ? 'ok' : 'changed';
 }
 
 export async function recoveryCodesLeft(accountId: string): Promise<number> {

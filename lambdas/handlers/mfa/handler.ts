@@ -4,22 +4,16 @@
  * but not yet a second factor.
  */
 
-import type { RequestContext } from '../accounts/context.ts';
-import { HttpError, seeOther } from '../http/errors.ts';
-import { checked, field, formBody, query } from '../http/form.ts';
-import { type HttpRequest, routedHandler } from '../http/handler.ts';
-import {
-  requestContext,
-  requireMember,
-  requireRecentSignIn,
-  requireSignedIn,
-  safeNext,
-} from '../http/member.ts';
-import { type HttpResult, html, redirect } from '../http/respond.ts';
-import { fieldCipherFromEnvironment } from '../keys/field-encryption.ts';
-import { sesMailer } from '../mail/mailer.ts';
-import { completeSecondStep, passFactorCode, passRecoveryCode } from '../mfa/challenge.ts';
-import type { FactorKind } from '../mfa/factors.ts';
+import { badRequest } from '../../http/errors.ts';
+import { field, formBody, query } from '../../http/form.ts';
+import { routedHandler } from '../../http/handler.ts';
+import { requestContext, requireMember, requireRecentSignIn } from '../../http/member.ts';
+import { problemToShow } from '../../http/problems.ts';
+import { type HttpResult, html, redirect } from '../../http/respond.ts';
+import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
+import { sesMailer } from '../../mail/mailer.ts';
+import { completeSecondStep, passFactorCode, passRecoveryCode } from '../../mfa/challenge.ts';
+import type { FactorKind } from '../../mfa/factors.ts';
 import {
   beginTotpSetup,
   createRecoveryCodes,
@@ -28,114 +22,40 @@ import {
   removeFactor,
   renameFactor,
   setPrimaryFactor,
-} from '../mfa/manage.ts';
-import { LOW_RECOVERY_CODES } from '../mfa/recovery-codes.ts';
-import { rememberBrowser } from '../mfa/remembered-browsers.ts';
+} from '../../mfa/manage.ts';
+import { LOW_RECOVERY_CODES } from '../../mfa/recovery-codes.ts';
 import {
-  challengePage,
   chooseMethodPage,
   recoveryChallengePage,
   recoveryCodesOfferPage,
   recoveryCodesPage,
   setupChoicePage,
   totpSetupPage,
-} from '../pages/mfa.tsx';
-import { securityKeyChallengePage } from '../pages/mfa-webauthn.tsx';
-import * as accounts from '../store/accounts.ts';
-import type { SessionItem } from '../store/items.ts';
-import * as store from '../store/mfa.ts';
-import { phoneRoutes, sendCodeOnShow } from './mfa-phone-routes.ts';
-import type { MfaSteps } from './mfa-steps.ts';
-import { webauthnRoutes } from './mfa-webauthn-routes.ts';
-
-type Request = HttpRequest<Record<string, string> | undefined>;
+} from '../../pages/mfa.tsx';
+import * as accounts from '../../store/accounts.ts';
+import * as store from '../../store/mfa.ts';
+import { phoneRoutes } from './phone-routes.ts';
+import { securityKeyRoutes } from './security-key-routes.ts';
+import {
+  challengeFor,
+  methodAdded,
+  nextOf,
+  type Request,
+  requireChallengeSession,
+  requireSetupSession,
+  secondStepPassed,
+} from './steps.ts';
 
 /** The kinds a member can set up here, in the order the setup page offers them. */
 const SETUP_KINDS: readonly FactorKind[] = ['totp', 'phone', 'webauthn'];
 
-/** Setting up: the first method right after sign-up, or another one after a recent sign-in. */
-async function requireSetupSession(request: Request): Promise<{ session: SessionItem; first: boolean }> {
-  const session = await requireSignedIn(request);
-  if (session.aal !== 2 && session.pendingMfa === 'setup') return { session, first: true };
-  return { session: await requireRecentSignIn(request), first: false };
-}
-
-/** The second step: a session that passed the password and owes a factor. */
-async function requireChallengeSession(request: Request, next: string): Promise<SessionItem> {
-  const session = await requireSignedIn(request);
-  if (session.aal === 2) throw seeOther(next);
-  if (session.pendingMfa === 'setup') throw seeOther('/mfa/setup');
-  return session;
-}
-
-const nextOf = (value: string | undefined) => safeNext(value) ?? '/account';
-
-const isHttp = (error: unknown, ...statuses: number[]): error is HttpError =>
-  error instanceof HttpError && statuses.includes(error.status);
-
-async function challengeFor(
-  request: Request,
-  session: SessionItem,
-  next: string,
-  factorId?: string,
-  problem?: string,
-  /** Only when the page is shown (GET), not when it comes back with a problem. */
-  sendsCode = false,
-) {
-  const [profile, factors] = await Promise.all([
-    accounts.profileOf(session.accountId),
-    store.factorsOf(session.accountId),
-  ]);
-  const factor = factors.find((f) => f.factorId === (factorId ?? profile?.mfaPrimary)) ?? factors[0];
-  if (!factor) throw seeOther('/mfa/setup');
-  if (sendsCode && factor.kind === 'phone') await sendCodeOnShow(request, session.accountId, factor);
-  if (factor.kind === 'webauthn') {
-    const hasOthers = factors.length > 1;
-    const { csrfToken } = request;
-    return securityKeyChallengePage({ csrfToken, factorId: factor.factorId, hasOthers, next, problem });
-  }
-  return challengePage({
-    csrfToken: request.csrfToken,
-    factor,
-    hasOthers: factors.length > 1,
-    next,
-    problem,
-  });
-}
-
-/** A method was added; the first one, right after sign-up, also passes this sign-in's second step. */
-async function methodAdded(session: SessionItem, first: boolean, context: RequestContext) {
-  if (!first) return redirect('/account?notice=mfa-added');
-  // The first method: this sign-in has now passed both steps; next, recovery codes.
-  await completeSecondStep(session, context);
-  return redirect('/mfa/recovery-codes');
-}
-
-/** Whatever the method, a passed second step ends alike: AAL2, the browser remembered if asked. */
-async function secondStepPassed(
-  request: Request,
-  session: SessionItem,
-  next: string,
-  context: RequestContext,
-) {
-  await completeSecondStep(session, context);
-  const response = redirect(next);
-  if (checked(request.body, 'remember'))
-    response.cookies = [await rememberBrowser(session.accountId, context.now)];
-  return response;
-}
-
-const steps: MfaSteps = {
-  requireSetupSession,
-  requireChallengeSession,
-  challengeFor,
-  methodAdded,
-  secondStepPassed,
-};
+/** Problems the second-step pages show beside the code. */
+const SECOND_STEP_PROBLEMS = ['WrongCode', 'CodesLocked', 'CodeExpired'] as const;
+const SEND_PROBLEMS = ['TooManyCodesSent', 'CodesLocked', 'TextNotSent'] as const;
 
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
-  ...webauthnRoutes(steps),
-  ...phoneRoutes(steps),
+  ...securityKeyRoutes,
+  ...phoneRoutes,
 
   'GET /mfa/setup': async (request) => {
     const { first } = await requireSetupSession(request);
@@ -198,8 +118,9 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       return html(await challengeFor(request, session, next, factorId, undefined, true));
     } catch (error) {
       // A phone's code was not sent (the per-phone limit, the lockout, a refused number): say why.
-      if (!isHttp(error, 400, 429)) throw error;
-      return html(await challengeFor(request, session, next, factorId, error.publicMessage), error.status);
+      const shown = problemToShow(error, ...SEND_PROBLEMS);
+      if (!shown) throw error;
+      return html(await challengeFor(request, session, next, factorId, shown.message), shown.status);
     }
   },
 
@@ -207,9 +128,9 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const next = nextOf(field(request.body, 'next'));
     const session = await requireChallengeSession(request, next);
     const context = requestContext(request);
-    const factorId = field(request.body, 'factor') ?? '';
+    const factorId = field(request.body, 'factor');
     const factor = await store.factorOf(session.accountId, factorId);
-    if (!factor) throw new HttpError(400, 'invalid_request', 'Choose one of your sign-in methods.');
+    if (!factor) throw badRequest('Choose one of your sign-in methods.');
     try {
       await passFactorCode(
         session.accountId,
@@ -219,8 +140,9 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
         fieldCipherFromEnvironment(),
       );
     } catch (error) {
-      if (!isHttp(error, 401, 429)) throw error;
-      return html(await challengeFor(request, session, next, factorId, error.publicMessage), error.status);
+      const shown = problemToShow(error, ...SECOND_STEP_PROBLEMS, 'UseMethodPage');
+      if (!shown) throw error;
+      return html(await challengeFor(request, session, next, factor.factorId, shown.message), shown.status);
     }
     return secondStepPassed(request, session, next, context);
   },
@@ -246,13 +168,10 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     try {
       left = await passRecoveryCode(session.accountId, field(request.body, 'code') ?? '', context);
     } catch (error) {
-      if (!isHttp(error, 401, 429)) throw error;
-      const page = recoveryChallengePage({
-        csrfToken: request.csrfToken,
-        next,
-        problem: error.publicMessage,
-      });
-      return html(page, error.status);
+      const shown = problemToShow(error, 'WrongRecoveryCode', 'RecoveryCodesLocked', 'CodesLocked');
+      if (!shown) throw error;
+      const page = recoveryChallengePage({ csrfToken: request.csrfToken, next, problem: shown.message });
+      return html(page, shown.status);
     }
     await completeSecondStep(session, context);
     // Running low: straight to making new codes, which the member can still put off.

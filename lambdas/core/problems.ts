@@ -1,0 +1,50 @@
+/**
+ * The named outcomes that domain code ends a request with when it cannot do what was asked:
+ * `WrongPassword`, `SignInThrottled`, `CodesLocked`, `EmailHeldElsewhere`... Capabilities throw
+ * them (never an HTTP status, never a redirect); the HTTP layer maps each kind to its status,
+ * code and sentence in one table (lambdas/http/problems.ts), and a route that shows the problem
+ * on its form catches `DomainError`.
+ */
+
+export type Problem =
+  // accounts: sign-in and passwords
+  | { readonly kind: 'SignInFailed' }
+  | { readonly kind: 'WrongPassword' }
+  | { readonly kind: 'SignInThrottled'; readonly retryAfterSeconds: number }
+  | { readonly kind: 'AccountLocked' }
+  | { readonly kind: 'AccountGone' }
+  // mfa: the second step of sign-in
+  | { readonly kind: 'WrongCode' }
+  | { readonly kind: 'CodesLocked'; readonly retryAfterSeconds: number }
+  | { readonly kind: 'WrongRecoveryCode' }
+  | { readonly kind: 'RecoveryCodesLocked'; readonly retryAfterSeconds: number }
+  | { readonly kind: 'KeyRefused' }
+  | { readonly kind: 'NoSecurityKey' }
+  | { readonly kind: 'CeremonyExpired' }
+  | { readonly kind: 'UseMethodPage' }
+  | { readonly kind: 'CodeExpired' }
+  | { readonly kind: 'TooManyCodesSent'; readonly max: number; readonly retryAfterSeconds: number }
+  | { readonly kind: 'TextNotSent' }
+  | { readonly kind: 'SetupExpired'; readonly what: 'key' | 'code' }
+  // mfa: managing methods
+  | { readonly kind: 'MethodNotOnAccount' }
+  | { readonly kind: 'CannotRemoveMethod' }
+  | { readonly kind: 'RecoveryCodesChanged' };
+
+export type ProblemKind = Problem['kind'];
+
+export class DomainError<P extends Problem = Problem> extends Error {
+  constructor(readonly problem: P) {
+    super(problem.kind);
+    this.name = problem.kind;
+  }
+}
+
+/** The problem as an error to throw: `throw problem({ kind: 'WrongCode' })`. */
+export const problem = <P extends Problem>(p: P): DomainError<P> => new DomainError(p);
+
+export const isProblem = <K extends ProblemKind>(
+  error: unknown,
+  ...kinds: K[]
+): error is DomainError<Extract<Problem, { kind: K }>> =>
+  error instanceof DomainError && (kinds.length === 0 || kinds.includes(error.problem.kind as K));

@@ -1,0 +1,135 @@
+/** Setting up a phone for text or voice codes, and sending another sign-in code. */
+import { badRequest } from '../../http/errors.ts';
+import { field, query } from '../../http/form.ts';
+import { requestContext } from '../../http/member.ts';
+import { problemToShow } from '../../http/problems.ts';
+import { type HttpResult, html, redirect } from '../../http/respond.ts';
+import { pepperFromEnvironment } from '../../keys/pepper.ts';
+import { sesMailer } from '../../mail/mailer.ts';
+import {
+  beginPhoneSetup,
+  finishPhoneSetup,
+  phoneSetupOf,
+  resendSetupCode,
+  sendSignInCode,
+} from '../../mfa/phone.ts';
+import { textSenderFromEnvironment } from '../../mfa/texts.ts';
+import { phoneCodePage, phoneNumberPage } from '../../pages/mfa-phone.tsx';
+import * as store from '../../store/mfa.ts';
+import {
+  challengeFor,
+  methodAdded,
+  nextOf,
+  type Request,
+  requireChallengeSession,
+  requireSetupSession,
+  sendPorts,
+} from './steps.ts';
+
+type Route = (request: Request) => Promise<HttpResult>;
+
+/** Problems a page shows and the member can act on: a wrong or expired code, a limit, a refused number. */
+const shownProblem = (error: unknown) =>
+  problemToShow(error, 'WrongCode', 'CodeExpired', 'CodesLocked', 'TooManyCodesSent', 'TextNotSent');
+
+/** The code page of the setup under way, with a problem; back to the number when there is none. */
+const codePage = async (request: Request, accountId: string, problem?: string, status = 200) => {
+  const setup = await phoneSetupOf(accountId, requestContext(request).now);
+  if (!setup) return redirect('/mfa/setup/phone');
+  const resent = query(request.event, 'sent') === 'again';
+  return html(phoneCodePage({ csrfToken: request.csrfToken, last4: setup.last4, problem, resent }), status);
+};
+
+export const phoneRoutes: Record<string, Route> = {
+  'GET /mfa/setup/phone': async (request) => {
+    await requireSetupSession(request);
+    const { channels } = textSenderFromEnvironment();
+    return html(phoneNumberPage({ csrfToken: request.csrfToken, channels }));
+  },
+
+  'POST /mfa/setup/phone': async (request) => {
+    const { session } = await requireSetupSession(request);
+    const phone = field(request.body, 'phone');
+    const channel = field(request.body, 'channel');
+    const ports = { ...sendPorts(), pepper: pepperFromEnvironment() };
+    const page = (problems: { phone?: string; channel?: string }, status: number) =>
+      html(
+        phoneNumberPage({
+          csrfToken: request.csrfToken,
+          channels: ports.texts.channels,
+          phone,
+          channel,
+          problems,
+        }),
+        status,
+      );
+    try {
+      const result = await beginPhoneSetup(
+        session.accountId,
+        { phone, channel },
+        requestContext(request),
+        ports,
+      );
+      if (result.kind === 'problem') return page({ [result.field]: result.message }, 400);
+    } catch (error) {
+      const shown = shownProblem(error);
+      if (!shown) throw error;
+      return page({ phone: shown.message }, shown.status);
+    }
+    return redirect('/mfa/setup/phone/code');
+  },
+
+  'GET /mfa/setup/phone/code': async (request) => {
+    const { session } = await requireSetupSession(request);
+    return codePage(request, session.accountId);
+  },
+
+  'POST /mfa/setup/phone/code': async (request) => {
+    const { session, first } = await requireSetupSession(request);
+    const context = requestContext(request);
+    try {
+      await finishPhoneSetup(
+        session.accountId,
+        { code: field(request.body, 'code'), name: field(request.body, 'name') },
+        context,
+        sesMailer(),
+      );
+    } catch (error) {
+      const shown = shownProblem(error);
+      if (!shown) throw error;
+      return codePage(request, session.accountId, shown.message, shown.status);
+    }
+    return methodAdded(session, first, context);
+  },
+
+  'POST /mfa/setup/phone/resend': async (request) => {
+    const { session } = await requireSetupSession(request);
+    try {
+      await resendSetupCode(session.accountId, requestContext(request), sendPorts());
+    } catch (error) {
+      const shown = shownProblem(error);
+      if (!shown) throw error;
+      return codePage(request, session.accountId, shown.message, shown.status);
+    }
+    return redirect('/mfa/setup/phone/code?sent=again');
+  },
+
+  'POST /mfa/phone/resend': async (request) => {
+    const next = nextOf(field(request.body, 'next'));
+    const session = await requireChallengeSession(request, next);
+    const factor = await store.factorOf(session.accountId, field(request.body, 'factor'));
+    if (factor?.kind !== 'phone') throw badRequest('Choose one of your sign-in methods.');
+    const { factorId } = factor;
+    try {
+      const context = requestContext(request);
+      await sendSignInCode(session.accountId, factor, context, sendPorts(), { evenIfJustSent: true });
+    } catch (error) {
+      const shown = shownProblem(error);
+      if (!shown) throw error;
+      const page = await challengeFor(request, session, next, factorId, shown.message);
+      return html(page, shown.status);
+    }
+    // Showing the page again sends nothing more: a code went out just now.
+    return redirect(`/mfa?factor=${encodeURIComponent(factorId)}&next=${encodeURIComponent(next)}`);
+  },
+};

@@ -1,0 +1,107 @@
+/**
+ * What the routes of every MFA method share: which session a page accepts, the second-step page
+ * of a method, and how a passed second step or an added method ends.
+ */
+import type { RequestContext } from '../../accounts/context.ts';
+import { seeOther } from '../../http/errors.ts';
+import { checked } from '../../http/form.ts';
+import type { HttpRequest } from '../../http/handler.ts';
+import { requestContext, requireRecentSignIn, requireSignedIn, safeNext } from '../../http/member.ts';
+import { redirect } from '../../http/respond.ts';
+import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
+import { completeSecondStep } from '../../mfa/challenge.ts';
+import type { PhoneFactor } from '../../mfa/factors.ts';
+import { type SendPorts, sendSignInCode } from '../../mfa/phone.ts';
+import { rememberBrowser } from '../../mfa/remembered-browsers.ts';
+import { textSenderFromEnvironment } from '../../mfa/texts.ts';
+import { challengePage } from '../../pages/mfa.tsx';
+import { securityKeyChallengePage } from '../../pages/mfa-webauthn.tsx';
+import * as accounts from '../../store/accounts.ts';
+import type { SessionItem } from '../../store/items.ts';
+import * as store from '../../store/mfa.ts';
+
+export type Request = HttpRequest<Record<string, string> | undefined>;
+
+export const nextOf = (value: string | undefined) => safeNext(value) ?? '/account';
+
+export const sendPorts = (): SendPorts => ({
+  cipher: fieldCipherFromEnvironment(),
+  texts: textSenderFromEnvironment(),
+});
+
+/** Setting up: the first method right after sign-up, or another one after a recent sign-in. */
+export async function requireSetupSession(
+  request: Request,
+): Promise<{ session: SessionItem; first: boolean }> {
+  const session = await requireSignedIn(request);
+  if (session.aal !== 2 && session.pendingMfa === 'setup') return { session, first: true };
+  return { session: await requireRecentSignIn(request), first: false };
+}
+
+/** The second step: a session that passed the password and owes a factor. */
+export async function requireChallengeSession(request: Request, next: string): Promise<SessionItem> {
+  const session = await requireSignedIn(request);
+  if (session.aal === 2) throw seeOther(next);
+  if (session.pendingMfa === 'setup') throw seeOther('/mfa/setup');
+  return session;
+}
+
+/**
+ * The second step shown for a phone: a code goes out, unless one did within the last minute.
+ * Throws the limit's problem (or the lockout's) for the page to show in place of the hint.
+ */
+async function sendCodeOnShow(request: Request, accountId: string, factor: PhoneFactor) {
+  await sendSignInCode(accountId, factor, requestContext(request), sendPorts(), { evenIfJustSent: false });
+}
+
+/** The second-step page of this factor (or the primary one), with a problem to show. */
+export async function challengeFor(
+  request: Request,
+  session: SessionItem,
+  next: string,
+  factorId?: string,
+  problem?: string,
+  /** Only when the page is shown (GET), not when it comes back with a problem. */
+  sendsCode = false,
+): Promise<string> {
+  const [profile, factors] = await Promise.all([
+    accounts.profileOf(session.accountId),
+    store.factorsOf(session.accountId),
+  ]);
+  const factor = factors.find((f) => f.factorId === (factorId ?? profile?.mfaPrimary)) ?? factors[0];
+  if (!factor) throw seeOther('/mfa/setup');
+  if (sendsCode && factor.kind === 'phone') await sendCodeOnShow(request, session.accountId, factor);
+  if (factor.kind === 'webauthn') {
+    const hasOthers = factors.length > 1;
+    const { csrfToken } = request;
+    return securityKeyChallengePage({ csrfToken, factorId: factor.factorId, hasOthers, next, problem });
+  }
+  return challengePage({
+    csrfToken: request.csrfToken,
+    factor,
+    hasOthers: factors.length > 1,
+    next,
+    problem,
+  });
+}
+
+/** A method was added; the first one, right after sign-up, also passes this sign-in's second step. */
+export async function methodAdded(session: SessionItem, first: boolean, context: RequestContext) {
+  if (!first) return redirect('/account?notice=mfa-added');
+  await completeSecondStep(session, context);
+  return redirect('/mfa/recovery-codes');
+}
+
+/** Whatever the method, a passed second step ends alike: AAL2, the browser remembered if asked. */
+export async function secondStepPassed(
+  request: Request,
+  session: SessionItem,
+  next: string,
+  context: RequestContext,
+) {
+  await completeSecondStep(session, context);
+  const response = redirect(next);
+  if (checked(request.body, 'remember'))
+    response.cookies = [await rememberBrowser(session.accountId, context.now)];
+  return response;
+}

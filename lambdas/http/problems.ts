@@ -1,0 +1,126 @@
+/**
+ * THE table from domain problems (lambdas/core/problems.ts) to what a request ends in: a status,
+ * a stable code for JSON answers, and a sentence a member can act on. Exhaustive by type: a new
+ * problem kind does not compile until it has its line here.
+ */
+import { isProblem, type Problem, type ProblemKind } from '../core/problems.ts';
+import { waitPhrase } from '../limits/counters.ts';
+
+export interface ProblemAnswer {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+type Answers = { [K in ProblemKind]: (problem: Extract<Problem, { kind: K }>) => ProblemAnswer };
+
+const answers: Answers = {
+  SignInFailed: () => ({
+    status: 401,
+    code: 'sign_in_failed',
+    message: 'The email or password you entered is not right. Check them and try again.',
+  }),
+  WrongPassword: () => ({
+    status: 401,
+    code: 'wrong_password',
+    message: 'That is not the password of this account. Check it and try again.',
+  }),
+  SignInThrottled: (p) => ({
+    status: 429,
+    code: 'too_many_requests',
+    message: `Too many tries to sign in with this email. Wait ${waitPhrase(p.retryAfterSeconds)} and try again, or reset your password.`,
+  }),
+  AccountLocked: () => ({
+    status: 403,
+    code: 'account_locked',
+    message: 'This account is locked after too many wrong passwords. Reset your password to unlock it.',
+  }),
+  AccountGone: () => ({ status: 404, code: 'not_found', message: 'This account no longer exists.' }),
+  WrongCode: () => ({
+    status: 401,
+    code: 'wrong_code',
+    message: 'That code is not right. Check it and try again.',
+  }),
+  CodesLocked: (p) => ({
+    status: 429,
+    code: 'too_many_codes',
+    message: `Too many wrong codes. Wait ${waitPhrase(p.retryAfterSeconds)}, then try again.`,
+  }),
+  WrongRecoveryCode: () => ({
+    status: 401,
+    code: 'wrong_code',
+    message: 'That recovery code is not right, or was already used.',
+  }),
+  RecoveryCodesLocked: (p) => ({
+    status: 429,
+    code: 'too_many_codes',
+    message: `Too many wrong recovery codes. Wait ${waitPhrase(p.retryAfterSeconds)}, then try again.`,
+  }),
+  KeyRefused: () => ({
+    status: 401,
+    code: 'wrong_key',
+    message: 'Your security key was not accepted. Try again, or choose another method.',
+  }),
+  NoSecurityKey: () => ({
+    status: 400,
+    code: 'invalid_request',
+    message: 'There is no security key on your account.',
+  }),
+  CeremonyExpired: () => ({
+    status: 400,
+    code: 'ceremony_expired',
+    message: 'This took longer than 5 minutes. Select Use your security key again.',
+  }),
+  UseMethodPage: () => ({
+    status: 400,
+    code: 'invalid_request',
+    message: 'Use the page for this sign-in method.',
+  }),
+  CodeExpired: () => ({
+    status: 401,
+    code: 'code_expired',
+    message: 'That code has expired. Choose Send another code to get a new one.',
+  }),
+  TooManyCodesSent: (p) => ({
+    status: 429,
+    code: 'too_many_texts',
+    message: `We already sent ${p.max} codes to this phone in the last 10 minutes. Wait ${waitPhrase(p.retryAfterSeconds)}, then ask for another code.`,
+  }),
+  TextNotSent: () => ({
+    status: 400,
+    code: 'text_not_sent',
+    message:
+      'We could not send a code to that phone number. Check the number, or choose another way to get codes.',
+  }),
+  SetupExpired: (p) => ({
+    status: 400,
+    code: 'setup_expired',
+    message: `This setup took longer than 15 minutes. Start again to get a new ${p.what}.`,
+  }),
+  MethodNotOnAccount: () => ({
+    status: 404,
+    code: 'not_found',
+    message: 'That sign-in method is not on your account.',
+  }),
+  CannotRemoveMethod: () => ({
+    status: 409,
+    code: 'cannot_remove',
+    message:
+      'You cannot remove your only sign-in method or your primary one. Add another or choose another primary first.',
+  }),
+  RecoveryCodesChanged: () => ({
+    status: 409,
+    code: 'recovery_codes_changed',
+    message:
+      'Your recovery codes were replaced from another window just now. Create new codes again if you need them.',
+  }),
+};
+
+export function answerTo(problem: Problem): ProblemAnswer {
+  return (answers[problem.kind] as (p: Problem) => ProblemAnswer)(problem);
+}
+
+/** The answer to show on the form when `error` is one of these problems; undefined otherwise. */
+export function problemToShow(error: unknown, ...kinds: ProblemKind[]): ProblemAnswer | undefined {
+  return isProblem(error, ...kinds) ? answerTo(error.problem) : undefined;
+}
