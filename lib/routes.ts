@@ -7,12 +7,29 @@ import type { TableName } from './tables.ts';
 
 export type WorkforceGroup = 'agents' | 'partner-admins';
 
+/**
+ * How far a member must have come for a route; the shared request pipeline enforces it
+ * (lambdas/http/access.ts) and hands the route its session, sending everyone else where they
+ * can get that far (Sign in, the second step, entering the password again).
+ */
+export type MemberLevel =
+  /** Passed the password, whatever comes next: signing out, asking for an account reset. */
+  | 'first-step'
+  /** Passed the password and owes a second factor: the pages of the second step. */
+  | 'second-step'
+  /** Still setting up the first method right after sign-up, or adding one after a recent sign-in. */
+  | 'setting-up'
+  /** Passed both steps (AAL2). */
+  | 'aal2'
+  /** Passed both steps within the last 20 minutes, not through a remembered browser. */
+  | 'recent';
+
 export type Access =
   /** Anyone on the internet. */
   | { readonly kind: 'public' }
-  /** A signed-in member: the handler checks the session cookie itself. */
-  | { readonly kind: 'member' }
-  /** A workforce user: the JWT authorizer checks the token, the handler checks the group. */
+  /** A member with a session that has come at least this far. */
+  | { readonly kind: 'member'; readonly level: MemberLevel }
+  /** A workforce user: the JWT authorizer checks the token, the pipeline checks the group. */
   | { readonly kind: 'workforce'; readonly groups: readonly WorkforceGroup[] };
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -127,7 +144,11 @@ export type HandlerName = keyof typeof handlerTable;
 export const handlers: Readonly<Record<HandlerName, HandlerDefinition>> = handlerTable;
 
 const anyone: Access = { kind: 'public' };
-const member: Access = { kind: 'member' };
+const firstStep: Access = { kind: 'member', level: 'first-step' };
+const secondStep: Access = { kind: 'member', level: 'second-step' };
+const settingUp: Access = { kind: 'member', level: 'setting-up' };
+const member: Access = { kind: 'member', level: 'aal2' };
+const recent: Access = { kind: 'member', level: 'recent' };
 const workforce: Access = { kind: 'workforce', groups: ['agents', 'partner-admins'] };
 
 export const routes: readonly Route[] = [
@@ -141,56 +162,56 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/move-email', handler: 'sign-up', access: anyone },
   { method: 'GET', path: '/sign-in', handler: 'sign-in', access: anyone },
   { method: 'POST', path: '/sign-in', handler: 'sign-in', access: anyone },
-  { method: 'POST', path: '/sign-out', handler: 'sign-in', access: member },
+  { method: 'POST', path: '/sign-out', handler: 'sign-in', access: anyone },
   { method: 'GET', path: '/forgot-password', handler: 'sign-in', access: anyone },
   { method: 'POST', path: '/forgot-password', handler: 'sign-in', access: anyone },
   { method: 'GET', path: '/reset-password', handler: 'sign-in', access: anyone },
   { method: 'POST', path: '/reset-password', handler: 'sign-in', access: anyone },
   { method: 'GET', path: '/reauthenticate', handler: 'sign-in', access: member },
   { method: 'POST', path: '/reauthenticate', handler: 'sign-in', access: member },
-  { method: 'GET', path: '/account-reset', handler: 'sign-in', access: member },
-  { method: 'POST', path: '/account-reset/request', handler: 'sign-in', access: member },
-  { method: 'POST', path: '/account-reset/send-link', handler: 'sign-in', access: member },
+  { method: 'GET', path: '/account-reset', handler: 'sign-in', access: firstStep },
+  { method: 'POST', path: '/account-reset/request', handler: 'sign-in', access: firstStep },
+  { method: 'POST', path: '/account-reset/send-link', handler: 'sign-in', access: firstStep },
   { method: 'GET', path: '/account-reset/cancel', handler: 'sign-in', access: anyone },
   { method: 'POST', path: '/account-reset/cancel', handler: 'sign-in', access: anyone },
   { method: 'GET', path: '/account-reset/delete', handler: 'sign-in', access: anyone },
   { method: 'POST', path: '/account-reset/delete', handler: 'sign-in', access: anyone },
   { method: 'GET', path: '/account', handler: 'account', access: member },
-  { method: 'GET', path: '/account/emails/add', handler: 'account', access: member },
-  { method: 'POST', path: '/account/emails/add', handler: 'account', access: member },
-  { method: 'POST', path: '/account/emails/resend', handler: 'account', access: member },
-  { method: 'POST', path: '/account/emails/primary', handler: 'account', access: member },
-  { method: 'POST', path: '/account/emails/remove', handler: 'account', access: member },
+  { method: 'GET', path: '/account/emails/add', handler: 'account', access: recent },
+  { method: 'POST', path: '/account/emails/add', handler: 'account', access: recent },
+  { method: 'POST', path: '/account/emails/resend', handler: 'account', access: recent },
+  { method: 'POST', path: '/account/emails/primary', handler: 'account', access: recent },
+  { method: 'POST', path: '/account/emails/remove', handler: 'account', access: recent },
   { method: 'GET', path: '/account/history', handler: 'account', access: member },
-  { method: 'GET', path: '/account/password', handler: 'account', access: member },
-  { method: 'POST', path: '/account/password', handler: 'account', access: member },
-  { method: 'GET', path: '/account/delete', handler: 'account', access: member },
-  { method: 'POST', path: '/account/delete', handler: 'account', access: member },
-  { method: 'GET', path: '/mfa', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa', handler: 'mfa', access: member },
-  { method: 'GET', path: '/mfa/setup', handler: 'mfa', access: member },
-  { method: 'GET', path: '/mfa/setup/totp', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/setup/totp', handler: 'mfa', access: member },
-  { method: 'GET', path: '/mfa/setup/phone', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/setup/phone', handler: 'mfa', access: member },
-  { method: 'GET', path: '/mfa/setup/phone/code', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/setup/phone/code', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/setup/phone/resend', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/phone/resend', handler: 'mfa', access: member },
-  { method: 'GET', path: '/mfa/setup/security-key', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/setup/security-key', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/setup/security-key/options', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/security-key', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/security-key/options', handler: 'mfa', access: member },
+  { method: 'GET', path: '/account/password', handler: 'account', access: recent },
+  { method: 'POST', path: '/account/password', handler: 'account', access: recent },
+  { method: 'GET', path: '/account/delete', handler: 'account', access: recent },
+  { method: 'POST', path: '/account/delete', handler: 'account', access: recent },
+  { method: 'GET', path: '/mfa', handler: 'mfa', access: secondStep },
+  { method: 'POST', path: '/mfa', handler: 'mfa', access: secondStep },
+  { method: 'GET', path: '/mfa/setup', handler: 'mfa', access: settingUp },
+  { method: 'GET', path: '/mfa/setup/totp', handler: 'mfa', access: settingUp },
+  { method: 'POST', path: '/mfa/setup/totp', handler: 'mfa', access: settingUp },
+  { method: 'GET', path: '/mfa/setup/phone', handler: 'mfa', access: settingUp },
+  { method: 'POST', path: '/mfa/setup/phone', handler: 'mfa', access: settingUp },
+  { method: 'GET', path: '/mfa/setup/phone/code', handler: 'mfa', access: settingUp },
+  { method: 'POST', path: '/mfa/setup/phone/code', handler: 'mfa', access: settingUp },
+  { method: 'POST', path: '/mfa/setup/phone/resend', handler: 'mfa', access: settingUp },
+  { method: 'POST', path: '/mfa/phone/resend', handler: 'mfa', access: secondStep },
+  { method: 'GET', path: '/mfa/setup/security-key', handler: 'mfa', access: settingUp },
+  { method: 'POST', path: '/mfa/setup/security-key', handler: 'mfa', access: settingUp },
+  { method: 'POST', path: '/mfa/setup/security-key/options', handler: 'mfa', access: settingUp },
+  { method: 'POST', path: '/mfa/security-key', handler: 'mfa', access: secondStep },
+  { method: 'POST', path: '/mfa/security-key/options', handler: 'mfa', access: secondStep },
   { method: 'GET', path: '/mfa/recovery-codes', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/recovery-codes', handler: 'mfa', access: member },
-  { method: 'GET', path: '/mfa/choose', handler: 'mfa', access: member },
-  { method: 'GET', path: '/mfa/recovery', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/recovery', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/methods/primary', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/methods/remove', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/methods/rename', handler: 'mfa', access: member },
-  { method: 'POST', path: '/mfa/forget-browsers', handler: 'mfa', access: member },
+  { method: 'POST', path: '/mfa/recovery-codes', handler: 'mfa', access: recent },
+  { method: 'GET', path: '/mfa/choose', handler: 'mfa', access: secondStep },
+  { method: 'GET', path: '/mfa/recovery', handler: 'mfa', access: secondStep },
+  { method: 'POST', path: '/mfa/recovery', handler: 'mfa', access: secondStep },
+  { method: 'POST', path: '/mfa/methods/primary', handler: 'mfa', access: recent },
+  { method: 'POST', path: '/mfa/methods/remove', handler: 'mfa', access: recent },
+  { method: 'POST', path: '/mfa/methods/rename', handler: 'mfa', access: recent },
+  { method: 'POST', path: '/mfa/forget-browsers', handler: 'mfa', access: recent },
   { method: 'GET', path: '/health', handler: 'health', access: anyone },
   { method: 'POST', path: '/csp-report', handler: 'csp-report', access: anyone },
   { method: 'GET', path: '/workforce/me', handler: 'workforce-me', access: workforce },

@@ -1,8 +1,8 @@
 /** Routes of the account reset (lost every sign-in method), served by the sign-in handler. */
 
 import { field, query } from '../http/form.ts';
-import type { HttpRequest } from '../http/handler.ts';
-import { requestContext, requireSignedIn, signedOutCookies } from '../http/member.ts';
+import { type HttpRequest, memberOf } from '../http/handler.ts';
+import { requestContext, signedOutCookies } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { sesMailer } from '../mail/mailer.ts';
 import {
@@ -20,19 +20,19 @@ type Request = HttpRequest<Record<string, string> | undefined>;
 export const accountResetRoutes: Record<string, (request: Request) => Promise<HttpResult>> = {
   // The password proves this much: someone who knows it lost the second factor.
   'GET /account-reset': async (request) => {
-    const session = await requireSignedIn(request);
+    const session = memberOf(request);
     const state = await resetState(session.accountId, new Date());
     return html(lostMethodsPage({ csrfToken: request.csrfToken, state }));
   },
 
   'POST /account-reset/request': async (request) => {
-    const session = await requireSignedIn(request);
+    const session = memberOf(request);
     await requestAccountReset(session.accountId, requestContext(request), sesMailer());
     return redirect('/account-reset');
   },
 
   'POST /account-reset/send-link': async (request) => {
-    const session = await requireSignedIn(request);
+    const session = memberOf(request);
     await sendDeletionLink(session.accountId, requestContext(request), sesMailer());
     return html(
       resetDonePage({

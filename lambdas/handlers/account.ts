@@ -3,16 +3,11 @@ import { deleteAccount } from '../accounts/delete-account.ts';
 import { changePassword } from '../accounts/password-reset.ts';
 import { checkAccountPassword } from '../accounts/sign-in.ts';
 import { addEmail, removeEmail, resendEmailConfirmation, setPrimaryEmail } from '../emails/manage.ts';
+import { memberAccess } from '../http/access.ts';
 import { HttpError } from '../http/errors.ts';
 import { checked, field, formBody, query } from '../http/form.ts';
-import { asHttpError, type HttpRequest, routedHandler } from '../http/handler.ts';
-import {
-  requestContext,
-  requireMember,
-  requireRecentSignIn,
-  signedInCookies,
-  signedOutCookies,
-} from '../http/member.ts';
+import { asHttpError, type HttpRequest, memberOf, routedHandler } from '../http/handler.ts';
+import { requestContext, signedInCookies, signedOutCookies } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
 import { sesMailer } from '../mail/mailer.ts';
@@ -31,7 +26,7 @@ type Request = HttpRequest<Record<string, string> | undefined>;
 
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /account': async (request) => {
-    const session = await requireMember(request);
+    const session = memberOf(request);
     const [profile, emails, factors, recoveryCodesLeft] = await Promise.all([
       store.profileOf(session.accountId),
       store.emailsOf(session.accountId),
@@ -53,12 +48,11 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'GET /account/emails/add': async (request) => {
-    await requireRecentSignIn(request);
     return html(addEmailPage({ csrfToken: request.csrfToken }));
   },
 
   'POST /account/emails/add': async (request) => {
-    const session = await requireRecentSignIn(request);
+    const session = memberOf(request);
     const email = field(request.body, 'email');
     const work = checked(request.body, 'work');
     const result = await addEmail(session.accountId, { email, work }, requestContext(request), sesMailer());
@@ -69,7 +63,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'POST /account/emails/resend': async (request) => {
-    const session = await requireRecentSignIn(request);
+    const session = memberOf(request);
     await resendEmailConfirmation(
       session.accountId,
       field(request.body, 'email'),
@@ -80,7 +74,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'POST /account/emails/primary': async (request) => {
-    const session = await requireRecentSignIn(request);
+    const session = memberOf(request);
     await setPrimaryEmail(
       session.accountId,
       field(request.body, 'email'),
@@ -91,25 +85,24 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'POST /account/emails/remove': async (request) => {
-    const session = await requireRecentSignIn(request);
+    const session = memberOf(request);
     await removeEmail(session.accountId, field(request.body, 'email'), requestContext(request), sesMailer());
     return redirect('/account?notice=email-removed');
   },
 
   'GET /account/history': async (request) => {
-    const session = await requireMember(request);
+    const session = memberOf(request);
     return html(
       historyPage({ csrfToken: request.csrfToken, events: await store.historyOf(session.accountId) }),
     );
   },
 
   'GET /account/password': async (request) => {
-    await requireRecentSignIn(request);
     return html(changePasswordPage({ csrfToken: request.csrfToken }));
   },
 
   'POST /account/password': async (request) => {
-    const session = await requireRecentSignIn(request);
+    const session = memberOf(request);
     const context = requestContext(request);
     const ports = { pepper: pepperFromEnvironment(), mail: sesMailer() };
     const result = await changePassword(
@@ -127,12 +120,11 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'GET /account/delete': async (request) => {
-    await requireRecentSignIn(request);
     return html(deleteAccountPage({ csrfToken: request.csrfToken }));
   },
 
   'POST /account/delete': async (request) => {
-    const session = await requireRecentSignIn(request);
+    const session = memberOf(request);
     const context = requestContext(request);
     try {
       await checkAccountPassword(
@@ -156,4 +148,4 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 };
 
-export const handler = routedHandler('account', { body: formBody }, routes);
+export const handler = routedHandler('account', { body: formBody, memberAccess }, routes);

@@ -2,13 +2,14 @@
 
 import { checkResetLink, forgotPassword, resetPassword } from '../accounts/password-reset.ts';
 import { checkAccountPassword, signIn } from '../accounts/sign-in.ts';
+import { memberAccess } from '../http/access.ts';
 import { seeOther } from '../http/errors.ts';
 import { field, formBody, query } from '../http/form.ts';
-import { type HttpRequest, routedHandler } from '../http/handler.ts';
+import { type HttpRequest, memberOf, routedHandler } from '../http/handler.ts';
 import {
   memberSession,
   requestContext,
-  requireMember,
+  requestTime,
   safeNext,
   signedInCookies,
   signedOutCookies,
@@ -45,7 +46,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   ...accountResetRoutes,
   'GET /sign-in': async (request) => {
     const next = safeNext(query(request.event, 'next'));
-    if (await memberSession(request)) throw seeOther(next ?? '/account');
+    if (await memberSession(request, requestTime(request))) throw seeOther(next ?? '/account');
     return html(signInPage({ csrfToken: request.csrfToken, next, notice: query(request.event, 'notice') }));
   },
 
@@ -74,7 +75,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'POST /sign-out': async (request) => {
-    const session = await memberSession(request);
+    const session = await memberSession(request, requestTime(request));
     if (session) {
       await store.endSession(session.accountId, session.keyHash);
     }
@@ -119,13 +120,12 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'GET /reauthenticate': async (request) => {
-    await requireMember(request);
     const next = safeNext(query(request.event, 'next')) ?? '/account';
     return html(reauthenticatePage({ csrfToken: request.csrfToken, next, signedIn: true }));
   },
 
   'POST /reauthenticate': async (request) => {
-    const session = await requireMember(request);
+    const session = memberOf(request);
     const next = safeNext(field(request.body, 'next')) ?? '/account';
     const context = requestContext(request);
     try {
@@ -152,4 +152,4 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 };
 
-export const handler = routedHandler('sign-in', { body: formBody }, routes);
+export const handler = routedHandler('sign-in', { body: formBody, memberAccess }, routes);

@@ -5,7 +5,7 @@ import { describeMove, moveEmail } from '../emails/move.ts';
 import { HttpError, seeOther } from '../http/errors.ts';
 import { checked, field, formBody, query } from '../http/form.ts';
 import { asHttpError, type HttpRequest, routedHandler } from '../http/handler.ts';
-import { memberSession, requestContext, signedInCookies } from '../http/member.ts';
+import { memberSession, requestContext, requestTime, signedInCookies } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../keys/field-encryption.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
@@ -26,7 +26,7 @@ const deadLinkAnswer = (request: Request, error: HttpError) =>
 
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /create-account': async (request) => {
-    if (await memberSession(request)) throw seeOther('/account');
+    if (await memberSession(request, requestTime(request))) throw seeOther('/account');
     return html(createAccountPage({ csrfToken: request.csrfToken }));
   },
 

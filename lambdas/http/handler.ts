@@ -13,6 +13,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambd
 import { type Access, defaultRoute, type HandlerName, handlers, routes } from '../../lib/routes.ts';
 import { DomainError } from '../core/problems.ts';
 import { errorPage } from '../pages/error.tsx';
+import type { SessionItem } from '../store/items.ts';
+import type { AccessRequest, MemberAccess } from './access.ts';
 import { type BodySpec, parseBody } from './body.ts';
 import { readCookies } from './cookies.ts';
 import { assertCsrf, CSRF_COOKIE, CSRF_FIELD, csrfState } from './csrf.ts';
@@ -35,6 +37,8 @@ export interface HttpRequest<B> {
   /** Render into every form as the hidden `_csrf` field. */
   readonly csrfToken: string;
   readonly workforce: WorkforceUser | undefined;
+  /** The member's session, for routes with member access (lib/routes.ts); checked by the pipeline. */
+  readonly session: SessionItem | undefined;
 }
 
 export interface HandlerOptions<B> {
@@ -45,6 +49,11 @@ export interface HandlerOptions<B> {
    * read and no CSRF token is asked for, so a stray POST gets its 404 rather than a 403.
    */
   readonly ignoresBody?: boolean;
+  /**
+   * How this Lambda enforces member access (lambdas/http/access.ts). Required of every Lambda
+   * that serves a member route; the others never load the session store.
+   */
+  readonly memberAccess?: MemberAccess;
 }
 
 type Audience = 'people' | 'partners';
@@ -55,6 +64,9 @@ export function httpHandler<B = undefined>(
   handle: (request: HttpRequest<B>) => HttpResult | Promise<HttpResult>,
 ) {
   const audience: Audience = handlers[name].audience;
+  if (!options.memberAccess && routes.some((r) => r.handler === name && r.access.kind === 'member')) {
+    throw new Error(`${name} serves member routes: give it memberAccess (lambdas/http/access.ts)`);
+  }
   const base = async (event: HttpEvent): Promise<HttpResult> => {
     const method = event.requestContext.http.method.toUpperCase();
     const headers = event.headers ?? {};
@@ -69,10 +81,16 @@ export function httpHandler<B = undefined>(
         submittedToken: (body as Record<string, unknown>)?.[CSRF_FIELD],
       });
     }
-    const workforce = requireWorkforce(
-      accessOf(event.routeKey),
-      event.requestContext.authorizer?.jwt?.claims,
-    );
+    const access = accessOf(event.routeKey);
+    const workforce = requireWorkforce(access, event.requestContext.authorizer?.jwt?.claims);
+    const session = await sessionFor(access, options.memberAccess, {
+      method,
+      path: event.rawPath,
+      cookies,
+      query: event.queryStringParameters ?? {},
+      body,
+      timeEpoch: event.requestContext.timeEpoch,
+    });
     const result = await handle({
       event,
       method,
@@ -82,6 +100,7 @@ export function httpHandler<B = undefined>(
       body,
       csrfToken: csrf.token,
       workforce,
+      session,
     });
     const setsCsrf = result.cookies?.some((c) => c.startsWith(`__Host-${CSRF_COOKIE}=`));
     if (csrf.setCookie && audience === 'people' && !setsCsrf)
@@ -101,6 +120,22 @@ function readBodyFor<B>(event: HttpEvent, method: string, spec: BodySpec<B> | un
   if (spec && !reading) return parseBody(event, spec);
   if (event.body) throw new HttpError(400, 'invalid_request', 'This address does not take a request body.');
   return undefined as B;
+}
+
+async function sessionFor(
+  access: Access,
+  memberAccess: MemberAccess | undefined,
+  request: AccessRequest,
+): Promise<SessionItem | undefined> {
+  if (access.kind !== 'member') return undefined;
+  if (!memberAccess) throw new Error('a member route is served by a handler without memberAccess');
+  return memberAccess(access.level, request);
+}
+
+/** The session of a member route (the pipeline has checked it); a programming error elsewhere. */
+export function memberOf(request: Pick<HttpRequest<unknown>, 'session'>): SessionItem {
+  if (!request.session) throw new Error('memberOf on a route without member access');
+  return request.session;
 }
 
 function accessOf(routeKey: string): Access {

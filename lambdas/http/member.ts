@@ -1,18 +1,21 @@
 /**
- * The member behind a request: the session cookie, looked up, checked for expiry and renewed
- * at most once a minute. Pages that need a member send everyone else to Sign in; sensitive
- * actions send a member whose sign-in is older than 20 minutes to enter the password again.
+ * The member behind a request: the request's time and context, the session cookie looked up,
+ * checked for expiry and renewed at most once a minute, and the cookies of signing in and out.
+ * Which routes need which session is lib/routes.ts's to say and access.ts's to enforce.
  */
 import { describeDevice, type RequestContext } from '../accounts/context.ts';
-import { parseSessionCookie, renewal, SESSION_COOKIE, signedInRecently } from '../sessions/session.ts';
+import { parseSessionCookie, renewal, SESSION_COOKIE } from '../sessions/session.ts';
 import * as store from '../store/accounts.ts';
 import type { SessionItem } from '../store/items.ts';
 import { deleteCookie, serializeCookie } from './cookies.ts';
 import { CSRF_COOKIE, csrfState } from './csrf.ts';
-import { seeOther } from './errors.ts';
 import type { HttpRequest } from './handler.ts';
 
-export function requestContext(request: HttpRequest<unknown>, now = new Date()): RequestContext {
+/** When the request arrived: the gateway's clock (API Gateway's `timeEpoch`), so time is one fact per request. */
+export const requestTime = (request: Pick<HttpRequest<unknown>, 'event'>): Date =>
+  new Date(request.event.requestContext.timeEpoch ?? Date.now());
+
+export function requestContext(request: HttpRequest<unknown>, now = requestTime(request)): RequestContext {
   const headers = request.headers;
   const forwardedHost = headers['x-forwarded-host'];
   const siteUrl =
@@ -27,9 +30,10 @@ export function requestContext(request: HttpRequest<unknown>, now = new Date()):
   };
 }
 
+/** The session behind the cookie, if it is live; its idle timer is extended at most once a minute. */
 export async function memberSession(
-  request: HttpRequest<unknown>,
-  now = new Date(),
+  request: { readonly cookies: Record<string, string> },
+  now: Date,
 ): Promise<SessionItem | undefined> {
   const key = parseSessionCookie(request.cookies[SESSION_COOKIE]);
   if (!key) return undefined;
@@ -46,52 +50,6 @@ export function safeNext(value: unknown): string | undefined {
     ? value
     : undefined;
 }
-
-/** A member who passed both steps of sign-in (AAL2); others finish MFA first. */
-export async function requireMember(request: HttpRequest<unknown>, now = new Date()): Promise<SessionItem> {
-  const session = await requireSignedIn(request, now);
-  if (session.aal !== 2) {
-    throw seeOther(
-      session.pendingMfa === 'setup' ? '/mfa/setup' : `/mfa?next=${encodeURIComponent(returnPath(request))}`,
-    );
-  }
-  return session;
-}
-
-/** Any session, whatever its assurance: only the MFA pages accept one that is not AAL2. */
-export async function requireSignedIn(request: HttpRequest<unknown>, now = new Date()): Promise<SessionItem> {
-  const session = await memberSession(request, now);
-  if (!session) throw seeOther(`/sign-in?next=${encodeURIComponent(returnPath(request))}`);
-  return session;
-}
-
-/**
- * Password, emails, sign-in methods and deletion: both steps of sign-in within the last 20
- * minutes, else the password and a second factor again.
- */
-export async function requireRecentSignIn(
-  request: HttpRequest<unknown>,
-  now = new Date(),
-): Promise<SessionItem> {
-  const session = await requireMember(request, now);
-  if (!signedInRecently(session, now)) {
-    throw seeOther(`/reauthenticate?next=${encodeURIComponent(returnPath(request))}`);
-  }
-  return session;
-}
-
-/** Where a detour should come back to: the page itself, or the page a form was posted from. */
-function returnPath(request: HttpRequest<unknown>): string {
-  const notice = request.event.queryStringParameters?.notice;
-  const path =
-    request.method === 'GET'
-      ? `${request.path}${notice ? `?notice=${notice}` : ''}`
-      : (accountPageFor(request.path) ?? '/account');
-  return safeNext(path) ?? '/account';
-}
-
-const accountPageFor = (path: string) =>
-  path.startsWith('/account/') || path.startsWith('/mfa/') ? '/account' : undefined;
 
 /** Cookies for a fresh sign-in: the session, and a new CSRF token (no token outlives a sign-in). */
 export function signedInCookies(sessionCookie: string): string[] {

@@ -24,7 +24,7 @@ export const grantingManifest: VerityManifest = {
       method: 'POST',
       path: '/granting',
       handler: 'granting',
-      access: { kind: 'member' },
+      access: { kind: 'member', level: 'aal2' },
     } satisfies ManifestRoute,
   ],
 };

@@ -29,7 +29,7 @@ const movedFlagManifest: VerityManifest = {
   },
   routes: [
     ...verityManifest.routes,
-    { method: 'POST', path: '/texting', handler: 'texting', access: { kind: 'member' } },
+    { method: 'POST', path: '/texting', handler: 'texting', access: { kind: 'member', level: 'aal2' } },
   ],
 };
 

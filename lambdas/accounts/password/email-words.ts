@@ -34,11 +34,14 @@ export function emailWords(email: string): EmailWords {
 }
 
 /**
- * Built from the local part: it contains the local part (when that is long enough to be
- * distinctive), or it is the local part plus only digits and symbols ("bo1234567890!").
+ * Built from the address: it contains the whole address, or the local part (when that is long
+ * enough to be distinctive), or it is the local part plus only digits and symbols
+ * ("bo1234567890!").
  */
 export function isBuiltFromLocalPart(password: string, email: string): boolean {
   const key = comparisonKey(password);
+  const address = comparisonKey(email.trim());
+  if (address.includes('@') && key.includes(address)) return true;
   return emailWords(email).localForms.some((form) => {
     if (!key.includes(form)) return false;
     return codePointLength(form) >= MIN_CONTAINED_LENGTH || !LETTER.test(key.replace(form, ''));

@@ -4,10 +4,11 @@
  * but not yet a second factor.
  */
 
+import { memberAccess } from '../../http/access.ts';
 import { badRequest } from '../../http/errors.ts';
 import { field, formBody, query } from '../../http/form.ts';
-import { routedHandler } from '../../http/handler.ts';
-import { requestContext, requireMember, requireRecentSignIn } from '../../http/member.ts';
+import { memberOf, routedHandler } from '../../http/handler.ts';
+import { requestContext } from '../../http/member.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
@@ -36,15 +37,7 @@ import * as accounts from '../../store/accounts.ts';
 import * as store from '../../store/mfa.ts';
 import { phoneRoutes } from './phone-routes.ts';
 import { securityKeyRoutes } from './security-key-routes.ts';
-import {
-  challengeFor,
-  methodAdded,
-  nextOf,
-  type Request,
-  requireChallengeSession,
-  requireSetupSession,
-  secondStepPassed,
-} from './steps.ts';
+import { challengeFor, methodAdded, nextOf, type Request, secondStepPassed, setupSession } from './steps.ts';
 
 /** The kinds a member can set up here, in the order the setup page offers them. */
 const SETUP_KINDS: readonly FactorKind[] = ['totp', 'phone', 'webauthn'];
@@ -58,12 +51,12 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   ...phoneRoutes,
 
   'GET /mfa/setup': async (request) => {
-    const { first } = await requireSetupSession(request);
+    const { first } = setupSession(request);
     return html(setupChoicePage({ csrfToken: request.csrfToken, kinds: SETUP_KINDS, first }));
   },
 
   'GET /mfa/setup/totp': async (request) => {
-    const { session } = await requireSetupSession(request);
+    const session = memberOf(request);
     const profile = await accounts.profileOf(session.accountId);
     const setup = await beginTotpSetup(
       session.accountId,
@@ -75,7 +68,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'POST /mfa/setup/totp': async (request) => {
-    const { session, first } = await requireSetupSession(request);
+    const { session, first } = setupSession(request);
     const context = requestContext(request);
     const cipher = fieldCipherFromEnvironment();
     const result = await finishTotpSetup(
@@ -99,20 +92,20 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'GET /mfa/recovery-codes': async (request) => {
-    const session = await requireMember(request);
+    const session = memberOf(request);
     const replacing = (await store.recoveryCodesLeft(session.accountId)) > 0;
     return html(recoveryCodesOfferPage({ csrfToken: request.csrfToken, replacing }));
   },
 
   'POST /mfa/recovery-codes': async (request) => {
-    const session = await requireRecentSignIn(request);
+    const session = memberOf(request);
     const codes = await createRecoveryCodes(session.accountId, requestContext(request), sesMailer());
     return html(recoveryCodesPage({ csrfToken: request.csrfToken, codes }));
   },
 
   'GET /mfa': async (request) => {
     const next = nextOf(query(request.event, 'next'));
-    const session = await requireChallengeSession(request, next);
+    const session = memberOf(request);
     const factorId = query(request.event, 'factor');
     try {
       return html(await challengeFor(request, session, next, factorId, undefined, true));
@@ -126,7 +119,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 
   'POST /mfa': async (request) => {
     const next = nextOf(field(request.body, 'next'));
-    const session = await requireChallengeSession(request, next);
+    const session = memberOf(request);
     const context = requestContext(request);
     const factorId = field(request.body, 'factor');
     const factor = await store.factorOf(session.accountId, factorId);
@@ -149,20 +142,19 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 
   'GET /mfa/choose': async (request) => {
     const next = nextOf(query(request.event, 'next'));
-    const session = await requireChallengeSession(request, next);
+    const session = memberOf(request);
     const factors = await store.factorsOf(session.accountId);
     return html(chooseMethodPage({ csrfToken: request.csrfToken, factors, next }));
   },
 
   'GET /mfa/recovery': async (request) => {
     const next = nextOf(query(request.event, 'next'));
-    await requireChallengeSession(request, next);
     return html(recoveryChallengePage({ csrfToken: request.csrfToken, next }));
   },
 
   'POST /mfa/recovery': async (request) => {
     const next = nextOf(field(request.body, 'next'));
-    const session = await requireChallengeSession(request, next);
+    const session = memberOf(request);
     const context = requestContext(request);
     let left: number;
     try {
@@ -179,7 +171,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'POST /mfa/methods/primary': async (request) => {
-    const session = await requireRecentSignIn(request);
+    const session = memberOf(request);
     await setPrimaryFactor(
       session.accountId,
       field(request.body, 'factor'),
@@ -190,7 +182,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'POST /mfa/methods/remove': async (request) => {
-    const session = await requireRecentSignIn(request);
+    const session = memberOf(request);
     await removeFactor(
       session.accountId,
       field(request.body, 'factor'),
@@ -201,7 +193,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'POST /mfa/methods/rename': async (request) => {
-    const session = await requireRecentSignIn(request);
+    const session = memberOf(request);
     await renameFactor(
       session.accountId,
       field(request.body, 'factor'),
@@ -213,10 +205,10 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'POST /mfa/forget-browsers': async (request) => {
-    const session = await requireRecentSignIn(request);
+    const session = memberOf(request);
     await forgetAllBrowsers(session.accountId, requestContext(request), sesMailer());
     return redirect('/account?notice=browsers-forgotten');
   },
 };
 
-export const handler = routedHandler('mfa', { body: formBody }, routes);
+export const handler = routedHandler('mfa', { body: formBody, memberAccess }, routes);

@@ -1,6 +1,7 @@
 /** Setting up a phone for text or voice codes, and sending another sign-in code. */
 import { badRequest } from '../../http/errors.ts';
 import { field, query } from '../../http/form.ts';
+import { memberOf } from '../../http/handler.ts';
 import { requestContext } from '../../http/member.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
@@ -16,15 +17,7 @@ import {
 import { textSenderFromEnvironment } from '../../mfa/texts.ts';
 import { phoneCodePage, phoneNumberPage } from '../../pages/mfa-phone.tsx';
 import * as store from '../../store/mfa.ts';
-import {
-  challengeFor,
-  methodAdded,
-  nextOf,
-  type Request,
-  requireChallengeSession,
-  requireSetupSession,
-  sendPorts,
-} from './steps.ts';
+import { challengeFor, methodAdded, nextOf, type Request, sendPorts, setupSession } from './steps.ts';
 
 type Route = (request: Request) => Promise<HttpResult>;
 
@@ -42,13 +35,12 @@ const codePage = async (request: Request, accountId: string, problem?: string, s
 
 export const phoneRoutes: Record<string, Route> = {
   'GET /mfa/setup/phone': async (request) => {
-    await requireSetupSession(request);
     const { channels } = textSenderFromEnvironment();
     return html(phoneNumberPage({ csrfToken: request.csrfToken, channels }));
   },
 
   'POST /mfa/setup/phone': async (request) => {
-    const { session } = await requireSetupSession(request);
+    const session = memberOf(request);
     const phone = field(request.body, 'phone');
     const channel = field(request.body, 'channel');
     const ports = { ...sendPorts(), pepper: pepperFromEnvironment() };
@@ -80,12 +72,12 @@ export const phoneRoutes: Record<string, Route> = {
   },
 
   'GET /mfa/setup/phone/code': async (request) => {
-    const { session } = await requireSetupSession(request);
+    const session = memberOf(request);
     return codePage(request, session.accountId);
   },
 
   'POST /mfa/setup/phone/code': async (request) => {
-    const { session, first } = await requireSetupSession(request);
+    const { session, first } = setupSession(request);
     const context = requestContext(request);
     try {
       await finishPhoneSetup(
@@ -103,7 +95,7 @@ export const phoneRoutes: Record<string, Route> = {
   },
 
   'POST /mfa/setup/phone/resend': async (request) => {
-    const { session } = await requireSetupSession(request);
+    const session = memberOf(request);
     try {
       await resendSetupCode(session.accountId, requestContext(request), sendPorts());
     } catch (error) {
@@ -116,7 +108,7 @@ export const phoneRoutes: Record<string, Route> = {
 
   'POST /mfa/phone/resend': async (request) => {
     const next = nextOf(field(request.body, 'next'));
-    const session = await requireChallengeSession(request, next);
+    const session = memberOf(request);
     const factor = await store.factorOf(session.accountId, field(request.body, 'factor'));
     if (factor?.kind !== 'phone') throw badRequest('Choose one of your sign-in methods.');
     const { factorId } = factor;

@@ -1,5 +1,6 @@
 /** Security keys and passkeys (WebAuthn): setting one up, and the second step with one. */
 import { field } from '../../http/form.ts';
+import { memberOf } from '../../http/handler.ts';
 import { requestContext } from '../../http/member.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, json } from '../../http/respond.ts';
@@ -12,26 +13,17 @@ import {
 } from '../../mfa/webauthn.ts';
 import { securityKeySetupPage } from '../../pages/mfa-webauthn.tsx';
 import * as accounts from '../../store/accounts.ts';
-import {
-  challengeFor,
-  methodAdded,
-  nextOf,
-  type Request,
-  requireChallengeSession,
-  requireSetupSession,
-  secondStepPassed,
-} from './steps.ts';
+import { challengeFor, methodAdded, nextOf, type Request, secondStepPassed, setupSession } from './steps.ts';
 
 type Route = (request: Request) => Promise<HttpResult>;
 
 export const securityKeyRoutes: Record<string, Route> = {
   'GET /mfa/setup/security-key': async (request) => {
-    await requireSetupSession(request);
     return html(securityKeySetupPage({ csrfToken: request.csrfToken }));
   },
 
   'POST /mfa/setup/security-key/options': async (request) => {
-    const { session } = await requireSetupSession(request);
+    const session = memberOf(request);
     // The name passkey pickers show; the key itself only ever learns the opaque account id.
     const profile = await accounts.profileOf(session.accountId);
     const options = await beginWebAuthnSetup(
@@ -43,7 +35,7 @@ export const securityKeyRoutes: Record<string, Route> = {
   },
 
   'POST /mfa/setup/security-key': async (request) => {
-    const { session, first } = await requireSetupSession(request);
+    const { session, first } = setupSession(request);
     const context = requestContext(request);
     const name = field(request.body, 'name');
     const result = await finishWebAuthnSetup(
@@ -60,13 +52,13 @@ export const securityKeyRoutes: Record<string, Route> = {
   },
 
   'POST /mfa/security-key/options': async (request) => {
-    const session = await requireChallengeSession(request, nextOf(field(request.body, 'next')));
+    const session = memberOf(request);
     return json(await beginWebAuthnSignIn(session.accountId, requestContext(request)));
   },
 
   'POST /mfa/security-key': async (request) => {
     const next = nextOf(field(request.body, 'next'));
-    const session = await requireChallengeSession(request, next);
+    const session = memberOf(request);
     const context = requestContext(request);
     try {
       await passWebAuthn(session.accountId, field(request.body, 'credential'), context);

@@ -3,10 +3,11 @@
  * of a method, and how a passed second step or an added method ends.
  */
 import type { RequestContext } from '../../accounts/context.ts';
+import { isFirstMethodSetup } from '../../http/access.ts';
 import { seeOther } from '../../http/errors.ts';
 import { checked } from '../../http/form.ts';
-import type { HttpRequest } from '../../http/handler.ts';
-import { requestContext, requireRecentSignIn, requireSignedIn, safeNext } from '../../http/member.ts';
+import { type HttpRequest, memberOf } from '../../http/handler.ts';
+import { requestContext, safeNext } from '../../http/member.ts';
 import { redirect } from '../../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
 import { completeSecondStep } from '../../mfa/challenge.ts';
@@ -29,21 +30,10 @@ export const sendPorts = (): SendPorts => ({
   texts: textSenderFromEnvironment(),
 });
 
-/** Setting up: the first method right after sign-up, or another one after a recent sign-in. */
-export async function requireSetupSession(
-  request: Request,
-): Promise<{ session: SessionItem; first: boolean }> {
-  const session = await requireSignedIn(request);
-  if (session.aal !== 2 && session.pendingMfa === 'setup') return { session, first: true };
-  return { session: await requireRecentSignIn(request), first: false };
-}
-
-/** The second step: a session that passed the password and owes a factor. */
-export async function requireChallengeSession(request: Request, next: string): Promise<SessionItem> {
-  const session = await requireSignedIn(request);
-  if (session.aal === 2) throw seeOther(next);
-  if (session.pendingMfa === 'setup') throw seeOther('/mfa/setup');
-  return session;
+/** The session of a setup page, and whether this is the first method, right after sign-up. */
+export function setupSession(request: Request): { session: SessionItem; first: boolean } {
+  const session = memberOf(request);
+  return { session, first: isFirstMethodSetup(session) };
 }
 
 /**

@@ -7,7 +7,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../../lambdas/accounts/context.ts';
-import { HttpError } from '../../../lambdas/http/errors.ts';
+import { asHttpError } from '../../../lambdas/http/handler.ts';
 import { fieldCipherFromEnvironment } from '../../../lambdas/keys/field-encryption.ts';
 import { sesMailer } from '../../../lambdas/mail/mailer.ts';
 import { passTotp } from '../../../lambdas/mfa/challenge.ts';
@@ -51,7 +51,7 @@ async function answer(member: Member, key: SoftwareKey, signer?: Parameters<Soft
   return JSON.stringify(key.assert(options.challenge, undefined, signer));
 }
 
-const statusOf = (error: unknown) => (error instanceof HttpError ? error.status : error);
+const statusOf = (error: unknown) => asHttpError(error)?.status ?? error;
 
 describe('adding a security key', () => {
   it('stores the key under the name the member gave it and tells every confirmed email', async () => {

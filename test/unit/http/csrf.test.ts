@@ -1,19 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { assertCsrf, CSRF_COOKIE, csrfState } from '../../../lambdas/http/csrf.ts';
+import { assertCsrf, CSRF_COOKIE, csrfState, formToken } from '../../../lambdas/http/csrf.ts';
+import { SESSION_COOKIE } from '../../../lambdas/sessions/session.ts';
 
-const token = csrfState({}).token;
-const cookies = { [CSRF_COOKIE]: token };
+const minted = csrfState({});
+const cookieValue = /__Host-verity-csrf=([\w-]{43})/.exec(minted.setCookie ?? '')?.[1] ?? '';
+const token = minted.token;
+const cookies = { [CSRF_COOKIE]: cookieValue };
 
 describe('CSRF tokens', () => {
   it('are minted with a cookie when the browser has none, and reused when it has one', () => {
-    const fresh = csrfState({});
-    expect(fresh.token).toMatch(/^[\w-]{43}$/);
-    expect(fresh.setCookie).toContain(`__Host-${CSRF_COOKIE}=${fresh.token}`);
+    expect(cookieValue).toMatch(/^[\w-]{43}$/);
+    expect(token).toMatch(/^[\w-]{43}$/);
     expect(csrfState(cookies)).toEqual({ token });
   });
 
   it('replace a cookie that is not one of ours', () => {
     expect(csrfState({ [CSRF_COOKIE]: 'short' }).setCookie).toBeDefined();
+  });
+
+  it('are bound to the session: the same cookie gives another token for each session and none', () => {
+    const anonymous = csrfState(cookies).token;
+    const signedIn = csrfState({ ...cookies, [SESSION_COOKIE]: 'account.secret-one' }).token;
+    const other = csrfState({ ...cookies, [SESSION_COOKIE]: 'account.secret-two' }).token;
+    expect(new Set([anonymous, signedIn, other]).size).toBe(3);
+    expect(signedIn).toBe(formToken(cookieValue, 'account.secret-one'));
   });
 });
 
@@ -32,10 +42,25 @@ describe('a state-changing form', () => {
       post({ submittedToken: `${token.slice(0, -1)}x` }),
       post({ submittedToken: 'short' }),
       post({ submittedToken: ['array'] }),
+      post({ submittedToken: cookieValue }),
       post({ cookies: {} }),
     ]) {
       expect(attempt).toThrow(expect.objectContaining({ status: 403 }));
     }
+  });
+
+  it('is refused when the token was rendered for another session or before sign-in', () => {
+    const session = { [SESSION_COOKIE]: 'account.secret-one' };
+    const anonymousToken = token;
+    expect(post({ cookies: { ...cookies, ...session }, submittedToken: anonymousToken })).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
+    const otherSessionToken = formToken(cookieValue, 'account.secret-two');
+    expect(post({ cookies: { ...cookies, ...session }, submittedToken: otherSessionToken })).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
+    const ownToken = formToken(cookieValue, 'account.secret-one');
+    expect(post({ cookies: { ...cookies, ...session }, submittedToken: ownToken })).not.toThrow();
   });
 
   it('is refused when the browser says it came from another site, even with the right token', () => {

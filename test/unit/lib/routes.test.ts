@@ -16,9 +16,26 @@ describe('the route table', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('puts every handler entry under lambdas/handlers', () => {
-    for (const definition of Object.values(handlers))
-      expect(definition.entry).toMatch(/^lambdas\/handlers\/[\w-]+\.tsx?$/);
+  it('puts every handler entry under lambdas/handlers, a folder of its own named like the Lambda', () => {
+    for (const [name, definition] of Object.entries(handlers)) {
+      expect([`lambdas/handlers/${name}.ts`, `lambdas/handlers/${name}/handler.ts`]).toContain(definition.entry);
+    }
+  });
+
+  it('says for every member route how far the member must have come', () => {
+    const levels = new Set(['first-step', 'second-step', 'setting-up', 'aal2', 'recent']);
+    for (const route of routes) {
+      if (route.access.kind === 'member') expect(levels, routeKey(route)).toContain(route.access.level);
+    }
+    const levelOf = (key: string) => {
+      const route = routes.find((r) => routeKey(r) === key);
+      return route?.access.kind === 'member' ? route.access.level : route?.access.kind;
+    };
+    // The sensitive changes want both steps within 20 minutes; the second step wants a password only.
+    for (const key of ['POST /account/password', 'POST /account/delete', 'POST /mfa/methods/remove'])
+      expect(levelOf(key), key).toBe('recent');
+    expect(levelOf('POST /mfa')).toBe('second-step');
+    expect(levelOf('GET /mfa/setup')).toBe('setting-up');
   });
 });
 

@@ -108,6 +108,12 @@ describe('a new password', () => {
       expect(await check('bo1234567890!!', { email: 'bo@example.com' })).toEqual(['based-on-email']);
     });
 
+    it('refuses the whole address as the password, however short its local part', async () => {
+      // 14 characters, so only the email rule stands between it and an account.
+      expect(await check('aq@example.com', { email: 'aq@example.com' })).toContain('based-on-email');
+      expect(await check('AQ@Example.com!', { email: 'aq@example.com' })).toContain('based-on-email');
+    });
+
     it('lets a short local part appear inside a real passphrase', async () => {
       expect(await check('velvet mosaic harbor bo pickle', { email: 'bo@example.com' })).toEqual([]);
     });
