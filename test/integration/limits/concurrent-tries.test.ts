@@ -101,8 +101,11 @@ describe('the second step of sign-in under concurrent tries', () => {
         },
       ),
     );
-    expect(countOf(wrong, 401)).toBe(9);
-    expect(countOf(wrong, 429)).toBe(10);
+    // At most 10 are checked; which of the two limits (the step's, the recovery codes') says
+    // "locked" to the last of them depends on the order the tries were counted in.
+    expect(countOf(wrong, 401)).toBeLessThanOrEqual(9);
+    expect(countOf(wrong, 401) + countOf(wrong, 429)).toBe(19);
+    expect(countOf(wrong, 429)).toBeGreaterThanOrEqual(10);
     const late = await browser.submit(form, { action: '/mfa/recovery' }, { code: valid });
     expect(late.status).toBe(429);
   });
