@@ -3,19 +3,26 @@
  * checked for expiry and renewed at most once a minute, and the cookies of signing in and out.
  * Which routes need which session is lib/routes.ts's to say and access.ts's to enforce.
  */
+
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describeDevice, type RequestContext } from '../accounts/context.ts';
 import { parseSessionCookie, renewal, SESSION_COOKIE } from '../sessions/session.ts';
 import * as store from '../store/accounts.ts';
 import type { SessionItem } from '../store/items.ts';
 import { deleteCookie, serializeCookie } from './cookies.ts';
 import { CSRF_COOKIE, csrfState } from './csrf.ts';
-import type { HttpRequest } from './handler.ts';
 
 /** When the request arrived: the gateway's clock (API Gateway's `timeEpoch`), so time is one fact per request. */
-export const requestTime = (request: Pick<HttpRequest<unknown>, 'event'>): Date =>
+/** What of a request its time and context are read from. */
+interface RequestFacts {
+  readonly event: Pick<APIGatewayProxyEventV2, 'requestContext'>;
+  readonly headers: Record<string, string | undefined>;
+}
+
+export const requestTime = (request: Pick<RequestFacts, 'event'>): Date =>
   new Date(request.event.requestContext.timeEpoch ?? Date.now());
 
-export function requestContext(request: HttpRequest<unknown>, now = requestTime(request)): RequestContext {
+export function requestContext(request: RequestFacts, now = requestTime(request)): RequestContext {
   const headers = request.headers;
   const forwardedHost = headers['x-forwarded-host'];
   const siteUrl =

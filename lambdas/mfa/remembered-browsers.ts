@@ -5,17 +5,20 @@
  * and a cookie copied to another account's sign-in does nothing.
  */
 import { isWellFormedSecret, newSecret, secretHash } from '../accounts/tokens.ts';
-import { serializeCookie } from '../http/cookies.ts';
 import * as store from '../store/mfa.ts';
 
 export const DEVICE_COOKIE = 'verity-device';
 export const REMEMBER_DAYS = 30;
 
-export async function rememberBrowser(accountId: string, now: Date): Promise<string> {
+/** Remembers this browser; returns the value of its cookie and how long the cookie lives. */
+export async function rememberBrowser(
+  accountId: string,
+  now: Date,
+): Promise<{ value: string; maxAgeSeconds: number }> {
   const secret = newSecret();
   const seconds = REMEMBER_DAYS * 24 * 3600;
   await store.rememberDevice(accountId, secretHash(secret), Math.floor(now.getTime() / 1000) + seconds);
-  return serializeCookie(DEVICE_COOKIE, `${accountId}.${secret}`, { maxAge: seconds });
+  return { value: `${accountId}.${secret}`, maxAgeSeconds: seconds };
 }
 
 export async function isRememberedBrowser(

@@ -4,6 +4,7 @@
  */
 import type { RequestContext } from '../../accounts/context.ts';
 import { isFirstMethodSetup } from '../../http/access.ts';
+import { serializeCookie } from '../../http/cookies.ts';
 import { seeOther } from '../../http/errors.ts';
 import { checked } from '../../http/form.ts';
 import { type HttpRequest, memberOf } from '../../http/handler.ts';
@@ -13,7 +14,7 @@ import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
 import { completeSecondStep } from '../../mfa/challenge.ts';
 import type { PhoneFactor } from '../../mfa/factors.ts';
 import { type SendPorts, sendSignInCode } from '../../mfa/phone.ts';
-import { rememberBrowser } from '../../mfa/remembered-browsers.ts';
+import { DEVICE_COOKIE, rememberBrowser } from '../../mfa/remembered-browsers.ts';
 import { textSenderFromEnvironment } from '../../mfa/texts.ts';
 import { challengePage } from '../../pages/mfa.tsx';
 import { securityKeyChallengePage } from '../../pages/mfa-webauthn.tsx';
@@ -91,7 +92,11 @@ export async function secondStepPassed(
 ) {
   await completeSecondStep(session, context);
   const response = redirect(next);
-  if (checked(request.body, 'remember'))
-    response.cookies = [await rememberBrowser(session.accountId, context.now)];
+  if (checked(request.body, 'remember')) {
+    const remembered = await rememberBrowser(session.accountId, context.now);
+    response.cookies = [
+      serializeCookie(DEVICE_COOKIE, remembered.value, { maxAge: remembered.maxAgeSeconds }),
+    ];
+  }
   return response;
 }

@@ -612,8 +612,7 @@ async function addAuthenticator(accountId: string, at: Date) {
   };
   const added = await mfaStore.addFactor(accountId, factor, fixtureEvent('mfa-added', at, factor.name));
   if (added !== 'ok') throw new Error(`fixture: could not add an authenticator (${added})`);
-  const setCookie = await rememberBrowser(accountId, at);
-  const deviceCookie = setCookie.split(';')[0]?.split('=')[1] ?? '';
+  const deviceCookie = (await rememberBrowser(accountId, at)).value;
   return { totpSecret, deviceCookie };
 }
 

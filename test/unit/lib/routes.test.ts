@@ -18,7 +18,9 @@ describe('the route table', () => {
 
   it('puts every handler entry under lambdas/handlers, a folder of its own named like the Lambda', () => {
     for (const [name, definition] of Object.entries(handlers)) {
-      expect([`lambdas/handlers/${name}.ts`, `lambdas/handlers/${name}/handler.ts`]).toContain(definition.entry);
+      expect([`lambdas/handlers/${name}.ts`, `lambdas/handlers/${name}/handler.ts`]).toContain(
+        definition.entry,
+      );
     }
   });
 
