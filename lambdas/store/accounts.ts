@@ -4,7 +4,6 @@
  * an account keeps exactly one confirmed primary email and at least one confirmed email, a
  * link or code works once (its token item is deleted in the same transaction).
  */
-import { randomBytes } from 'node:crypto';
 import {
   BatchWriteCommand,
   DeleteCommand,
@@ -14,6 +13,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { PasswordHash } from '../accounts/password/hash.ts';
+import { newId } from '../accounts/tokens.ts';
 import {
   documentClient,
   epochSeconds,
@@ -22,12 +22,12 @@ import {
   tableName,
   transact,
 } from './dynamo.ts';
+import { eventPut } from './history.ts';
 import {
   accountKey,
   claimKey,
   type EmailItem,
   emailKey,
-  eventItem,
   type HistoryEvent,
   type PendingSignUp,
   type Profile,
@@ -41,13 +41,8 @@ import {
 
 const accounts = () => tableName('accounts');
 const ephemeral = () => tableName('ephemeral');
-const unique = () => randomBytes(4).toString('hex');
 
 /** Runs a transaction; on a failed condition returns the index of the first item that failed. */
-
-const putEvent = (accountId: string, event: HistoryEvent): TransactItem => ({
-  Put: { TableName: accounts(), Item: eventItem(accountId, event, unique()) },
-});
 
 const consumeToken = (hash: string): TransactItem => ({
   Delete: { TableName: ephemeral(), Key: tokenKey(hash), ConditionExpression: 'attribute_exists(pk)' },
@@ -227,16 +222,14 @@ export async function createAccount(input: {
       },
     },
     { Put: { TableName: accounts(), Item: { ...emailKey(accountId, pending.normalized), ...email } } },
-    putEvent(accountId, input.event),
+    { Put: eventPut(accountId, input.event) },
   ]);
   if (failed === undefined) return 'ok';
   return failed === 2 ? 'email-taken' : 'link-used';
 }
 
 export async function recordEvent(accountId: string, event: HistoryEvent): Promise<void> {
-  await documentClient().send(
-    new PutCommand({ TableName: accounts(), Item: eventItem(accountId, event, unique()) }),
-  );
+  await documentClient().send(new PutCommand(eventPut(accountId, event)));
 }
 
 /* ------------------------------------------------------------------ sessions and sign-in */
@@ -254,7 +247,7 @@ export async function signIn(input: {
         Item: { ...sessionKey(session.accountId, session.keyHash), ...session },
       },
     },
-    putEvent(session.accountId, input.event),
+    { Put: eventPut(session.accountId, input.event) },
   ];
   if (input.clearFailures) {
     items.push({
@@ -284,9 +277,7 @@ export async function recordFailedSignIn(accountId: string, event: HistoryEvent)
         ReturnValues: 'UPDATED_NEW',
       }),
     ),
-    documentClient().send(
-      new PutCommand({ TableName: accounts(), Item: eventItem(accountId, event, unique()) }),
-    ),
+    documentClient().send(new PutCommand(eventPut(accountId, event))),
   ]);
   return Number(result.Attributes?.failedSignIns ?? 0);
 }
@@ -338,7 +329,7 @@ export async function elevateSession(
       ExpressionAttributeValues: { ':two': 2, ':at': at },
     },
   };
-  const failed = await transact(event ? [elevate, putEvent(session.accountId, event)] : [elevate]);
+  const failed = await transact(event ? [elevate, { Put: eventPut(session.accountId, event) }] : [elevate]);
   if (failed !== undefined) throw new Error('the session ended during the second step');
 }
 
@@ -463,7 +454,7 @@ export async function confirmEmail(input: {
       },
     },
     countConfirmed(input.accountId, 1),
-    putEvent(input.accountId, input.event),
+    { Put: eventPut(input.accountId, input.event) },
   ]);
   if (failed === undefined) return 'ok';
   return failed === 2 ? 'email-taken' : 'link-used';
@@ -492,7 +483,7 @@ export async function setPrimaryEmail(
         ExpressionAttributeValues: { ':email': normalized },
       },
     },
-    putEvent(accountId, event),
+    { Put: eventPut(accountId, event) },
   ]);
   return failed === undefined ? 'ok' : 'not-confirmed';
 }
@@ -529,7 +520,7 @@ export async function removeEmail(
         },
       },
     },
-    putEvent(accountId, event),
+    { Put: eventPut(accountId, event) },
   ];
   if (email.confirmed) {
     items.push({
@@ -603,8 +594,8 @@ export async function moveEmail(input: {
     holderProfile,
     confirmPendingEmail(requesterAccountId, normalized, input.tokenHash, at),
     countConfirmed(requesterAccountId, 1),
-    putEvent(requesterAccountId, input.requesterEvent),
-    ...(input.deleteHolder ? [] : [putEvent(holderAccountId, input.holderEvent)]),
+    { Put: eventPut(requesterAccountId, input.requesterEvent) },
+    ...(input.deleteHolder ? [] : [{ Put: eventPut(holderAccountId, input.holderEvent) }]),
   ]);
   if (failed === undefined) {
     if (input.deleteHolder) await sweepAccount(holderAccountId);
@@ -641,7 +632,7 @@ export async function changePassword(input: {
         },
       },
     },
-    putEvent(input.accountId, input.event),
+    { Put: eventPut(input.accountId, input.event) },
   ];
   if (input.resetToken) items.unshift(consumeToken(input.resetToken.hash));
   return (await transact(items)) === undefined ? 'ok' : 'link-used';
@@ -684,7 +675,7 @@ export async function deleteAccount(
     {
       Put: {
         TableName: accounts(),
-        Item: { pk: `AUDIT#${at.slice(0, 10)}`, sk: `${at}#${unique()}`, type: 'account-deleted', at },
+        Item: { pk: `AUDIT#${at.slice(0, 10)}`, sk: `${at}#${newId()}`, type: 'account-deleted', at },
       },
     },
   ]);

@@ -14,11 +14,11 @@ import {
   tableName,
   transact,
 } from './dynamo.ts';
-import { accountKey, eventItem, type HistoryEvent, profileKey } from './items.ts';
+import { eventPut } from './history.ts';
+import { accountKey, type HistoryEvent, profileKey } from './items.ts';
 
 const accounts = () => tableName('accounts');
 const ephemeral = () => tableName('ephemeral');
-const unique = () => Math.random().toString(36).slice(2, 10);
 
 export const factorKey = (accountId: string, factorId: string) => ({
   pk: accountKey(accountId),
@@ -33,10 +33,6 @@ export const deviceKey = (accountId: string, hash: string) => ({
   sk: `DEVICE#${hash}`,
 });
 export const setupKey = (accountId: string, kind: string) => ({ pk: `MFASETUP#${accountId}`, sk: kind });
-
-const putEvent = (accountId: string, event: HistoryEvent): TransactItem => ({
-  Put: { TableName: accounts(), Item: eventItem(accountId, event, unique()) },
-});
 
 async function partition<T>(accountId: string, prefix: string): Promise<T[]> {
   const { Items } = await documentClient().send(
@@ -84,7 +80,7 @@ export async function addFactor(
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
-    putEvent(accountId, event),
+    { Put: eventPut(accountId, event) },
   ]);
   return failed === undefined ? 'ok' : 'gone';
 }
@@ -112,7 +108,7 @@ export async function removeFactor(
         ExpressionAttributeValues: { ':minus': -1, ':one': 1, ':id': factorId },
       },
     },
-    putEvent(accountId, event),
+    { Put: eventPut(accountId, event) },
   ]);
   if (failed === undefined) return 'ok';
   return failed === 1 ? 'last-or-primary' : 'gone';
@@ -140,7 +136,7 @@ export async function setPrimaryFactor(
         ExpressionAttributeValues: { ':id': factorId },
       },
     },
-    putEvent(accountId, event),
+    { Put: eventPut(accountId, event) },
   ]);
   return failed === undefined ? 'ok' : 'gone';
 }
@@ -269,7 +265,7 @@ export async function replaceRecoveryCodes(
         Put: { TableName: accounts(), Item: { ...recoveryKey(accountId, hash), hash } },
       }),
     ),
-    putEvent(accountId, event),
+    { Put: eventPut(accountId, event) },
   ]);
   if (failed !== undefined) throw new Error('recovery codes changed while being replaced');
 }
@@ -301,7 +297,7 @@ export async function useRecoveryCode(
         ConditionExpression: 'attribute_exists(pk)',
       },
     },
-    putEvent(accountId, event),
+    { Put: eventPut(accountId, event) },
   ]);
   return failed === undefined;
 }
