@@ -3,6 +3,7 @@
  * no endpoint option: the embedded AWS is reached through AWS_ENDPOINT_URL_DYNAMODB), and the
  * physical table names the stack passes in the environment.
  */
+import { randomInt } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
@@ -70,7 +71,7 @@ export async function transact(items: TransactItem[], attempts = 4): Promise<num
       const outcome = transactionOutcome(error);
       if (outcome.kind === 'condition') return outcome.index;
       if (outcome.kind !== 'conflict' || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 40 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + randomInt(40 * attempt)));
     }
   }
 }
