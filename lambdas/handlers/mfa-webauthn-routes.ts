@@ -11,7 +11,7 @@ import {
   passWebAuthn,
 } from '../mfa/webauthn.ts';
 import { securityKeySetupPage } from '../pages/mfa-webauthn.tsx';
-import * as accounts from '../store/accounts.ts';
+import * as profileStore from '../store/profile.ts';
 import type { MfaSteps } from './mfa-steps.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
@@ -29,7 +29,7 @@ export function webauthnRoutes(steps: MfaSteps): Record<string, Route> {
     'POST /mfa/setup/security-key/options': async (request) => {
       const { session } = await steps.requireSetupSession(request);
       // The name passkey pickers show; the key itself only ever learns the opaque account id.
-      const profile = await accounts.profileOf(session.accountId);
+      const profile = await profileStore.profileOf(session.accountId);
       const options = await beginWebAuthnSetup(
         session.accountId,
         profile?.primaryEmail ?? 'Verity',

@@ -41,9 +41,9 @@ import {
   totpSetupPage,
 } from '../pages/mfa.tsx';
 import { securityKeyChallengePage } from '../pages/mfa-webauthn.tsx';
-import * as accounts from '../store/accounts.ts';
 import type { SessionItem } from '../store/items.ts';
 import * as store from '../store/mfa.ts';
+import * as profileStore from '../store/profile.ts';
 import { phoneRoutes, sendCodeOnShow } from './mfa-phone-routes.ts';
 import type { MfaSteps } from './mfa-steps.ts';
 import { webauthnRoutes } from './mfa-webauthn-routes.ts';
@@ -83,7 +83,7 @@ async function challengeFor(
   sendsCode = false,
 ) {
   const [profile, factors] = await Promise.all([
-    accounts.profileOf(session.accountId),
+    profileStore.profileOf(session.accountId),
     store.factorsOf(session.accountId),
   ]);
   const factor = factors.find((f) => f.factorId === (factorId ?? profile?.mfaPrimary)) ?? factors[0];
@@ -144,7 +144,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 
   'GET /mfa/setup/totp': async (request) => {
     const { session } = await requireSetupSession(request);
-    const profile = await accounts.profileOf(session.accountId);
+    const profile = await profileStore.profileOf(session.accountId);
     const setup = await beginTotpSetup(
       session.accountId,
       profile?.primaryEmail ?? 'Verity',
@@ -165,7 +165,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       { cipher, mail: sesMailer() },
     );
     if (result.kind === 'wrong-code') {
-      const profile = await accounts.profileOf(session.accountId);
+      const profile = await profileStore.profileOf(session.accountId);
       const setup = await beginTotpSetup(
         session.accountId,
         profile?.primaryEmail ?? 'Verity',

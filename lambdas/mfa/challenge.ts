@@ -8,9 +8,10 @@ import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import { HttpError } from '../http/errors.ts';
 import type { FieldCipher } from '../keys/field-cipher.ts';
 import { countOf, hit, isLocked, limits, lock } from '../limits/counters.ts';
-import * as accounts from '../store/accounts.ts';
+import * as historyStore from '../store/history.ts';
 import type { SessionItem } from '../store/items.ts';
 import * as store from '../store/mfa.ts';
+import * as sessionStore from '../store/sessions.ts';
 import type { Factor, TotpFactor } from './factors.ts';
 import { passPhoneCode } from './phone.ts';
 import { normalizeRecoveryCode, recoveryCodeHash } from './recovery-codes.ts';
@@ -38,7 +39,7 @@ export async function countWrongCode(
   refused: () => HttpError = wrongCode,
 ): Promise<never> {
   const wrong = await hit(limits.wrongCodes, accountId, context.now);
-  await accounts.recordEvent(accountId, historyEvent('mfa-failed', context));
+  await historyStore.recordEvent(accountId, historyEvent('mfa-failed', context));
   if (wrong < limits.wrongCodes.max) throw refused();
   await lock('mfa', accountId, LOCK_SECONDS, context.now);
   throw codesLocked();
@@ -102,5 +103,5 @@ export async function passFactorCode(
 
 /** Second step passed: the session becomes AAL2. */
 export async function completeSecondStep(session: SessionItem, context: RequestContext): Promise<void> {
-  await accounts.elevateSession(session, context.now.toISOString(), historyEvent('mfa-passed', context));
+  await sessionStore.elevateSession(session, context.now.toISOString(), historyEvent('mfa-passed', context));
 }

@@ -6,7 +6,9 @@
 import { randomInt } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DynamoDBDocumentClient,
+  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -85,4 +87,31 @@ export function transactionOutcome(
   const index = reasons.indexOf('ConditionalCheckFailed');
   if (index >= 0) return { kind: 'condition', index };
   return reasons.includes('TransactionConflict') ? { kind: 'conflict' } : { kind: 'other' };
+}
+
+/** Deletes every item of one partition (an account's items, its sessions), 25 at a time. */
+export async function deletePartition(table: string, pk: string): Promise<void> {
+  for (;;) {
+    const { Items } = await documentClient().send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'pk, sk',
+        Limit: 100,
+      }),
+    );
+    if (!Items || Items.length === 0) return;
+    for (let i = 0; i < Items.length; i += 25) {
+      let requests = Items.slice(i, i + 25).map((key) => ({
+        DeleteRequest: { Key: { pk: key.pk, sk: key.sk } },
+      }));
+      while (requests.length > 0) {
+        const { UnprocessedItems } = await documentClient().send(
+          new BatchWriteCommand({ RequestItems: { [table]: requests } }),
+        );
+        requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
+      }
+    }
+  }
 }
