@@ -1,8 +1,8 @@
 /**
  * DynamoDB operations on second factors, recovery codes and remembered browsers. As with emails,
  * every invariant is a condition: an account that has set up MFA keeps at least one factor
- * (`mfaCount > 1` to remove one), the primary method is never removed, a TOTP step, a recovery
- * code or a sent code works once.
+ * (`mfaCount > 1` to remove one), the primary method is never removed, a TOTP step or a recovery
+ * code works once (codes sent to a phone: phone-codes.ts).
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Factor } from '../mfa/factors.ts';
