@@ -1,7 +1,7 @@
 /**
  * Web sessions: one item per session in the ephemeral table, all of an account's sessions in one
- * partition, so that ending every one of them (a password change, a deleted account) is one query.
- * Only the hash of the cookie's secret is stored.
+ * partition, so that ending every one of them (a password change, a deleted account) empties one
+ * partition. Only the hash of the cookie's secret is stored.
  */
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
