@@ -5,14 +5,15 @@
 import { noticeTo } from '../emails/notices.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import * as store from '../store/accounts.ts';
+import * as emailStore from '../store/emails.ts';
+import * as store from '../store/profile.ts';
 import type { RequestContext } from './context.ts';
 
 export async function deleteAccount(accountId: string, context: RequestContext, mail: Mailer): Promise<void> {
   // The store deletes only if the confirmed emails are still the ones read here; an email
   // confirmed in between is read on the next try, so no address stays claimed by a deleted account.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const confirmed = (await store.emailsOf(accountId)).filter((e) => e.confirmed);
+    const confirmed = (await emailStore.emailsOf(accountId)).filter((e) => e.confirmed);
     const outcome = await store.deleteAccount(
       accountId,
       confirmed.map((e) => e.normalized),

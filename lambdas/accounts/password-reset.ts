@@ -10,7 +10,10 @@ import { HttpError } from '../http/errors.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
-import * as store from '../store/accounts.ts';
+import * as emailStore from '../store/emails.ts';
+import * as store from '../store/profile.ts';
+import * as sessionStore from '../store/sessions.ts';
+import * as tokenStore from '../store/tokens.ts';
 import { historyEvent, inHours, type RequestContext } from './context.ts';
 import { hashPassword, type Pepper } from './password/hash.ts';
 import { checkNewPassword, passwordProblemMessages } from './password/policy.ts';
@@ -24,10 +27,10 @@ export async function forgotPassword(
 ): Promise<{ kind: 'sent'; address: string } | { kind: 'problem'; message: string }> {
   const email = parseEmailAddress(input.email);
   if (isAddressProblem(email)) return { kind: 'problem', message: addressProblemMessages[email] };
-  const accountId = await store.claimOf(email.normalized);
+  const accountId = await emailStore.claimOf(email.normalized);
   if (accountId && (await withinLimit(limits.resetMails, accountId, context.now))) {
     const secret = newSecret();
-    await store.putToken(secretHash(secret), {
+    await tokenStore.putToken(secretHash(secret), {
       purpose: 'reset-password',
       accountId,
       createdAt: context.now.toISOString(),
@@ -51,7 +54,7 @@ export const deadResetLink = () =>
 async function readResetLink(secret: unknown, now: Date) {
   if (!isWellFormedSecret(secret)) throw deadResetLink();
   const hash = secretHash(secret);
-  const token = await store.liveToken(hash, now);
+  const token = await tokenStore.liveToken(hash, now);
   if (token?.purpose !== 'reset-password' || !token.accountId) throw deadResetLink();
   const profile = await store.profileOf(token.accountId);
   if (!profile || profile.passwordChangedAt >= token.createdAt) throw deadResetLink();
@@ -79,7 +82,7 @@ export async function resetPassword(
     resetToken: { hash, createdAt: token.createdAt },
   });
   if (outcome !== 'ok') throw deadResetLink();
-  await store.endAllSessions(profile.accountId);
+  await sessionStore.endAllSessions(profile.accountId);
   await sendNotice(profile.accountId, 'password-reset', context, ports.mail);
   return { kind: 'reset' };
 }
@@ -102,7 +105,7 @@ export async function changePassword(
     now: context.now,
     event: historyEvent('password-changed', context),
   });
-  await store.endAllSessions(accountId);
+  await sessionStore.endAllSessions(accountId);
   const signedIn = await startSession({ accountId, failedSignIns: 0 }, context, { aal: 2 });
   await sendNotice(accountId, 'password-changed', context, ports.mail);
   return { kind: 'changed', signedIn };

@@ -8,8 +8,10 @@
 import { problem } from '../core/problems.ts';
 import { isAddressProblem, parseEmailAddress } from '../emails/address.ts';
 import { newSession } from '../sessions/session.ts';
-import * as store from '../store/accounts.ts';
+import * as emailStore from '../store/emails.ts';
 import type { Profile, SessionItem } from '../store/items.ts';
+import * as store from '../store/profile.ts';
+import * as sessionStore from '../store/sessions.ts';
 import { historyEvent, type RequestContext } from './context.ts';
 import type { Pepper } from './password/hash.ts';
 import { passwordMatches } from './password-check.ts';
@@ -37,7 +39,7 @@ export async function checkPassword(
   const email = parseEmailAddress(input.email);
   const normalized = isAddressProblem(email) ? '' : email.normalized;
   const throttleKey = `${normalized}|${context.ip}`;
-  const accountId = normalized && input.password ? await store.claimOf(normalized) : undefined;
+  const accountId = normalized && input.password ? await emailStore.claimOf(normalized) : undefined;
   const profile = accountId ? await store.profileOf(accountId) : undefined;
   return verifyOrCount(profile, input.password, throttleKey, context, pepper);
 }
@@ -104,7 +106,7 @@ export async function startSession(
   assurance: Assurance,
 ): Promise<SignedIn> {
   const { cookie, item } = newSession(profile.accountId, context.now, context.device, assurance);
-  await store.signIn({
+  await sessionStore.signIn({
     session: item,
     event: historyEvent('signed-in', context),
     clearFailures: profile.failedSignIns > 0,

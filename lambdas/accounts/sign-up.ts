@@ -9,8 +9,9 @@ import { HttpError } from '../http/errors.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
-import * as store from '../store/accounts.ts';
+import * as emailStore from '../store/emails.ts';
 import type { PendingSignUp, TokenItem } from '../store/items.ts';
+import * as store from '../store/sign-ups.ts';
 import { inHours, type RequestContext } from './context.ts';
 import { hashPassword, type Pepper } from './password/hash.ts';
 import { checkNewPassword, passwordProblemMessages } from './password/policy.ts';
@@ -55,7 +56,7 @@ export async function signUp(
   // Past 10 mails an hour to one address, the page stays the same but no more mail goes out:
   // nobody can use sign-up to flood a mailbox. (Floods from one IP are the WAF's rate rule.)
   if (!(await withinLimit(limits.confirmationMails, email.normalized, context.now))) return answer;
-  if (await store.claimOf(email.normalized)) {
+  if (await emailStore.claimOf(email.normalized)) {
     // Same page as a new sign-up; only the owner of the mailbox hears that the account exists.
     await ports.mail.send(email.address, messages.signUpWithExistingAccount(context.siteUrl));
     return answer;

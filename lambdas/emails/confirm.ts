@@ -18,8 +18,11 @@ import { isWellFormedSecret, newId, secretHash } from '../accounts/tokens.ts';
 import { problem } from '../core/problems.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import * as store from '../store/accounts.ts';
+import * as store from '../store/emails.ts';
 import type { SessionItem, TokenItem } from '../store/items.ts';
+import * as profileStore from '../store/profile.ts';
+import * as signUpStore from '../store/sign-ups.ts';
+import * as tokenStore from '../store/tokens.ts';
 import { sendNotice } from './notices.ts';
 
 export const deadLink = () =>
@@ -53,9 +56,9 @@ export async function describeConfirmationLink(secret: unknown, now: Date): Prom
 async function readLink(secret: unknown, now: Date) {
   if (!isWellFormedSecret(secret)) throw deadLink();
   const hash = secretHash(secret);
-  const token = await store.liveToken(hash, now);
+  const token = await tokenStore.liveToken(hash, now);
   if (token?.purpose === 'sign-up' && token.normalized && token.signUpId) {
-    const pending = await store.pendingSignUp(token.normalized, token.signUpId, now);
+    const pending = await signUpStore.pendingSignUp(token.normalized, token.signUpId, now);
     if (pending && pending.tokenHash === hash) return { token, hash, address: pending.address, pending };
   }
   if (token?.purpose === 'add-email' && token.accountId && token.normalized) {
@@ -96,7 +99,7 @@ export async function confirmEmailAddress(
   if (link.pending) {
     await check(link.pending.password);
     const accountId = newId();
-    const outcome = await store.createAccount({
+    const outcome = await signUpStore.createAccount({
       pending: link.pending,
       tokenHash: link.hash,
       accountId,
@@ -115,7 +118,7 @@ export async function confirmEmailAddress(
   }
 
   const accountId = link.token.accountId as string;
-  const profile = await store.profileOf(accountId);
+  const profile = await profileStore.profileOf(accountId);
   if (!profile) throw deadLink();
   await check(profile.password);
   // The link signs the member in, so it must not open an account that only a reset may unlock.

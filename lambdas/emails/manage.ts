@@ -10,7 +10,7 @@ import { HttpError } from '../http/errors.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
-import * as store from '../store/accounts.ts';
+import * as store from '../store/emails.ts';
 import type { EmailItem, TokenItem } from '../store/items.ts';
 import { addressProblemMessages, isAddressProblem, parseEmailAddress } from './address.ts';
 import { sendNotice } from './notices.ts';

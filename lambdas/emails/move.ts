@@ -13,8 +13,10 @@ import type { Mailer } from '../mail/mailer.ts';
 import { passRecoveryCode, passTotp } from '../mfa/challenge.ts';
 import type { TotpFactor } from '../mfa/factors.ts';
 import { normalizeRecoveryCode } from '../mfa/recovery-codes.ts';
-import * as store from '../store/accounts.ts';
+import * as store from '../store/emails.ts';
 import * as mfaStore from '../store/mfa.ts';
+import * as profileStore from '../store/profile.ts';
+import * as tokenStore from '../store/tokens.ts';
 import { deadLink, wrongPassword } from './confirm.ts';
 import { noticeTo, sendNotice } from './notices.ts';
 
@@ -29,13 +31,13 @@ export interface MoveDescription {
 async function readMoveLink(secret: unknown, now: Date) {
   if (!isWellFormedSecret(secret)) throw deadLink();
   const hash = secretHash(secret);
-  const token = await store.liveToken(hash, now);
+  const token = await tokenStore.liveToken(hash, now);
   if (token?.purpose !== 'move-email' || !token.accountId || !token.holderAccountId || !token.normalized) {
     throw deadLink();
   }
   const [requested, holderProfile, holderEmails, holderNow] = await Promise.all([
     store.emailsOf(token.accountId),
-    store.profileOf(token.holderAccountId),
+    profileStore.profileOf(token.holderAccountId),
     store.emailsOf(token.holderAccountId),
     store.claimOf(token.normalized),
   ]);

@@ -5,7 +5,7 @@
 import type { RequestContext } from '../accounts/context.ts';
 import { type Mailer, sendToEach } from '../mail/mailer.ts';
 import { messages, type NoticeKind } from '../mail/messages.ts';
-import * as store from '../store/accounts.ts';
+import * as store from '../store/emails.ts';
 
 export async function sendNotice(
   accountId: string,

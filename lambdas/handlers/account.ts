@@ -19,8 +19,10 @@ import {
   deleteAccountPage,
   historyPage,
 } from '../pages/account.tsx';
-import * as store from '../store/accounts.ts';
+import * as emailStore from '../store/emails.ts';
+import * as historyStore from '../store/history.ts';
 import * as mfa from '../store/mfa.ts';
+import * as store from '../store/profile.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 
@@ -29,7 +31,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const session = memberOf(request);
     const [profile, emails, factors, recoveryCodesLeft] = await Promise.all([
       store.profileOf(session.accountId),
-      store.emailsOf(session.accountId),
+      emailStore.emailsOf(session.accountId),
       mfa.factorsOf(session.accountId),
       mfa.recoveryCodesLeft(session.accountId),
     ]);
@@ -93,7 +95,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /account/history': async (request) => {
     const session = memberOf(request);
     return html(
-      historyPage({ csrfToken: request.csrfToken, events: await store.historyOf(session.accountId) }),
+      historyPage({ csrfToken: request.csrfToken, events: await historyStore.historyOf(session.accountId) }),
     );
   },
 

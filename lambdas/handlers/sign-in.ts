@@ -26,8 +26,8 @@ import {
   resetSentPage,
   signInPage,
 } from '../pages/sign-in.tsx';
-import * as store from '../store/accounts.ts';
 import type { SessionItem } from '../store/items.ts';
+import * as store from '../store/sessions.ts';
 import { accountResetRoutes } from './account-reset-routes.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;

@@ -7,8 +7,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describeDevice, type RequestContext } from '../accounts/context.ts';
 import { parseSessionCookie, renewal, SESSION_COOKIE } from '../sessions/session.ts';
-import * as store from '../store/accounts.ts';
 import type { SessionItem } from '../store/items.ts';
+import * as store from '../store/sessions.ts';
 import { deleteCookie, serializeCookie } from './cookies.ts';
 import { CSRF_COOKIE, csrfState } from './csrf.ts';
 

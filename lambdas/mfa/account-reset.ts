@@ -12,7 +12,9 @@ import { HttpError } from '../http/errors.ts';
 import { type Mailer, sendToEach } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
 import { cancelResetRequest, createResetRequest, resetRequestOf } from '../store/account-reset.ts';
-import * as store from '../store/accounts.ts';
+import * as emailStore from '../store/emails.ts';
+import * as historyStore from '../store/history.ts';
+import * as store from '../store/tokens.ts';
 
 export const WAIT_HOURS = 24;
 
@@ -31,7 +33,7 @@ export async function resetState(accountId: string, now: Date): Promise<ResetSta
 }
 
 async function confirmedAddresses(accountId: string): Promise<string[]> {
-  return (await store.emailsOf(accountId)).filter((e) => e.confirmed).map((e) => e.address);
+  return (await emailStore.emailsOf(accountId)).filter((e) => e.confirmed).map((e) => e.address);
 }
 
 export async function requestAccountReset(
@@ -57,7 +59,7 @@ export async function requestAccountReset(
     readyAt(context.now.toISOString()),
   );
   await sendToEach(mail, await confirmedAddresses(accountId), message);
-  await store.recordEvent(accountId, historyEvent('account-reset-requested', context));
+  await historyStore.recordEvent(accountId, historyEvent('account-reset-requested', context));
 }
 
 export async function sendDeletionLink(
@@ -112,7 +114,7 @@ export async function cancelAccountReset(
 ): Promise<void> {
   const { accountId } = await liveResetLink(secret, 'cancel-account-reset', context.now);
   await cancelResetRequest(accountId);
-  await store.recordEvent(accountId, historyEvent('account-reset-cancelled', context));
+  await historyStore.recordEvent(accountId, historyEvent('account-reset-cancelled', context));
   await noticeTo(await confirmedAddresses(accountId), 'account-reset-cancelled', context, mail);
 }
 

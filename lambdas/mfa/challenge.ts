@@ -8,9 +8,10 @@ import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import { problem } from '../core/problems.ts';
 import type { FieldCipher } from '../keys/field-cipher.ts';
 import { giveBack, limitReached, limits, takeAttempt } from '../limits/counters.ts';
-import * as accounts from '../store/accounts.ts';
+import * as historyStore from '../store/history.ts';
 import type { SessionItem } from '../store/items.ts';
 import * as store from '../store/mfa.ts';
+import * as sessionStore from '../store/sessions.ts';
 import type { Factor, TotpFactor } from './factors.ts';
 import { passPhoneCode } from './phone.ts';
 import { normalizeRecoveryCode, recoveryCodeHash } from './recovery-codes.ts';
@@ -60,7 +61,7 @@ export async function passRecoveryCode(
     if (recoveryTry.left > 0 || attempt.left === 0) {
       return wrongTry(attempt, accountId, context, 'WrongRecoveryCode');
     }
-    await accounts.recordEvent(accountId, historyEvent('mfa-failed', context));
+    await historyStore.recordEvent(accountId, historyEvent('mfa-failed', context));
     const locked = await limitReached(limits.recoveryTries, accountId, context.now);
     throw problem({ kind: 'RecoveryCodesLocked', retryAfterSeconds: locked?.retryAfterSeconds ?? 3600 });
   }
@@ -83,5 +84,5 @@ export async function passFactorCode(
 
 /** Second step passed: the session becomes AAL2. */
 export async function completeSecondStep(session: SessionItem, context: RequestContext): Promise<void> {
-  await accounts.elevateSession(session, context.now.toISOString(), historyEvent('mfa-passed', context));
+  await sessionStore.elevateSession(session, context.now.toISOString(), historyEvent('mfa-passed', context));
 }

@@ -9,7 +9,7 @@ import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
 import type { FieldCipher } from '../keys/field-cipher.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import * as accounts from '../store/accounts.ts';
+import * as historyStore from '../store/history.ts';
 import * as store from '../store/mfa.ts';
 import type { TotpFactor } from './factors.ts';
 import { newRecoveryCodes, recoveryCodeHash } from './recovery-codes.ts';
@@ -144,12 +144,12 @@ export async function renameFactor(
   const newName = factorName(name, factor.name);
   if ((await store.renameFactor(accountId, factor.factorId, newName)) === 'gone') throw notOnAccount();
   const detail = `${factor.name} is now called ${newName}`;
-  await accounts.recordEvent(accountId, historyEvent('mfa-renamed', context, detail));
+  await historyStore.recordEvent(accountId, historyEvent('mfa-renamed', context, detail));
   await sendNotice(accountId, 'mfa-renamed', context, mail, detail);
 }
 
 export async function forgetAllBrowsers(accountId: string, context: RequestContext, mail: Mailer) {
   await store.forgetDevices(accountId);
-  await accounts.recordEvent(accountId, historyEvent('browsers-forgotten', context));
+  await historyStore.recordEvent(accountId, historyEvent('browsers-forgotten', context));
   await sendNotice(accountId, 'browsers-forgotten', context, mail);
 }

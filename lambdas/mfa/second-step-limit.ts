@@ -7,7 +7,7 @@
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import { problem } from '../core/problems.ts';
 import { type Attempt, giveBack, limitReached, limits, takeAttempt } from '../limits/counters.ts';
-import * as accounts from '../store/accounts.ts';
+import * as historyStore from '../store/history.ts';
 
 /** Counts a try at the second step, or throws `CodesLocked` when the step is locked. */
 export async function takeSecondStepTry(accountId: string, now: Date): Promise<Attempt> {
@@ -35,7 +35,7 @@ export async function wrongTry(
   context: RequestContext,
   wrong: 'WrongCode' | 'KeyRefused' | 'WrongRecoveryCode' = 'WrongCode',
 ): Promise<never> {
-  await accounts.recordEvent(accountId, historyEvent('mfa-failed', context));
+  await historyStore.recordEvent(accountId, historyEvent('mfa-failed', context));
   if (attempt.left > 0) throw problem({ kind: wrong });
   const locked = await limitReached(limits.wrongCodes, accountId, context.now);
   throw problem({ kind: 'CodesLocked', retryAfterSeconds: locked?.retryAfterSeconds ?? 600 });

@@ -3,9 +3,12 @@
  * no endpoint option: the embedded AWS is reached through AWS_ENDPOINT_URL_DYNAMODB), and the
  * physical table names the stack passes in the environment.
  */
+import { randomInt } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DynamoDBDocumentClient,
+  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -70,7 +73,7 @@ export async function transact(items: TransactItem[], attempts = 4): Promise<num
       const outcome = transactionOutcome(error);
       if (outcome.kind === 'condition') return outcome.index;
       if (outcome.kind !== 'conflict' || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 40 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + randomInt(40 * attempt)));
     }
   }
 }
@@ -84,4 +87,31 @@ export function transactionOutcome(
   const index = reasons.indexOf('ConditionalCheckFailed');
   if (index >= 0) return { kind: 'condition', index };
   return reasons.includes('TransactionConflict') ? { kind: 'conflict' } : { kind: 'other' };
+}
+
+/** Deletes every item of one partition (an account's items, its sessions), 25 at a time. */
+export async function deletePartition(table: string, pk: string): Promise<void> {
+  for (;;) {
+    const { Items } = await documentClient().send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'pk, sk',
+        Limit: 100,
+      }),
+    );
+    if (!Items || Items.length === 0) return;
+    for (let i = 0; i < Items.length; i += 25) {
+      let requests = Items.slice(i, i + 25).map((key) => ({
+        DeleteRequest: { Key: { pk: key.pk, sk: key.sk } },
+      }));
+      while (requests.length > 0) {
+        const { UnprocessedItems } = await documentClient().send(
+          new BatchWriteCommand({ RequestItems: { [table]: requests } }),
+        );
+        requests = (UnprocessedItems?.[table] ?? []) as typeof requests;
+      }
+    }
+  }
 }

@@ -135,9 +135,3 @@ export interface HistoryEvent {
   /** An email address the event is about, shown to the member who owns it. */
   readonly detail?: string;
 }
-
-export const eventItem = (accountId: string, event: HistoryEvent, unique: string) => ({
-  pk: accountKey(accountId),
-  sk: `EVENT#${event.at}#${unique}`,
-  ...event,
-});

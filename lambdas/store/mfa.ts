@@ -1,8 +1,8 @@
 /**
  * DynamoDB operations on second factors, recovery codes and remembered browsers. As with emails,
  * every invariant is a condition: an account that has set up MFA keeps at least one factor
- * (`mfaCount > 1` to remove one), the primary method is never removed, a TOTP step, a recovery
- * code or a sent code works once.
+ * (`mfaCount > 1` to remove one), the primary method is never removed, a TOTP step or a recovery
+ * code works once (codes sent to a phone: phone-codes.ts).
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isId } from '../accounts/tokens.ts';
@@ -15,11 +15,11 @@ import {
   tableName,
   transact,
 } from './dynamo.ts';
-import { accountKey, eventItem, type HistoryEvent, profileKey } from './items.ts';
+import { eventPut } from './history.ts';
+import { accountKey, type HistoryEvent, profileKey } from './items.ts';
 
 const accounts = () => tableName('accounts');
 const ephemeral = () => tableName('ephemeral');
-const unique = () => Math.random().toString(36).slice(2, 10);
 
 export const factorKey = (accountId: string, factorId: string) => ({
   pk: accountKey(accountId),
@@ -34,10 +34,6 @@ export const deviceKey = (accountId: string, hash: string) => ({
   sk: `DEVICE#${hash}`,
 });
 export const setupKey = (accountId: string, kind: string) => ({ pk: `MFASETUP#${accountId}`, sk: kind });
-
-const putEvent = (accountId: string, event: HistoryEvent): TransactItem => ({
-  Put: { TableName: accounts(), Item: eventItem(accountId, event, unique()) },
-});
 
 async function partition<T>(accountId: string, prefix: string): Promise<T[]> {
   const { Items } = await documentClient().send(
@@ -86,7 +82,7 @@ export async function addFactor(
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
-    putEvent(accountId, event),
+    { Put: eventPut(accountId, event) },
   ]);
   return failed === undefined ? 'ok' : 'gone';
 }
@@ -114,7 +110,7 @@ export async function removeFactor(
         ExpressionAttributeValues: { ':minus': -1, ':one': 1, ':id': factorId },
       },
     },
-    putEvent(accountId, event),
+    { Put: eventPut(accountId, event) },
   ]);
   if (failed === undefined) return 'ok';
   return failed === 1 ? 'last-or-primary' : 'gone';
@@ -142,7 +138,7 @@ export async function setPrimaryFactor(
         ExpressionAttributeValues: { ':id': factorId },
       },
     },
-    putEvent(accountId, event),
+    { Put: eventPut(accountId, event) },
   ]);
   return failed === undefined ? 'ok' : 'gone';
 }
@@ -303,7 +299,7 @@ export async function replaceRecoveryCodes(
         Put: { TableName: accounts(), Item: { ...recoveryKey(accountId, hash), hash } },
       }),
     ),
-    putEvent(accountId, event),
+    { Put: eventPut(accountId, event) },
   ]);
   return failed === undefined ? 'ok' : 'changed';
 }
@@ -335,7 +331,7 @@ export async function useRecoveryCode(
         ConditionExpression: 'attribute_exists(pk)',
       },
     },
-    putEvent(accountId, event),
+    { Put: eventPut(accountId, event) },
   ]);
   return failed === undefined;
 }

@@ -13,8 +13,9 @@ import { fieldCipherFromEnvironment } from '../../lambdas/keys/field-encryption.
 import { pepperFromEnvironment } from '../../lambdas/keys/pepper.ts';
 import type { PhoneFactor } from '../../lambdas/mfa/factors.ts';
 import { lastFourOf, phoneKeyOf } from '../../lambdas/mfa/phone.ts';
-import * as store from '../../lambdas/store/accounts.ts';
+import * as emailStore from '../../lambdas/store/emails.ts';
 import { addFactor } from '../../lambdas/store/mfa.ts';
+import * as store from '../../lambdas/store/sign-ups.ts';
 import type { LocalConfig } from './config.ts';
 
 export interface DemoMember {
@@ -29,7 +30,7 @@ const DEMO_PHONE = '+12025550123';
 export async function seedDemoMember(config: LocalConfig): Promise<DemoMember> {
   const file = join(config.dataDir, 'demo-member.json');
   const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoMember) : undefined;
-  if (saved && (await store.claimOf(DEMO_EMAIL))) return saved;
+  if (saved && (await emailStore.claimOf(DEMO_EMAIL))) return saved;
   const member = {
     email: DEMO_EMAIL,
     password: `demo ${randomBytes(6).toString('base64url')} lantern orbit`,

@@ -4,11 +4,11 @@
  * address; no rules about which kinds of characters to mix, no expiry. Used when an account is
  * created and whenever a password is changed or reset; never at sign-in.
  */
-import { isBreachedPassword, loadBlocklist } from './blocklist.ts';
+import { isBreachedPassword } from './blocklist.ts';
 import { emailWords, isBuiltFromLocalPart } from './email-words.ts';
 import { codePointLength, normalizePassword } from './normalize.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, MIN_ZXCVBN_SCORE } from './rules.ts';
-import { loadStrengthEstimator, strengthScore } from './strength.ts';
+import { strengthScore } from './strength.ts';
 
 export { normalizePassword } from './normalize.ts';
 export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './rules.ts';
@@ -53,12 +53,4 @@ export async function checkNewPassword(
     if (score < MIN_ZXCVBN_SCORE) problems.push('too-guessable');
   }
   return problems;
-}
-
-/**
- * Loads the blocklist and the strength estimator now instead of on the first check (~200 ms on
- * the bench machine). A handler may call it at module load so Lambda's init phase pays, not a member.
- */
-export async function preparePasswordChecks(): Promise<void> {
-  await Promise.all([loadBlocklist(), loadStrengthEstimator()]);
 }

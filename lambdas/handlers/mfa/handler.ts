@@ -33,8 +33,8 @@ import {
   setupChoicePage,
   totpSetupPage,
 } from '../../pages/mfa.tsx';
-import * as accounts from '../../store/accounts.ts';
 import * as store from '../../store/mfa.ts';
+import * as profileStore from '../../store/profile.ts';
 import { phoneRoutes } from './phone-routes.ts';
 import { securityKeyRoutes } from './security-key-routes.ts';
 import { challengeFor, methodAdded, nextOf, type Request, secondStepPassed, setupSession } from './steps.ts';
@@ -57,7 +57,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 
   'GET /mfa/setup/totp': async (request) => {
     const session = memberOf(request);
-    const profile = await accounts.profileOf(session.accountId);
+    const profile = await profileStore.profileOf(session.accountId);
     const setup = await beginTotpSetup(
       session.accountId,
       profile?.primaryEmail ?? 'Verity',
@@ -78,7 +78,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       { cipher, mail: sesMailer() },
     );
     if (result.kind === 'wrong-code') {
-      const profile = await accounts.profileOf(session.accountId);
+      const profile = await profileStore.profileOf(session.accountId);
       const setup = await beginTotpSetup(
         session.accountId,
         profile?.primaryEmail ?? 'Verity',

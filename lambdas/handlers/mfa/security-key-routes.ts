@@ -12,7 +12,7 @@ import {
   passWebAuthn,
 } from '../../mfa/webauthn.ts';
 import { securityKeySetupPage } from '../../pages/mfa-webauthn.tsx';
-import * as accounts from '../../store/accounts.ts';
+import * as profileStore from '../../store/profile.ts';
 import { challengeFor, methodAdded, nextOf, type Request, secondStepPassed, setupSession } from './steps.ts';
 
 type Route = (request: Request) => Promise<HttpResult>;
@@ -25,7 +25,7 @@ export const securityKeyRoutes: Record<string, Route> = {
   'POST /mfa/setup/security-key/options': async (request) => {
     const session = memberOf(request);
     // The name passkey pickers show; the key itself only ever learns the opaque account id.
-    const profile = await accounts.profileOf(session.accountId);
+    const profile = await profileStore.profileOf(session.accountId);
     const options = await beginWebAuthnSetup(
       session.accountId,
       profile?.primaryEmail ?? 'Verity',

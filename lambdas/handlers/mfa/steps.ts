@@ -18,9 +18,9 @@ import { DEVICE_COOKIE, rememberBrowser } from '../../mfa/remembered-browsers.ts
 import { textSenderFromEnvironment } from '../../mfa/texts.ts';
 import { challengePage } from '../../pages/mfa.tsx';
 import { securityKeyChallengePage } from '../../pages/mfa-webauthn.tsx';
-import * as accounts from '../../store/accounts.ts';
 import type { SessionItem } from '../../store/items.ts';
 import * as store from '../../store/mfa.ts';
+import * as profileStore from '../../store/profile.ts';
 
 export type Request = HttpRequest<Record<string, string> | undefined>;
 
@@ -56,7 +56,7 @@ export async function challengeFor(
   sendsCode = false,
 ): Promise<string> {
   const [profile, factors] = await Promise.all([
-    accounts.profileOf(session.accountId),
+    profileStore.profileOf(session.accountId),
     store.factorsOf(session.accountId),
   ]);
   const factor = factors.find((f) => f.factorId === (factorId ?? profile?.mfaPrimary)) ?? factors[0];

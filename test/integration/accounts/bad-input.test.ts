@@ -4,7 +4,9 @@
  * gets a clear 4xx page and changes nothing; none gets a 5xx (support.ts checks every response).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as store from '../../../lambdas/store/accounts.ts';
+import * as store from '../../../lambdas/store/emails.ts';
+import * as profileStore from '../../../lambdas/store/profile.ts';
+import * as signUpStore from '../../../lambdas/store/sign-ups.ts';
 import {
   accountItems,
   addEmailOverHttp,
@@ -120,7 +122,7 @@ describe('spellings of one address', () => {
   it('key the account by the normalized address and show it as typed', async () => {
     const accountId = await store.claimOf(plain);
     expect(accountId).toBeDefined();
-    expect((await store.profileOf(accountId as string))?.primaryEmail).toBe(plain);
+    expect((await profileStore.profileOf(accountId as string))?.primaryEmail).toBe(plain);
     expect((await browser.account()).text).toContain(typed);
   });
 
@@ -139,7 +141,9 @@ describe('spellings of one address', () => {
       expect(page.status, variants[i]).toBe(200);
       expect(page.heading).toBe('Check your email');
     }
-    expect(await store.pendingSignUpsOf(plain, new Date()), 'no sign-up under any spelling').toEqual([]);
+    expect(await signUpStore.pendingSignUpsOf(plain, new Date()), 'no sign-up under any spelling').toEqual(
+      [],
+    );
     const subjects = await subjectsTo(plain);
     expect(subjects.filter((s) => s === MAIL.someoneTried)).toHaveLength(variants.length);
     expect(subjects.filter((s) => s === MAIL.confirmSignUp)).toHaveLength(1);
@@ -178,7 +182,7 @@ describe('spellings of one address', () => {
     expect(statuses[0]).toBe(303);
     expect([400, 409]).toContain(statuses[1]);
     const holder = await store.claimOf(base);
-    expect(await store.profileOf(holder as string)).toMatchObject({
+    expect(await profileStore.profileOf(holder as string)).toMatchObject({
       primaryEmail: base,
       confirmedEmailCount: 1,
     });
@@ -262,7 +266,7 @@ describe('CSRF', () => {
       'no cookie',
     );
     expect(await mailTo(email)).toEqual([]);
-    expect(await store.pendingSignUpsOf(normalized(email), new Date())).toEqual([]);
+    expect(await signUpStore.pendingSignUpsOf(normalized(email), new Date())).toEqual([]);
 
     expectCsrfRefusal(
       await visitor.post('/sign-in', { email: member.primary, password: PASSWORD }, { csrf: false }),

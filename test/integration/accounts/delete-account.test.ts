@@ -6,8 +6,9 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { deleteAccount as deleteAccountNow } from '../../../lambdas/accounts/delete-account.ts';
 import { sesMailer } from '../../../lambdas/mail/mailer.ts';
-import * as store from '../../../lambdas/store/accounts.ts';
 import { documentClient } from '../../../lambdas/store/dynamo.ts';
+import * as store from '../../../lambdas/store/emails.ts';
+import * as profileStore from '../../../lambdas/store/profile.ts';
 import {
   accountItems,
   accountsTable,
@@ -63,7 +64,7 @@ describe('Delete account', () => {
     const unchanged = (items: Record<string, unknown>[]) =>
       items.filter((i) => i.type !== 'sign-in-failed').map(({ failedSignIns, ...rest }) => rest);
     expect(unchanged(after)).toEqual(unchanged(before));
-    expect((await store.profileOf(member.accountId))?.failedSignIns).toBe(1);
+    expect((await profileStore.profileOf(member.accountId))?.failedSignIns).toBe(1);
     expect(await store.claimOf(normalized(member.primary))).toBe(member.accountId);
     expect((await browser.account()).status).toBe(200);
     expect(await subjectsTo(member.primary)).toEqual([]);
@@ -143,15 +144,15 @@ describe('Delete account', () => {
     const page = await browser.get(link);
     expect((await browser.submit(page, { button: 'Continue' }, { password: PASSWORD })).status).toBe(303);
     // ...and the deletion goes on with what it read: it must not free one address and leave the other.
-    await store.deleteAccount(member.accountId, seen, new Date());
-    const gone = (await store.profileOf(member.accountId)) === undefined;
+    await profileStore.deleteAccount(member.accountId, seen, new Date());
+    const gone = (await profileStore.profileOf(member.accountId)) === undefined;
     expect(await store.claimOf(normalized(late))).toBe(gone ? undefined : member.accountId);
     expect(await store.claimOf(normalized(member.primary))).toBe(gone ? undefined : member.accountId);
 
     // Deleting again (the member presses the button again) frees both.
     const context = { now: new Date(), siteUrl: site, device: 'test', place: 'Unknown', ip: '127.0.0.1' };
     await deleteAccountNow(member.accountId, context, sesMailer());
-    expect(await store.profileOf(member.accountId)).toBeUndefined();
+    expect(await profileStore.profileOf(member.accountId)).toBeUndefined();
     expect(await store.claimOf(normalized(late))).toBeUndefined();
     expect(await store.claimOf(normalized(member.primary))).toBeUndefined();
   });
@@ -163,6 +164,6 @@ describe('Delete account', () => {
     const page = await browser.post('/account/delete', { password: PASSWORD });
     expect(page.status).toBe(303);
     expect(page.location).toMatch(/^\/reauthenticate/);
-    expect(await store.profileOf(member.accountId)).toBeDefined();
+    expect(await profileStore.profileOf(member.accountId)).toBeDefined();
   });
 });

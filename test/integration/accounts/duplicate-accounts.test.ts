@@ -6,7 +6,9 @@
  * its only email. Nothing is half moved.
  */
 import { describe, expect, it } from 'vitest';
-import * as store from '../../../lambdas/store/accounts.ts';
+import * as store from '../../../lambdas/store/emails.ts';
+import * as historyStore from '../../../lambdas/store/history.ts';
+import * as profileStore from '../../../lambdas/store/profile.ts';
 import {
   accountItems,
   addEmailOverHttp,
@@ -141,7 +143,7 @@ describe('moving an address from a duplicate account', () => {
       [requester.primary, ['Primary']],
       [held, ['Confirmed', 'Work']],
     ]);
-    expect(await store.profileOf(requester.accountId)).toMatchObject({
+    expect(await profileStore.profileOf(requester.accountId)).toMatchObject({
       emailCount: 2,
       confirmedEmailCount: 2,
     });
@@ -197,7 +199,7 @@ describe('moving an address from a duplicate account', () => {
     expect(done.text).not.toContain('deleted');
 
     expect(await store.claimOf(normalized(held))).toBe(requester.accountId);
-    expect(await store.profileOf(holder.accountId)).toMatchObject({
+    expect(await profileStore.profileOf(holder.accountId)).toMatchObject({
       primaryEmail: normalized(holderPrimary),
       emailCount: 1,
       confirmedEmailCount: 1,
@@ -207,8 +209,10 @@ describe('moving an address from a duplicate account', () => {
       (await new Browser().signIn(holderPrimary, HOLDER_PASSWORD)).status,
       'the holder still signs in',
     ).toBe(303);
-    expect((await store.historyOf(holder.accountId)).map((e) => e.type)).toContain('email-moved-out');
-    expect((await store.historyOf(requester.accountId)).map((e) => e.type)).toContain('email-moved-in');
+    expect((await historyStore.historyOf(holder.accountId)).map((e) => e.type)).toContain('email-moved-out');
+    expect((await historyStore.historyOf(requester.accountId)).map((e) => e.type)).toContain(
+      'email-moved-in',
+    );
 
     expect(await subjectsTo(holderPrimary)).toContain(MAIL.emailRemoved);
     expect(await subjectsTo(held)).toEqual(expect.arrayContaining([MAIL.emailRemoved, MAIL.emailAdded]));
@@ -228,7 +232,7 @@ describe('moving an address from a duplicate account', () => {
     expect((await holderBrowser.pressOnEmail('Set as primary', other)).status).toBe(303);
     expect((await move(link, { password: HOLDER_PASSWORD }, holder)).status).toBe(200);
     expect(await store.claimOf(normalized(held))).toBe(requester.accountId);
-    expect((await store.profileOf(holder.accountId))?.primaryEmail).toBe(normalized(other));
+    expect((await profileStore.profileOf(holder.accountId))?.primaryEmail).toBe(normalized(other));
   });
 
   it('of two uses of one move link at once, exactly one moves the address', async () => {
@@ -241,8 +245,11 @@ describe('moving an address from a duplicate account', () => {
     ]);
     expect(answers.map((x) => x.status).sort()).toEqual([200, 400]);
     expect(await store.claimOf(normalized(held))).toBe(requester.accountId);
-    expect(await store.profileOf(holder.accountId)).toMatchObject({ emailCount: 1, confirmedEmailCount: 1 });
-    expect(await store.profileOf(requester.accountId)).toMatchObject({
+    expect(await profileStore.profileOf(holder.accountId)).toMatchObject({
+      emailCount: 1,
+      confirmedEmailCount: 1,
+    });
+    expect(await profileStore.profileOf(requester.accountId)).toMatchObject({
       emailCount: 2,
       confirmedEmailCount: 2,
     });
@@ -284,7 +291,7 @@ describe('moving an address from a duplicate account', () => {
     const afterRemoval = await snapshot(held, holder, requester, link);
     expect(await store.moveEmail({ ...attempt, deleteHolder: true })).toBe('requester-changed');
     expect(await snapshot(held, holder, requester, link)).toEqual(afterRemoval);
-    expect(await store.profileOf(holder.accountId), 'the holder was not deleted').toBeDefined();
+    expect(await profileStore.profileOf(holder.accountId), 'the holder was not deleted').toBeDefined();
   });
 
   it('a move link dies once the holder no longer holds the address, and Resend confirmation then confirms it normally', async () => {

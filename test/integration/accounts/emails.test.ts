@@ -4,8 +4,9 @@
  * primary, never the last confirmed); at most 12 emails.
  */
 import { describe, expect, it } from 'vitest';
-import * as store from '../../../lambdas/store/accounts.ts';
+import * as store from '../../../lambdas/store/emails.ts';
 import { profileKey } from '../../../lambdas/store/items.ts';
+import * as profileStore from '../../../lambdas/store/profile.ts';
 import {
   accountItems,
   accountsTable,
@@ -146,7 +147,7 @@ describe('the Email section', () => {
     const refused = await browser.post('/account/emails/primary', { email: normalized(unconfirmed) });
     expect(refused.status).toBe(409);
     expect(refused.text).toContain('Only a confirmed email can be the primary');
-    expect((await store.profileOf(member.accountId))?.primaryEmail).toBe(normalized(oldPrimary));
+    expect((await profileStore.profileOf(member.accountId))?.primaryEmail).toBe(normalized(oldPrimary));
 
     const done = await browser.pressOnEmail('Set as primary', newPrimary);
     expect(done.status).toBe(303);
@@ -158,7 +159,7 @@ describe('the Email section', () => {
       [oldPrimary, 'Confirmed'],
       [unconfirmed, 'Unconfirmed'],
     ]);
-    expect((await store.profileOf(member.accountId))?.primaryEmail).toBe(normalized(newPrimary));
+    expect((await profileStore.profileOf(member.accountId))?.primaryEmail).toBe(normalized(newPrimary));
 
     const notMine = await browser.post('/account/emails/primary', {
       email: normalized(uniqueEmail('stranger')),
@@ -183,7 +184,10 @@ describe('the Email section', () => {
     const page = await browser.follow(second);
     expect(page.text).toContain('The email was removed.');
     expect(emailRows(page).map((r) => r.address)).toEqual([member.primary]);
-    expect(await store.profileOf(member.accountId)).toMatchObject({ emailCount: 1, confirmedEmailCount: 1 });
+    expect(await profileStore.profileOf(member.accountId)).toMatchObject({
+      emailCount: 1,
+      confirmedEmailCount: 1,
+    });
 
     expect(await store.claimOf(normalized(confirmed))).toBeUndefined();
     expect((await new Browser().signIn(confirmed)).status, 'a removed email no longer signs in').toBe(401);
@@ -205,7 +209,7 @@ describe('the Email section', () => {
     expect(page.text).toContain('You cannot remove your primary email or your only confirmed email.');
     expect(await store.emailsOf(member.accountId)).toEqual(before);
     expect(await store.claimOf(normalized(member.primary))).toBe(member.accountId);
-    expect((await store.profileOf(member.accountId))?.primaryEmail).toBe(normalized(member.primary));
+    expect((await profileStore.profileOf(member.accountId))?.primaryEmail).toBe(normalized(member.primary));
   });
 
   it('a confirmed email that is not the primary cannot be removed when it is the last confirmed one', async () => {
@@ -236,7 +240,7 @@ describe('the Email section', () => {
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('An account can have at most 12 emails.');
     expect(await mailTo(thirteenth)).toEqual([]);
-    expect((await store.profileOf(member.accountId))?.emailCount).toBe(12);
+    expect((await profileStore.profileOf(member.accountId))?.emailCount).toBe(12);
 
     await browser.pressOnEmail('Remove', added[0] as string);
     expect((await addEmailOverHttp(browser, thirteenth)).status).toBe(200);

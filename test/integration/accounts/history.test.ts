@@ -1,6 +1,6 @@
 /** History: a page of the account's events (time, what, coarse device and place), newest first. */
 import { describe, expect, it } from 'vitest';
-import * as store from '../../../lambdas/store/accounts.ts';
+import * as store from '../../../lambdas/store/history.ts';
 import {
   addEmailOverHttp,
   Browser,

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkResetLink } from '../../../lambdas/accounts/password-reset.ts';
-import * as store from '../../../lambdas/store/accounts.ts';
+import * as store from '../../../lambdas/store/profile.ts';
 import {
   addEmailInStore,
   Browser,

@@ -7,8 +7,9 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import * as store from '../../../lambdas/store/accounts.ts';
 import { documentClient } from '../../../lambdas/store/dynamo.ts';
+import * as store from '../../../lambdas/store/emails.ts';
+import * as profileStore from '../../../lambdas/store/profile.ts';
 import {
   accountItems,
   accountsTable,
@@ -164,7 +165,7 @@ describe('races', () => {
       if (unconfirmed.includes(email)) expect(answer.status, `unconfirmed ${email}`).toBe(409);
       else expect(answer.status, `confirmed ${email}`).toBe(303);
     }
-    const profile = await store.profileOf(member.accountId);
+    const profile = await profileStore.profileOf(member.accountId);
     expect(confirmed.map(normalized)).toContain(profile?.primaryEmail);
     const page = await browser.account();
     expect(primaryTags(page), 'one Primary on the page').toBe(1);

@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HttpRequest } from '../../../lambdas/http/handler.ts';
 import { memberSession } from '../../../lambdas/http/member.ts';
-import * as store from '../../../lambdas/store/accounts.ts';
+import * as emailStore from '../../../lambdas/store/emails.ts';
 import { profileKey } from '../../../lambdas/store/items.ts';
+import * as store from '../../../lambdas/store/profile.ts';
 import {
   accountItems,
   accountsTable,
@@ -305,7 +306,9 @@ describe('failed sign-ins', () => {
     expect(answer.text).toContain('This account is locked after too many wrong passwords');
     expect(browser.sessionCookie, 'not signed in').toBeUndefined();
     expect((await store.profileOf(locked.accountId))?.failedSignIns, 'still locked').toBe(100);
-    const email = (await store.emailsOf(locked.accountId)).find((e) => e.normalized === normalized(added));
+    const email = (await emailStore.emailsOf(locked.accountId)).find(
+      (e) => e.normalized === normalized(added),
+    );
     expect(email?.confirmed).toBe(false);
   });
 

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIRMATION_HOURS } from '../../../lambdas/accounts/sign-up.ts';
 import { describeConfirmationLink } from '../../../lambdas/emails/confirm.ts';
-import * as store from '../../../lambdas/store/accounts.ts';
+import * as store from '../../../lambdas/store/emails.ts';
+import * as profileStore from '../../../lambdas/store/profile.ts';
+import * as signUpStore from '../../../lambdas/store/sign-ups.ts';
 import {
   all,
   Browser,
@@ -77,7 +79,7 @@ describe('Create account', () => {
     const account = await browser.account();
     expect(account.status).toBe(200);
     expect(emailRows(account).map((r) => [r.address, r.tags])).toEqual([[email, ['Primary']]]);
-    const profile = await store.profileOf(accountId as string);
+    const profile = await profileStore.profileOf(accountId as string);
     expect(profile).toMatchObject({ primaryEmail: normalized(email), emailCount: 1, confirmedEmailCount: 1 });
     expect(profile?.password).toMatchObject({ alg: 'scrypt', N: 2 ** 16 });
     expect(JSON.stringify(profile)).not.toContain(PASSWORD);
@@ -103,7 +105,7 @@ describe('Create account', () => {
       expect(page.html, 'the address stays in the field').toContain(`value="${email}"`);
     }
     expect(await mailTo(email)).toEqual([]);
-    expect(await store.pendingSignUpsOf(normalized(email), new Date())).toEqual([]);
+    expect(await signUpStore.pendingSignUpsOf(normalized(email), new Date())).toEqual([]);
   });
 
   it('shows the same "check your email" page for an address that has an account, and mails that someone tried', async () => {
@@ -121,7 +123,7 @@ describe('Create account', () => {
     expect(mail.text).toContain(`/sign-in`);
     expect(mail.text).toContain(`/forgot-password`);
     expect(mail.text).not.toMatch(/token=/);
-    expect(await store.pendingSignUpsOf(normalized(held), new Date()), 'no second sign-up').toEqual([]);
+    expect(await signUpStore.pendingSignUpsOf(normalized(held), new Date()), 'no second sign-up').toEqual([]);
   });
 
   it('sends at most 10 mails an hour to one address, and the page does not change past that', async () => {
@@ -214,14 +216,14 @@ describe('Create account', () => {
     const browser = await signUpOverHttp(email);
     const link = linkIn(await lastMailTo(email, MAIL.confirmSignUp), '/confirm-email');
     const accountId = await store.claimOf(normalized(email));
-    const before = await store.profileOf(accountId as string);
+    const before = await profileStore.profileOf(accountId as string);
 
     const other = new Browser();
     expectDeadLinkPage(await other.get(link));
     expectDeadLinkPage(await other.post('/confirm-email', { token: tokenOf(link), password: PASSWORD }));
     expect(other.sessionCookie, 'no session from a used link').toBeUndefined();
     expect(await store.claimOf(normalized(email))).toBe(accountId);
-    expect(await store.profileOf(accountId as string)).toEqual(before);
+    expect(await profileStore.profileOf(accountId as string)).toEqual(before);
     expect((await browser.account()).status).toBe(200);
   });
 
@@ -262,7 +264,7 @@ describe('Create account', () => {
     const [a, b] = [uniqueEmail('salt-a'), uniqueEmail('salt-b')];
     await Promise.all([signUpOverHttp(a), signUpOverHttp(b)]);
     const [pa, pb] = await Promise.all(
-      [a, b].map(async (e) => store.profileOf((await store.claimOf(normalized(e))) as string)),
+      [a, b].map(async (e) => profileStore.profileOf((await store.claimOf(normalized(e))) as string)),
     );
     expect(pa?.password.salt).not.toBe(pb?.password.salt);
     expect(pa?.password.hash).not.toBe(pb?.password.hash);

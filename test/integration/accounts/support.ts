@@ -27,10 +27,12 @@ import type { TotpFactor } from '../../../lambdas/mfa/factors.ts';
 import { DEVICE_COOKIE, rememberBrowser } from '../../../lambdas/mfa/remembered-browsers.ts';
 import { newTotpSecret, TOTP_PERIOD } from '../../../lambdas/mfa/totp.ts';
 import { parseSessionCookie } from '../../../lambdas/sessions/session.ts';
-import * as store from '../../../lambdas/store/accounts.ts';
 import { documentClient, tableName } from '../../../lambdas/store/dynamo.ts';
+import * as emailStore from '../../../lambdas/store/emails.ts';
 import type { EmailItem, HistoryEvent, PendingSignUp, TokenItem } from '../../../lambdas/store/items.ts';
 import * as mfaStore from '../../../lambdas/store/mfa.ts';
+import * as sessionStore from '../../../lambdas/store/sessions.ts';
+import * as store from '../../../lambdas/store/sign-ups.ts';
 
 export const verity = inject('verity');
 export const site = verity.siteUrl;
@@ -541,7 +543,7 @@ export async function addEmailInStore(accountId: string, address: string, work =
     accountId,
     normalized: email.normalized,
   };
-  const outcome = await store.addEmail({ accountId, email, tokenHash: hash, token, maxEmails: 12 });
+  const outcome = await emailStore.addEmail({ accountId, email, tokenHash: hash, token, maxEmails: 12 });
   if (outcome !== 'ok') throw new Error(`fixture: could not add ${address} (${outcome})`);
   return { hash, link: `/confirm-email?token=${secret}` };
 }
@@ -580,7 +582,7 @@ export async function createMember(
     const { hash } = await addEmailInStore(accountId, address);
     // A millisecond apart, so that the history lists them in the fixture's order.
     const at = new Date(now.getTime() + i + 1);
-    const outcome = await store.confirmEmail({
+    const outcome = await emailStore.confirmEmail({
       accountId,
       normalized: normalized(address),
       tokenHash: hash,
@@ -636,7 +638,7 @@ export async function signedIn(member: Member, options: BrowserOptions = {}): Pr
   expect(page.status, `sign in: ${page.text}`).toBe(303);
   expect(page.location, 'on to the second step').toBe('/mfa?next=%2Faccount');
   const { sk, accountId } = sessionKeyOf(browser);
-  await store.elevateSession({ accountId, keyHash: sk }, new Date().toISOString());
+  await sessionStore.elevateSession({ accountId, keyHash: sk }, new Date().toISOString());
   expect((await browser.account()).status).toBe(200);
   return browser;
 }

@@ -19,8 +19,8 @@ import {
   removeFactor,
   setPrimaryFactor,
 } from '../../../lambdas/mfa/manage.ts';
-import * as accounts from '../../../lambdas/store/accounts.ts';
 import * as store from '../../../lambdas/store/mfa.ts';
+import * as profileStore from '../../../lambdas/store/profile.ts';
 import { createMember, lastMailTo, uniqueEmail } from '../accounts/support.ts';
 
 const cipher = fieldCipherFromEnvironment();
@@ -72,7 +72,7 @@ describe('an authenticator app', () => {
     const [factor] = await store.factorsOf(member.accountId);
     expect(factor).toMatchObject({ kind: 'totp', name: 'My phone' });
     expect(JSON.stringify(factor), 'the key is stored encrypted').not.toContain(secret);
-    expect((await accounts.profileOf(member.accountId))?.mfaPrimary).toBe(factor?.factorId);
+    expect((await profileStore.profileOf(member.accountId))?.mfaPrimary).toBe(factor?.factorId);
     expect(
       (await lastMailTo(member.primary, 'A sign-in method was added to your Verity account')).text,
     ).toContain('My phone');
@@ -177,7 +177,7 @@ describe('managing methods', () => {
     await setPrimaryFactor(member.accountId, added.factor.factorId, context, mail);
     expect(await status(removeFactor(member.accountId, factor.factorId, context, mail))).toBe(200);
     expect((await store.factorsOf(member.accountId)).map((f) => f.name)).toEqual(['Tablet']);
-    expect((await accounts.profileOf(member.accountId))?.mfaCount).toBe(1);
+    expect((await profileStore.profileOf(member.accountId))?.mfaCount).toBe(1);
     expect(
       (await lastMailTo(member.primary, 'A sign-in method was removed from your Verity account')).text,
     ).toContain('Authenticator app');
@@ -200,7 +200,7 @@ describe('managing methods', () => {
     ]);
     expect(results.filter((s) => s === 200)).toHaveLength(1);
     const left = await store.factorsOf(member.accountId);
-    const profile = await accounts.profileOf(member.accountId);
+    const profile = await profileStore.profileOf(member.accountId);
     expect(left.map((f) => f.factorId)).toContain(profile?.mfaPrimary);
     expect(profile?.mfaCount).toBe(left.length);
   });
