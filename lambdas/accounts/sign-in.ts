@@ -7,7 +7,7 @@
 
 import { problem } from '../core/problems.ts';
 import { isAddressProblem, parseEmailAddress } from '../emails/address.ts';
-import { newSession } from '../sessions/session.ts';
+import { newSession, rotatedSession } from '../sessions/session.ts';
 import * as emailStore from '../store/emails.ts';
 import type { Profile, SessionItem } from '../store/items.ts';
 import * as store from '../store/profile.ts';
@@ -42,6 +42,24 @@ export async function checkPassword(
   const accountId = normalized && input.password ? await emailStore.claimOf(normalized) : undefined;
   const profile = accountId ? await store.profileOf(accountId) : undefined;
   return verifyOrCount(profile, input.password, throttleKey, context, pepper);
+}
+
+/**
+ * Entering the password again before a sensitive action: the session drops to the first step
+ * under a new secret, and the second step follows. Returns the new session cookie's value.
+ */
+export async function enterPasswordAgain(
+  session: SessionItem,
+  password: unknown,
+  context: RequestContext,
+  pepper: Pepper,
+): Promise<string> {
+  await checkAccountPassword(session.accountId, password, context, pepper);
+  const lowered = rotatedSession(session, context.now, { aal: 1, pendingMfa: 'challenge' });
+  if ((await sessionStore.replaceSession(session, lowered.item)) === 'ended') {
+    throw problem({ kind: 'SessionEnded' });
+  }
+  return lowered.cookie;
 }
 
 /** The password again, for a signed-in member (sensitive actions, deletion). */

@@ -13,6 +13,7 @@ export type Problem =
   | { readonly kind: 'SignInThrottled'; readonly retryAfterSeconds: number }
   | { readonly kind: 'AccountLocked' }
   | { readonly kind: 'AccountGone' }
+  | { readonly kind: 'SessionEnded' }
   // mfa: the second step of sign-in
   | { readonly kind: 'WrongCode' }
   | { readonly kind: 'CodesLocked'; readonly retryAfterSeconds: number }

@@ -1,7 +1,7 @@
 /** Sign in, Sign out, Forgot password, Reset password, and entering the password again. */
 
 import { checkResetLink, forgotPassword, resetPassword } from '../accounts/password-reset.ts';
-import { checkAccountPassword, signIn } from '../accounts/sign-in.ts';
+import { enterPasswordAgain, signIn } from '../accounts/sign-in.ts';
 import { memberAccess } from '../http/access.ts';
 import { seeOther } from '../http/errors.ts';
 import { field, formBody, query } from '../http/form.ts';
@@ -128,9 +128,10 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const session = memberOf(request);
     const next = safeNext(field(request.body, 'next')) ?? '/account';
     const context = requestContext(request);
+    let cookie: string;
     try {
-      await checkAccountPassword(
-        session.accountId,
+      cookie = await enterPasswordAgain(
+        session,
         field(request.body, 'password'),
         context,
         pepperFromEnvironment(),
@@ -147,8 +148,9 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       return html(page, shown.status);
     }
     // The password again, then a second factor again: sensitive actions want both, recently.
-    await store.lowerSession(session);
-    return redirect(`/mfa?next=${encodeURIComponent(next)}`);
+    const response = redirect(`/mfa?next=${encodeURIComponent(next)}`);
+    response.cookies = signedInCookies(cookie);
+    return response;
   },
 };
 

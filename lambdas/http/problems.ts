@@ -36,6 +36,11 @@ const answers: Answers = {
     message: 'This account is locked after too many wrong passwords. Reset your password to unlock it.',
   }),
   AccountGone: () => ({ status: 404, code: 'not_found', message: 'This account no longer exists.' }),
+  SessionEnded: () => ({
+    status: 401,
+    code: 'session_ended',
+    message: 'You were signed out while this page was open. Sign in again to continue.',
+  }),
   WrongCode: () => ({
     status: 401,
     code: 'wrong_code',

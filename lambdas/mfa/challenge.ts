@@ -8,6 +8,7 @@ import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import { problem } from '../core/problems.ts';
 import type { FieldCipher } from '../keys/field-cipher.ts';
 import { giveBack, limitReached, limits, takeAttempt } from '../limits/counters.ts';
+import { rotatedSession } from '../sessions/session.ts';
 import * as historyStore from '../store/history.ts';
 import type { SessionItem } from '../store/items.ts';
 import * as store from '../store/mfa.ts';
@@ -82,7 +83,17 @@ export async function passFactorCode(
   throw problem({ kind: 'UseMethodPage' });
 }
 
-/** Second step passed: the session becomes AAL2. */
-export async function completeSecondStep(session: SessionItem, context: RequestContext): Promise<void> {
-  await sessionStore.elevateSession(session, context.now.toISOString(), historyEvent('mfa-passed', context));
+/**
+ * Second step passed: the session becomes AAL2 under a new secret, with a fresh sign-in time for
+ * sensitive actions. Returns the new session cookie's value.
+ */
+export async function completeSecondStep(session: SessionItem, context: RequestContext): Promise<string> {
+  const raised = rotatedSession(session, context.now, { aal: 2 }, context.now.toISOString());
+  const outcome = await sessionStore.replaceSession(
+    session,
+    raised.item,
+    historyEvent('mfa-passed', context),
+  );
+  if (outcome === 'ended') throw problem({ kind: 'SessionEnded' });
+  return raised.cookie;
 }

@@ -41,6 +41,32 @@ export function newSession(
   };
 }
 
+/**
+ * The session after a raise (the second step passed, the password entered again): a new secret,
+ * so a cookie issued before the raise (perhaps seen by someone else) never carries the raised
+ * assurance; the absolute limit still counts from the first sign-in.
+ */
+export function rotatedSession(
+  session: SessionItem,
+  now: Date,
+  assurance: Pick<SessionItem, 'aal' | 'pendingMfa'>,
+  signedInAt = session.signedInAt,
+): { cookie: string; item: SessionItem } {
+  const secret = newSecret();
+  const { pendingMfa: _pending, viaRememberedBrowser: _remembered, ...rest } = session;
+  return {
+    cookie: `${session.accountId}.${secret}`,
+    item: {
+      ...rest,
+      keyHash: secretHash(secret),
+      lastSeenAt: now.toISOString(),
+      signedInAt,
+      expiresAt: expiryOf(new Date(session.createdAt), now),
+      ...assurance,
+    },
+  };
+}
+
 /** The earlier of the idle and the absolute limit, in epoch seconds. */
 export function expiryOf(createdAt: Date, lastSeenAt: Date): number {
   const idle = lastSeenAt.getTime() + minutes(IDLE_MINUTES);

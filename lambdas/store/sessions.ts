@@ -80,37 +80,30 @@ export async function renewSession(
   );
 }
 
-/** The second step is done: AAL2, and a fresh sign-in time for sensitive actions. */
-export async function elevateSession(
-  session: Pick<SessionItem, 'accountId' | 'keyHash'>,
-  at: string,
-  /** Written in the same request: the history line that the second step was passed. */
+/**
+ * Replaces a session by its successor under a new secret (a raise or a fresh password): the old
+ * item goes and the new one comes in one transaction, conditional on the old one still being
+ * there, so a session ended meanwhile (signed out, every session ended) is not brought back.
+ */
+export async function replaceSession(
+  old: Pick<SessionItem, 'accountId' | 'keyHash'>,
+  next: SessionItem,
+  /** Written in the same transaction: the history line of the raise. */
   event?: HistoryEvent,
-): Promise<void> {
-  const elevate: TransactItem = {
-    Update: {
-      TableName: ephemeral(),
-      Key: sessionKey(session.accountId, session.keyHash),
-      UpdateExpression: 'SET aal = :two, signedInAt = :at REMOVE pendingMfa, viaRememberedBrowser',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':two': 2, ':at': at },
+): Promise<'ok' | 'ended'> {
+  const items: TransactItem[] = [
+    {
+      Delete: {
+        TableName: ephemeral(),
+        Key: sessionKey(old.accountId, old.keyHash),
+        ConditionExpression: 'attribute_exists(pk)',
+      },
     },
-  };
-  const failed = await transact(event ? [elevate, { Put: eventPut(session.accountId, event) }] : [elevate]);
-  if (failed !== undefined) throw new Error('the session ended during the second step');
-}
-
-/** Back to AAL1 for a new second step: entering the password again for a sensitive action. */
-export async function lowerSession(session: Pick<SessionItem, 'accountId' | 'keyHash'>): Promise<void> {
-  await documentClient().send(
-    new UpdateCommand({
-      TableName: ephemeral(),
-      Key: sessionKey(session.accountId, session.keyHash),
-      UpdateExpression: 'SET aal = :one, pendingMfa = :challenge',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':one': 1, ':challenge': 'challenge' },
-    }),
-  );
+    // The key last: an item read back from the table carries its own pk and sk.
+    { Put: { TableName: ephemeral(), Item: { ...next, ...sessionKey(next.accountId, next.keyHash) } } },
+  ];
+  if (event) items.push({ Put: eventPut(old.accountId, event) });
+  return (await transact(items)) === undefined ? 'ok' : 'ended';
 }
 
 export async function endSession(accountId: string, keyHash: string): Promise<void> {

@@ -8,7 +8,7 @@ import { memberAccess } from '../../http/access.ts';
 import { badRequest } from '../../http/errors.ts';
 import { field, formBody, query } from '../../http/form.ts';
 import { memberOf, routedHandler } from '../../http/handler.ts';
-import { requestContext } from '../../http/member.ts';
+import { requestContext, signedInCookies } from '../../http/member.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
@@ -165,9 +165,11 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       const page = recoveryChallengePage({ csrfToken: request.csrfToken, next, problem: shown.message });
       return html(page, shown.status);
     }
-    await completeSecondStep(session, context);
+    const cookie = await completeSecondStep(session, context);
     // Running low: straight to making new codes, which the member can still put off.
-    return redirect(left < LOW_RECOVERY_CODES ? '/account?notice=recovery-codes-low' : next);
+    const response = redirect(left < LOW_RECOVERY_CODES ? '/account?notice=recovery-codes-low' : next);
+    response.cookies = signedInCookies(cookie);
+    return response;
   },
 
   'POST /mfa/methods/primary': async (request) => {

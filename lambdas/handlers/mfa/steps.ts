@@ -8,7 +8,7 @@ import { serializeCookie } from '../../http/cookies.ts';
 import { seeOther } from '../../http/errors.ts';
 import { checked } from '../../http/form.ts';
 import { type HttpRequest, memberOf } from '../../http/handler.ts';
-import { requestContext, safeNext } from '../../http/member.ts';
+import { requestContext, safeNext, signedInCookies } from '../../http/member.ts';
 import { redirect } from '../../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
 import { completeSecondStep } from '../../mfa/challenge.ts';
@@ -79,8 +79,10 @@ export async function challengeFor(
 /** A method was added; the first one, right after sign-up, also passes this sign-in's second step. */
 export async function methodAdded(session: SessionItem, first: boolean, context: RequestContext) {
   if (!first) return redirect('/account?notice=mfa-added');
-  await completeSecondStep(session, context);
-  return redirect('/mfa/recovery-codes');
+  const cookie = await completeSecondStep(session, context);
+  const response = redirect('/mfa/recovery-codes');
+  response.cookies = signedInCookies(cookie);
+  return response;
 }
 
 /** Whatever the method, a passed second step ends alike: AAL2, the browser remembered if asked. */
@@ -90,13 +92,14 @@ export async function secondStepPassed(
   next: string,
   context: RequestContext,
 ) {
-  await completeSecondStep(session, context);
+  const cookie = await completeSecondStep(session, context);
   const response = redirect(next);
+  response.cookies = signedInCookies(cookie);
   if (checked(request.body, 'remember')) {
     const remembered = await rememberBrowser(session.accountId, context.now);
-    response.cookies = [
+    response.cookies.push(
       serializeCookie(DEVICE_COOKIE, remembered.value, { maxAge: remembered.maxAgeSeconds }),
-    ];
+    );
   }
   return response;
 }

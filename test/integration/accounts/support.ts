@@ -26,7 +26,7 @@ import { pepperFromEnvironment } from '../../../lambdas/keys/pepper.ts';
 import type { TotpFactor } from '../../../lambdas/mfa/factors.ts';
 import { DEVICE_COOKIE, rememberBrowser } from '../../../lambdas/mfa/remembered-browsers.ts';
 import { newTotpSecret, TOTP_PERIOD } from '../../../lambdas/mfa/totp.ts';
-import { parseSessionCookie } from '../../../lambdas/sessions/session.ts';
+import { parseSessionCookie, rotatedSession, SESSION_COOKIE } from '../../../lambdas/sessions/session.ts';
 import { documentClient, tableName } from '../../../lambdas/store/dynamo.ts';
 import * as emailStore from '../../../lambdas/store/emails.ts';
 import type { EmailItem, HistoryEvent, PendingSignUp, TokenItem } from '../../../lambdas/store/items.ts';
@@ -638,7 +638,13 @@ export async function signedIn(member: Member, options: BrowserOptions = {}): Pr
   expect(page.status, `sign in: ${page.text}`).toBe(303);
   expect(page.location, 'on to the second step').toBe('/mfa?next=%2Faccount');
   const { sk, accountId } = sessionKeyOf(browser);
-  await sessionStore.elevateSession({ accountId, keyHash: sk }, new Date().toISOString());
+  const now = new Date();
+  const session = await sessionStore.sessionOf(accountId, sk, now);
+  if (!session) throw new Error('fixture: no session after the password');
+  // What the second step does to the session: AAL2 under a new secret.
+  const raised = rotatedSession(session, now, { aal: 2 }, now.toISOString());
+  expect(await sessionStore.replaceSession(session, raised.item)).toBe('ok');
+  browser.setCookie(SESSION_COOKIE, raised.cookie);
   expect((await browser.account()).status).toBe(200);
   return browser;
 }
