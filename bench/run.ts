@@ -2,20 +2,36 @@
  * npm run bench: runs every suite in turn, each printing its own table, and writes
  * bench/results.json (committed, so a diff shows what a change did to size and speed).
  * Missed targets never fail the run; only a suite that could not measure makes it exit 1.
+ * `npm run bench -- <key> ...` runs only those suites and keeps the others' numbers in the file.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { accountTimingSuite } from './account-timing.ts';
 import { bundlesSuite } from './bundles.ts';
 import { dynamodbRequestsSuite } from './dynamodb-requests.ts';
 import type { Suite } from './lib/suite.ts';
 import { passwordHashSuite } from './password-hash.ts';
 
 /**
- * In this order on purpose: the DynamoDB suite starts an embedded AWS (a JVM and emulators) and
- * runs last, so it cannot disturb the timings of the others.
+ * In this order on purpose: the DynamoDB and account-timing suites start an embedded AWS (a JVM
+ * and emulators) and run last, so they cannot disturb the timings of the others.
  */
-const suites: readonly Suite[] = [bundlesSuite, passwordHashSuite, dynamodbRequestsSuite];
+const allSuites: readonly Suite[] = [
+  bundlesSuite,
+  passwordHashSuite,
+  dynamodbRequestsSuite,
+  accountTimingSuite,
+];
+const only = process.argv.slice(2);
+const unknownKeys = only.filter((key) => !allSuites.some((s) => s.key === key));
+if (unknownKeys.length > 0) {
+  console.error(
+    `no suite ${unknownKeys.join(', ')}; the suites are ${allSuites.map((s) => s.key).join(', ')}`,
+  );
+  process.exit(2);
+}
+const suites = only.length > 0 ? allSuites.filter((s) => only.includes(s.key)) : allSuites;
 
 const RESULTS_FILE = join(import.meta.dirname, 'results.json');
 
@@ -40,7 +56,12 @@ if (!process.version.startsWith('v22.')) {
   );
 }
 
-const results: Record<string, unknown> = {};
+// A run of some suites keeps the last numbers of the others.
+const previous: Record<string, unknown> =
+  only.length > 0 && existsSync(RESULTS_FILE) ? JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) : {};
+const results: Record<string, unknown> = Object.fromEntries(
+  allSuites.filter((s) => s.key in previous).map((s) => [s.key, previous[s.key]]),
+);
 const failures: string[] = [];
 for (const suite of suites) {
   console.log(`\n== ${suite.title} ==\n`);
