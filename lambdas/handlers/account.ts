@@ -15,7 +15,7 @@ import {
 } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
-import { sesMailer } from '../mail/mailer.ts';
+import { mailOutbox } from '../mail/outbox.ts';
 import {
   accountPage,
   addEmailPage,
@@ -61,7 +61,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const session = await requireRecentSignIn(request);
     const email = field(request.body, 'email');
     const work = checked(request.body, 'work');
-    const result = await addEmail(session.accountId, { email, work }, requestContext(request), sesMailer());
+    const result = await addEmail(session.accountId, { email, work }, requestContext(request), mailOutbox());
     if (result.kind === 'problem') {
       return html(addEmailPage({ csrfToken: request.csrfToken, email, work, problem: result.message }), 400);
     }
@@ -74,7 +74,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       session.accountId,
       field(request.body, 'email'),
       requestContext(request),
-      sesMailer(),
+      mailOutbox(),
     );
     return redirect('/account?notice=confirmation-sent');
   },
@@ -85,14 +85,14 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       session.accountId,
       field(request.body, 'email'),
       requestContext(request),
-      sesMailer(),
+      mailOutbox(),
     );
     return redirect('/account?notice=primary-changed');
   },
 
   'POST /account/emails/remove': async (request) => {
     const session = await requireRecentSignIn(request);
-    await removeEmail(session.accountId, field(request.body, 'email'), requestContext(request), sesMailer());
+    await removeEmail(session.accountId, field(request.body, 'email'), requestContext(request), mailOutbox());
     return redirect('/account?notice=email-removed');
   },
 
@@ -111,7 +111,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'POST /account/password': async (request) => {
     const session = await requireRecentSignIn(request);
     const context = requestContext(request);
-    const ports = { pepper: pepperFromEnvironment(), mail: sesMailer() };
+    const ports = { pepper: pepperFromEnvironment(), mail: mailOutbox() };
     const result = await changePassword(
       session.accountId,
       { password: field(request.body, 'password') },
@@ -148,7 +148,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
         error.status,
       );
     }
-    await deleteAccount(session.accountId, context, sesMailer());
+    await deleteAccount(session.accountId, context, mailOutbox());
     const response = redirect('/sign-in?notice=account-deleted');
     response.cookies = signedOutCookies();
     return response;

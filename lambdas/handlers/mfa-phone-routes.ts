@@ -5,7 +5,7 @@ import { requestContext, safeNext } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../keys/field-encryption.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
-import { sesMailer } from '../mail/mailer.ts';
+import { mailOutbox } from '../mail/outbox.ts';
 import type { PhoneFactor } from '../mfa/factors.ts';
 import {
   beginPhoneSetup,
@@ -102,7 +102,7 @@ export function phoneRoutes(steps: MfaSteps): Record<string, Route> {
           session.accountId,
           { code: field(request.body, 'code'), name: field(request.body, 'name') },
           context,
-          sesMailer(),
+          mailOutbox(),
         );
       } catch (error) {
         if (!isShown(error) || error.code === 'setup_expired') throw error;

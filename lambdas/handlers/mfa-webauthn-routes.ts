@@ -3,7 +3,7 @@ import { field } from '../http/form.ts';
 import type { HttpRequest } from '../http/handler.ts';
 import { requestContext, safeNext } from '../http/member.ts';
 import { type HttpResult, html, json } from '../http/respond.ts';
-import { sesMailer } from '../mail/mailer.ts';
+import { mailOutbox } from '../mail/outbox.ts';
 import {
   beginWebAuthnSetup,
   beginWebAuthnSignIn,
@@ -46,7 +46,7 @@ export function webauthnRoutes(steps: MfaSteps): Record<string, Route> {
         session.accountId,
         { credential: field(request.body, 'credential'), name },
         context,
-        { mail: sesMailer() },
+        { mail: mailOutbox() },
       );
       if (result.kind === 'refused') {
         const page = securityKeySetupPage({ csrfToken: request.csrfToken, problem: result.problem, name });
