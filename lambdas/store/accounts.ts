@@ -109,10 +109,52 @@ export async function putToken(hash: string, token: TokenItem): Promise<void> {
   );
 }
 
+/**
+ * A password reset link for the account that holds this address now: written only if the
+ * address's claim still names that account. With no account (`accountId` undefined) the same
+ * transaction is sent and its condition cancels it, so that an address without an account costs
+ * what one with an account does and writes nothing.
+ */
+export async function issueResetToken(
+  normalized: string,
+  accountId: string | undefined,
+  hash: string,
+  token: TokenItem,
+): Promise<'issued' | 'no-account'> {
+  const failed = await transact([
+    {
+      ConditionCheck: {
+        TableName: accounts(),
+        Key: claimKey(normalized),
+        ConditionExpression: 'accountId = :accountId',
+        // Account ids are base64url: with no account, a value no claim can hold.
+        ExpressionAttributeValues: { ':accountId': accountId ?? '(no account)' },
+      },
+    },
+    { Put: { TableName: ephemeral(), Item: { ...tokenKey(hash), ...token } } },
+  ]);
+  return failed === undefined ? 'issued' : 'no-account';
+}
+
 /* ------------------------------------------------------------------ sign-up */
 
-export async function createPendingSignUp(pending: PendingSignUp, token: TokenItem): Promise<void> {
-  await transact([
+/**
+ * A pending sign-up and its link, unless the address already belongs to an account: the claim's
+ * condition decides, in the same transaction, so that Create account does the same work for an
+ * address that has an account as for one that has not (and writes nothing for the first).
+ */
+export async function createPendingSignUp(
+  pending: PendingSignUp,
+  token: TokenItem,
+): Promise<'created' | 'address-taken'> {
+  const failed = await transact([
+    {
+      ConditionCheck: {
+        TableName: accounts(),
+        Key: claimKey(pending.normalized),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
     {
       Put: {
         TableName: ephemeral(),
@@ -121,6 +163,7 @@ export async function createPendingSignUp(pending: PendingSignUp, token: TokenIt
     },
     { Put: { TableName: ephemeral(), Item: { ...tokenKey(pending.tokenHash), ...token } } },
   ]);
+  return failed === undefined ? 'created' : 'address-taken';
 }
 
 export async function pendingSignUp(normalized: string, signUpId: string, now: Date) {

@@ -424,6 +424,7 @@ export const MAIL = {
   confirmAdded: 'Confirm the email you added to your Verity account',
   heldByAnother: 'Your email belongs to another Verity account',
   reset: 'Reset your Verity password',
+  resetWithoutAccount: 'Someone asked to reset a Verity password for this email',
   emailAdded: 'An email was added to your Verity account',
   emailRemoved: 'An email was removed from your Verity account',
   primaryChanged: 'Your primary email changed',
