@@ -7,7 +7,8 @@
  *
  * The two paths of a pair alternate in a random order, each sample on an address of its own (the
  * per-address mail limits would otherwise turn later samples into the throttled path), every
- * address the same length, from an address of its own in 127.0.0.0/8. Reported per path: median,
+ * address the same length, from an address of its own in 127.0.0.0/8; between samples the bench
+ * waits (untimed) for the mail of the last answer to leave. Reported per path: median,
  * quartiles, min and max; per pair: the difference of the medians beside the larger interquartile
  * range, the noise it has to stand out of. It measures and prints; it asserts nothing.
  */
@@ -89,6 +90,14 @@ class Site {
   post(path: string, fields: Record<string, string>): Promise<Answer> {
     const body = new URLSearchParams({ _csrf: this.csrf, ...fields }).toString();
     return this.send('POST', path, body);
+  }
+
+  /**
+   * Waits, untimed, until the mail of the answers so far has left (GET /_local/mail/settled), so
+   * that sending it does not run into the next sample: in the cloud another Lambda sends it.
+   */
+  async mailSettled(): Promise<void> {
+    await this.send('GET', '/_local/mail/settled');
   }
 
   private send(method: string, path: string, body?: string): Promise<Answer> {
@@ -229,6 +238,7 @@ async function timePair(site: Site, spec: PairSpec, nextAddress: () => string): 
     for (const which of order) {
       const address = which === 'known' ? known : unknown;
       const answer = await site.post(spec.action, spec.fields(address));
+      await site.mailSettled();
       if (answer.status >= 500) throw new Error(`${spec.form}: ${answer.status} on the ${which} path`);
       if (i < WARMUPS) continue;
       samples[which].push(answer.ms);
