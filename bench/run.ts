@@ -2,9 +2,10 @@
  * npm run bench: runs every suite in turn, each printing its own table, and writes
  * bench/results.json (committed, so a diff shows what a change did to size and speed).
  * Missed targets never fail the run; only a suite that could not measure makes it exit 1.
- * `npm run bench -- <key> ...` runs only those suites and keeps the others' numbers in the file.
+ * `npm run bench -- <key> ...` runs only those suites and prints them; results.json, which says
+ * on which machine and when all of its numbers were taken, is written by a full run only.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { accountTimingSuite } from './account-timing.ts';
@@ -56,12 +57,7 @@ if (!process.version.startsWith('v22.')) {
   );
 }
 
-// A run of some suites keeps the last numbers of the others.
-const previous: Record<string, unknown> =
-  only.length > 0 && existsSync(RESULTS_FILE) ? JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) : {};
-const results: Record<string, unknown> = Object.fromEntries(
-  allSuites.filter((s) => s.key in previous).map((s) => [s.key, previous[s.key]]),
-);
+const results: Record<string, unknown> = {};
 const failures: string[] = [];
 for (const suite of suites) {
   console.log(`\n== ${suite.title} ==\n`);
@@ -77,11 +73,15 @@ for (const suite of suites) {
   }
 }
 
-writeFileSync(
-  RESULTS_FILE,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, ...results }, null, 2)}\n`,
-);
-console.log(`\nwrote ${RESULTS_FILE}`);
+if (only.length === 0) {
+  writeFileSync(
+    RESULTS_FILE,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, ...results }, null, 2)}\n`,
+  );
+  console.log(`\nwrote ${RESULTS_FILE}`);
+} else {
+  console.log(`\n${RESULTS_FILE} is written by a full run only (npm run bench)`);
+}
 if (failures.length > 0) {
   console.error(`\ncould not measure:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
   process.exitCode = 1;
