@@ -17,15 +17,13 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { useLocalMailSink } from '../../lambdas/mail/outbox.ts';
-import { type WorkerName, workers } from '../routes.ts';
+import { workers } from '../routes.ts';
 import { projectRoot } from './config.ts';
 
 export const MAIL_SETTLED_PATH = '/_local/mail/settled';
 
 /** The worker the cloud's mail queue triggers. */
-const MAIL_SENDER = (Object.entries(workers) as [WorkerName, (typeof workers)[WorkerName]][]).find(
-  ([, worker]) => worker.trigger === 'mail-queue',
-);
+const MAIL_SENDER = Object.entries(workers).find(([, worker]) => worker.trigger === 'mail-queue');
 
 /** The mail (queue message bodies) of the request being served. */
 const collecting = new AsyncLocalStorage<string[]>();
@@ -65,7 +63,8 @@ export async function mailSettled(): Promise<void> {
 
 function track(delivery: Promise<void>): void {
   const tracked = delivery.catch((error: unknown) => {
-    process.stderr.write(`local mail outbox: ${(error as Error).name ?? 'error'}\n`);
+    // The name only: a message could quote an address.
+    process.stderr.write(`local mail outbox: ${error instanceof Error ? error.name : 'error'}\n`);
   });
   inFlight.add(tracked);
   void tracked.finally(() => inFlight.delete(tracked));
