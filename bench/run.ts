@@ -2,20 +2,37 @@
  * npm run bench: runs every suite in turn, each printing its own table, and writes
  * bench/results.json (committed, so a diff shows what a change did to size and speed).
  * Missed targets never fail the run; only a suite that could not measure makes it exit 1.
+ * `npm run bench -- <key> ...` runs only those suites and prints them; results.json, which says
+ * on which machine and when all of its numbers were taken, is written by a full run only.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { accountTimingSuite } from './account-timing.ts';
 import { bundlesSuite } from './bundles.ts';
 import { dynamodbRequestsSuite } from './dynamodb-requests.ts';
 import type { Suite } from './lib/suite.ts';
 import { passwordHashSuite } from './password-hash.ts';
 
 /**
- * In this order on purpose: the DynamoDB suite starts an embedded AWS (a JVM and emulators) and
- * runs last, so it cannot disturb the timings of the others.
+ * In this order on purpose: the DynamoDB and account-timing suites start an embedded AWS (a JVM
+ * and emulators) and run last, so they cannot disturb the timings of the others.
  */
-const suites: readonly Suite[] = [bundlesSuite, passwordHashSuite, dynamodbRequestsSuite];
+const allSuites: readonly Suite[] = [
+  bundlesSuite,
+  passwordHashSuite,
+  dynamodbRequestsSuite,
+  accountTimingSuite,
+];
+const only = process.argv.slice(2);
+const unknownKeys = only.filter((key) => !allSuites.some((s) => s.key === key));
+if (unknownKeys.length > 0) {
+  console.error(
+    `no suite ${unknownKeys.join(', ')}; the suites are ${allSuites.map((s) => s.key).join(', ')}`,
+  );
+  process.exit(2);
+}
+const suites = only.length > 0 ? allSuites.filter((s) => only.includes(s.key)) : allSuites;
 
 const RESULTS_FILE = join(import.meta.dirname, 'results.json');
 
@@ -56,11 +73,15 @@ for (const suite of suites) {
   }
 }
 
-writeFileSync(
-  RESULTS_FILE,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, ...results }, null, 2)}\n`,
-);
-console.log(`\nwrote ${RESULTS_FILE}`);
+if (only.length === 0) {
+  writeFileSync(
+    RESULTS_FILE,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, ...results }, null, 2)}\n`,
+  );
+  console.log(`\nwrote ${RESULTS_FILE}`);
+} else {
+  console.log(`\n${RESULTS_FILE} is written by a full run only (npm run bench)`);
+}
 if (failures.length > 0) {
   console.error(`\ncould not measure:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
   process.exitCode = 1;

@@ -34,6 +34,11 @@ export interface EnvironmentInput {
    * Without it texts go out from whatever the account has, and voice calls are not offered.
    */
   readonly smsOriginationIdentity?: string;
+  /**
+   * The mail outbox's SQS queue (lambdas/mail/outbox.ts), in the cloud. Absent locally, where the
+   * local gateway sends each request's mail right after its response (lib/local/mail-outbox.ts).
+   */
+  readonly mailQueueUrl?: string;
 }
 
 export function handlerEnvironment(input: EnvironmentInput): Record<string, string> {
@@ -52,6 +57,7 @@ export function handlerEnvironment(input: EnvironmentInput): Record<string, stri
   else env.VERITY_LOCAL_DATA_KEY_FILE = input.dataKey.localFile;
   if (input.textOutbox) env.VERITY_LOCAL_TEXT_OUTBOX = input.textOutbox;
   if (input.smsOriginationIdentity) env.SMS_ORIGINATION_IDENTITY = input.smsOriginationIdentity;
+  if (input.mailQueueUrl) env.MAIL_QUEUE_URL = input.mailQueueUrl;
   for (const table of tables) env[table.envVar] = input.tableNames[table.name];
   return env;
 }

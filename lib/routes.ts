@@ -1,6 +1,7 @@
 /**
  * THE route table. Data only: the CDK stack turns it into HTTP API routes and one Lambda per
  * handler; the local gateway serves the very same routes by importing the named handler modules.
+ * Workers are Lambdas without a route, invoked by what their `trigger` names.
  * The infra parity test holds the synthesized template to this file.
  */
 import type { TableName } from './tables.ts';
@@ -51,7 +52,10 @@ export interface HandlerDefinition {
   /** Who reads its errors: people get an HTML page, partners get JSON. */
   readonly audience: 'people' | 'partners';
   readonly tables: Partial<Record<TableName, TableGrant>>;
-  /** Sends mail through SES. */
+  /**
+   * Sends member mail: hands it to the mail outbox (lambdas/mail/outbox.ts), which in the cloud is
+   * `sqs:SendMessage` on the mail queue and nothing of SES; the mail-sender worker delivers it.
+   */
   readonly sendsMail?: boolean;
   /** Hashes or checks passwords, or keys a lookup hash (phone numbers): may ask KMS for the pepper's MAC. */
   readonly usesPepper?: boolean;
@@ -142,6 +146,40 @@ export type HandlerName = keyof typeof handlerTable;
 
 /** One Lambda function per entry. */
 export const handlers: Readonly<Record<HandlerName, HandlerDefinition>> = handlerTable;
+
+/**
+ * What invokes a worker. `mail-queue`: the mail outbox's SQS queue, in batches (an SQS event
+ * source with partial batch responses); locally, the gateway right after each response.
+ */
+export type WorkerTrigger = 'mail-queue';
+
+export interface WorkerDefinition {
+  /** Module under lambdas/handlers that exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly trigger: WorkerTrigger;
+  /** Delivers mail through SES (SendEmail as the sender identity): only the mail queue's worker. */
+  readonly deliversMail?: boolean;
+  readonly memoryMb?: number;
+  readonly timeoutSeconds?: number;
+}
+
+const workerTable = {
+  'mail-sender': {
+    entry: 'lambdas/handlers/mail-sender.ts',
+    description: 'Sends the mail that handlers put in the mail outbox (SQS) through SES',
+    trigger: 'mail-queue',
+    deliversMail: true,
+    // Waits on SES and nothing else: little memory, and time for a slow batch of ten.
+    memoryMb: 256,
+    timeoutSeconds: 30,
+  },
+} as const satisfies Record<string, WorkerDefinition>;
+
+export type WorkerName = keyof typeof workerTable;
+
+/** One Lambda function per entry, with no route: invoked by its trigger. */
+export const workers: Readonly<Record<WorkerName, WorkerDefinition>> = workerTable;
 
 const anyone: Access = { kind: 'public' };
 const firstStep: Access = { kind: 'member', level: 'first-step' };

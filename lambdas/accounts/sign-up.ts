@@ -1,7 +1,10 @@
 /**
  * Create account: email and password. The account does not exist until its first email is
  * confirmed; until then it is a pending sign-up that expires with its link. The page never
- * says whether the address already has an account; only the mailbox learns that.
+ * says whether the address already has an account, nor does its timing: both paths hash the
+ * password, send the same DynamoDB transaction (whose condition on the address's claim decides
+ * which path this is) and hand one message to the mail outbox, which sends it after the answer.
+ * Only the mailbox learns whether there was an account.
  */
 
 import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../emails/address.ts';
@@ -20,6 +23,7 @@ import { newId, newSecret, secretHash } from './tokens.ts';
 export const CONFIRMATION_HOURS = 24;
 
 export interface SignUpPorts {
+  /** The mail outbox (lambdas/mail/outbox.ts): mail leaves after the answer. */
   readonly mail: Mailer;
   readonly pepper: Pepper;
 }
@@ -56,24 +60,25 @@ export async function signUp(
   // Past 10 mails an hour to one address, the page stays the same but no more mail goes out:
   // nobody can use sign-up to flood a mailbox. (Floods from one IP are the WAF's rate rule.)
   if (!(await withinLimit(limits.confirmationMails, email.normalized, context.now))) return answer;
-  if (await emailStore.claimOf(email.normalized)) {
-    // Same page as a new sign-up; only the owner of the mailbox hears that the account exists.
-    await ports.mail.send(email.address, messages.signUpWithExistingAccount(context.siteUrl));
-    return answer;
-  }
+  // Hashed whether or not the address has an account: the hash is most of the time of an answer.
+  const secret = newSecret();
   const pending: PendingSignUp = {
     signUpId: newId(),
     address: email.address,
     normalized: email.normalized,
     password: await hashPassword(password, ports.pepper),
-    tokenHash: '',
+    tokenHash: secretHash(secret),
     createdAt: context.now.toISOString(),
     expiresAt: inHours(context.now, CONFIRMATION_HOURS),
   };
-  const secret = newSecret();
-  const withToken = { ...pending, tokenHash: secretHash(secret) };
-  await store.createPendingSignUp(withToken, signUpToken(withToken, context));
-  await ports.mail.send(email.address, messages.confirmSignUp(confirmLink(context, secret)));
+  const outcome = await store.createPendingSignUp(pending, signUpToken(pending, context));
+  // Same page either way; only the owner of the mailbox hears that the account exists.
+  await ports.mail.send(
+    email.address,
+    outcome === 'created'
+      ? messages.confirmSignUp(confirmLink(context, secret))
+      : messages.signUpWithExistingAccount(context.siteUrl),
+  );
   return answer;
 }
 

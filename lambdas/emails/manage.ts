@@ -120,7 +120,10 @@ export async function resendEmailConfirmation(
       'Too many confirmation emails for this address. Try again in an hour.',
     );
   }
-  const holder = email.awaitingMove ? await store.claimOf(email.normalized) : undefined;
+  // Read either way: an extra read only for an address that another account holds would tell
+  // the requester so by the time of the answer.
+  const claim = await store.claimOf(email.normalized);
+  const holder = email.awaitingMove ? claim : undefined;
   const secret = newSecret();
   const hash = secretHash(secret);
   const token = emailLinkToken(accountId, email.normalized, holder, context);

@@ -4,7 +4,7 @@ import { field, query } from '../http/form.ts';
 import { type HttpRequest, memberOf } from '../http/handler.ts';
 import { requestContext, signedOutCookies } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
-import { sesMailer } from '../mail/mailer.ts';
+import { mailOutbox } from '../mail/outbox.ts';
 import {
   cancelAccountReset,
   checkResetLink,
@@ -27,13 +27,13 @@ export const accountResetRoutes: Record<string, (request: Request) => Promise<Ht
 
   'POST /account-reset/request': async (request) => {
     const session = memberOf(request);
-    await requestAccountReset(session.accountId, requestContext(request), sesMailer());
+    await requestAccountReset(session.accountId, requestContext(request), mailOutbox());
     return redirect('/account-reset');
   },
 
   'POST /account-reset/send-link': async (request) => {
     const session = memberOf(request);
-    await sendDeletionLink(session.accountId, requestContext(request), sesMailer());
+    await sendDeletionLink(session.accountId, requestContext(request), mailOutbox());
     return html(
       resetDonePage({
         heading: 'Check your email',
@@ -49,7 +49,7 @@ export const accountResetRoutes: Record<string, (request: Request) => Promise<Ht
   },
 
   'POST /account-reset/cancel': async (request) => {
-    await cancelAccountReset(field(request.body, 'token'), requestContext(request), sesMailer());
+    await cancelAccountReset(field(request.body, 'token'), requestContext(request), mailOutbox());
     const text = 'Your account stays as it is. If you did not ask for this, change your password now.';
     return html(resetDonePage({ heading: 'Request cancelled', text }));
   },
@@ -61,7 +61,7 @@ export const accountResetRoutes: Record<string, (request: Request) => Promise<Ht
   },
 
   'POST /account-reset/delete': async (request) => {
-    await deleteByResetLink(field(request.body, 'token'), requestContext(request), sesMailer());
+    await deleteByResetLink(field(request.body, 'token'), requestContext(request), mailOutbox());
     const response = html(
       resetDonePage({
         heading: 'Your account was deleted',

@@ -10,7 +10,7 @@ import { asHttpError, type HttpRequest, memberOf, routedHandler } from '../http/
 import { requestContext, signedInCookies, signedOutCookies } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
-import { sesMailer } from '../mail/mailer.ts';
+import { mailOutbox } from '../mail/outbox.ts';
 import {
   accountPage,
   addEmailPage,
@@ -57,7 +57,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const session = memberOf(request);
     const email = field(request.body, 'email');
     const work = checked(request.body, 'work');
-    const result = await addEmail(session.accountId, { email, work }, requestContext(request), sesMailer());
+    const result = await addEmail(session.accountId, { email, work }, requestContext(request), mailOutbox());
     if (result.kind === 'problem') {
       return html(addEmailPage({ csrfToken: request.csrfToken, email, work, problem: result.message }), 400);
     }
@@ -70,7 +70,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       session.accountId,
       field(request.body, 'email'),
       requestContext(request),
-      sesMailer(),
+      mailOutbox(),
     );
     return redirect('/account?notice=confirmation-sent');
   },
@@ -81,14 +81,14 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       session.accountId,
       field(request.body, 'email'),
       requestContext(request),
-      sesMailer(),
+      mailOutbox(),
     );
     return redirect('/account?notice=primary-changed');
   },
 
   'POST /account/emails/remove': async (request) => {
     const session = memberOf(request);
-    await removeEmail(session.accountId, field(request.body, 'email'), requestContext(request), sesMailer());
+    await removeEmail(session.accountId, field(request.body, 'email'), requestContext(request), mailOutbox());
     return redirect('/account?notice=email-removed');
   },
 
@@ -106,7 +106,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'POST /account/password': async (request) => {
     const session = memberOf(request);
     const context = requestContext(request);
-    const ports = { pepper: pepperFromEnvironment(), mail: sesMailer() };
+    const ports = { pepper: pepperFromEnvironment(), mail: mailOutbox() };
     const result = await changePassword(
       session.accountId,
       { password: field(request.body, 'password') },
@@ -143,7 +143,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
         error.status,
       );
     }
-    await deleteAccount(session.accountId, context, sesMailer());
+    await deleteAccount(session.accountId, context, mailOutbox());
     const response = redirect('/sign-in?notice=account-deleted');
     response.cookies = signedOutCookies();
     return response;

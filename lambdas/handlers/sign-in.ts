@@ -17,7 +17,7 @@ import {
 import { problemToShow } from '../http/problems.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
-import { sesMailer } from '../mail/mailer.ts';
+import { mailOutbox } from '../mail/outbox.ts';
 import { DEVICE_COOKIE, isRememberedBrowser } from '../mfa/remembered-browsers.ts';
 import {
   forgotPasswordPage,
@@ -88,7 +88,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 
   'POST /forgot-password': async (request) => {
     const email = field(request.body, 'email');
-    const result = await forgotPassword({ email }, requestContext(request), sesMailer());
+    const result = await forgotPassword({ email }, requestContext(request), mailOutbox());
     if (result.kind === 'problem') {
       return html(forgotPasswordPage({ csrfToken: request.csrfToken, email, problem: result.message }), 400);
     }
@@ -106,7 +106,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const result = await resetPassword(
       { token, password: field(request.body, 'password') },
       requestContext(request),
-      { pepper: pepperFromEnvironment(), mail: sesMailer() },
+      { pepper: pepperFromEnvironment(), mail: mailOutbox() },
     );
     if (result.kind === 'problem') {
       return html(

@@ -9,14 +9,14 @@ import { memberSession, requestContext, requestTime, signedInCookies } from '../
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../keys/field-encryption.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
-import { sesMailer } from '../mail/mailer.ts';
+import { mailOutbox } from '../mail/outbox.ts';
 import { DEVICE_COOKIE, isRememberedBrowser } from '../mfa/remembered-browsers.ts';
 import { emailMovedPage, moveEmailPage } from '../pages/account.tsx';
 import { checkEmailPage, confirmEmailPage, createAccountPage, deadLinkPage } from '../pages/sign-up.tsx';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 
-const ports = () => ({ mail: sesMailer(), pepper: pepperFromEnvironment() });
+const ports = () => ({ mail: mailOutbox(), pepper: pepperFromEnvironment() });
 
 const isHttp = (error: unknown, ...statuses: number[]): error is HttpError =>
   error instanceof HttpError && statuses.includes(error.status);

@@ -37,6 +37,12 @@ export const messages = {
     text: `Someone asked to reset the password of the Verity account with this email address. To choose a new password, open:\n\n${link}\n\nThe link works once and expires in 1 hour. Resetting signs you out everywhere. If you did not ask, ignore this message: your password stays as it is.${signature}`,
   }),
 
+  /** Forgot password for an address that has no account: no link, nothing to act on but a hint. */
+  resetWithoutAccount: (siteUrl: string): MailMessage => ({
+    subject: 'Someone asked to reset a Verity password for this email',
+    text: `Someone asked to reset the password of a Verity account with this email address, but this address is not the confirmed email of any Verity account.\n\nIf it was you, you may have created your account with another email address, or not confirmed this one yet: ask for the reset with the address you sign in with at ${siteUrl}/forgot-password. To create an account with this address, go to ${siteUrl}/create-account.\n\nIf it was not you, you can ignore this message: nothing has changed.${signature}`,
+  }),
+
   accountResetRequested: (cancelLink: string, readyAt: Date): MailMessage => ({
     subject: 'Someone asked to delete your Verity account',
     text: `Someone signed in with your password and said they lost every sign-in method of your Verity account, so they asked to delete it and start again.\n\nNothing happens before ${when(readyAt)}. If this was not you, cancel now and change your password:\n\n${cancelLink}${signature}`,

@@ -22,8 +22,23 @@ import { consumeToken, tokenPut } from './tokens.ts';
 const accounts = () => tableName('accounts');
 const ephemeral = () => tableName('ephemeral');
 
-export async function createPendingSignUp(pending: PendingSignUp, token: TokenItem): Promise<void> {
-  await transact([
+/**
+ * A pending sign-up and its link, unless the address already belongs to an account: the claim's
+ * condition decides, in the same transaction, so that Create account does the same work for an
+ * address that has an account as for one that has not (and writes nothing for the first).
+ */
+export async function createPendingSignUp(
+  pending: PendingSignUp,
+  token: TokenItem,
+): Promise<'created' | 'address-taken'> {
+  const failed = await transact([
+    {
+      ConditionCheck: {
+        TableName: tableName('accounts'),
+        Key: claimKey(pending.normalized),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
     {
       Put: {
         TableName: ephemeral(),
@@ -32,6 +47,7 @@ export async function createPendingSignUp(pending: PendingSignUp, token: TokenIt
     },
     { Put: tokenPut(pending.tokenHash, token) },
   ]);
+  return failed === undefined ? 'created' : 'address-taken';
 }
 
 export async function pendingSignUp(normalized: string, signUpId: string, now: Date) {

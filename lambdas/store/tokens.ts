@@ -5,8 +5,8 @@
  * under `attribute_exists(pk)`, so of two requests with one link exactly one gets through.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, epochSeconds, type TransactItem, tableName } from './dynamo.ts';
-import { type TokenItem, tokenKey } from './items.ts';
+import { documentClient, epochSeconds, type TransactItem, tableName, transact } from './dynamo.ts';
+import { claimKey, type TokenItem, tokenKey } from './items.ts';
 
 const ephemeral = () => tableName('ephemeral');
 
@@ -15,6 +15,33 @@ export const tokenPut = (hash: string, token: TokenItem) => ({
   TableName: ephemeral(),
   Item: { ...tokenKey(hash), ...token },
 });
+
+/**
+ * A password reset link for the account that holds this address now: written only if the
+ * address's claim still names that account. With no account (`accountId` undefined) the same
+ * transaction is sent and its condition cancels it, so that an address without an account costs
+ * what one with an account does and writes nothing.
+ */
+export async function issueResetToken(
+  normalized: string,
+  accountId: string | undefined,
+  hash: string,
+  token: TokenItem,
+): Promise<'issued' | 'no-account'> {
+  const failed = await transact([
+    {
+      ConditionCheck: {
+        TableName: tableName('accounts'),
+        Key: claimKey(normalized),
+        ConditionExpression: 'accountId = :accountId',
+        // Account ids are base64url: with no account, a value no claim can hold.
+        ExpressionAttributeValues: { ':accountId': accountId ?? '(no account)' },
+      },
+    },
+    { Put: tokenPut(hash, token) },
+  ]);
+  return failed === undefined ? 'issued' : 'no-account';
+}
 
 /** The use of a link, in the transaction that does what it was sent for. */
 export const consumeToken = (hash: string): TransactItem => ({

@@ -1,7 +1,7 @@
 /**
- * One Lambda function per entry of `handlers` in lib/routes.ts. Each gets its own role holding
- * exactly what its manifest entry asks for (its tables, SES if it sends mail, its own log group)
- * and nothing from AWS managed policies.
+ * One Lambda function per entry of `handlers` and of `workers` in lib/routes.ts. Each gets its own
+ * role holding exactly what its manifest entry asks for (its tables, the mail queue if it sends
+ * mail, SES if it delivers mail, its own log group) and nothing from AWS managed policies.
  */
 import { join } from 'node:path';
 import { Duration, Tags } from 'aws-cdk-lib';
@@ -13,14 +13,15 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FIELD_CONTEXT_KEYS } from '../../lambdas/keys/field-cipher.ts';
-import type { HandlerDefinition, TableGrant } from '../routes.ts';
+import type { HandlerDefinition, TableGrant, WorkerDefinition } from '../routes.ts';
 import type { TableName } from '../tables.ts';
 import { acknowledge, defaultPolicyOf, nagArnOf, resourceOf } from './acknowledge.ts';
 import { HANDLER_EXPORT, LAMBDA_NODE_OPTIONS } from './bundling.ts';
 import type { VerityConfig } from './config.ts';
 import type { DataTables } from './data-tables.ts';
 import type { Mail } from './mail.ts';
-import { HANDLER_TAG, pascalCase } from './names.ts';
+import type { MailQueue } from './mail-queue.ts';
+import { HANDLER_TAG, pascalCase, WORKER_TAG } from './names.ts';
 import { nodejsBundling } from './nodejs-bundling.ts';
 import { logRetentionFor, removalPolicyFor } from './retention.ts';
 
@@ -29,28 +30,47 @@ export const DEFAULT_MEMORY_MB = 1024;
 /** Well under the HTTP API's 30 s integration limit, so a stuck call ends in our own error page. */
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 
+/** Mail per invocation of the mail-sender: SQS's largest standard batch. */
+export const MAIL_BATCH_SIZE = 10;
+/**
+ * At most this many mail-senders at once. SES accounts start at 14 messages a second; a burst
+ * beyond what two workers send waits in the queue instead of failing into the dead-letter queue.
+ */
+export const MAIL_SENDER_CONCURRENCY = 2;
+
 export interface HandlerFunctionsProps {
   readonly config: VerityConfig;
   readonly projectRoot: string;
   readonly definitions: Readonly<Record<string, HandlerDefinition>>;
+  readonly workers: Readonly<Record<string, WorkerDefinition>>;
   readonly environment: Readonly<Record<string, string>>;
   readonly tables: DataTables;
   readonly mail: Mail;
+  readonly mailQueue: MailQueue;
   /** The stack key: tables and logs, and the data keys of field encryption. */
   readonly key: IKey;
   readonly pepper: IKey;
 }
 
+/** What every function is built from, handler or worker. */
+type FunctionSpec = Pick<HandlerDefinition, 'entry' | 'description' | 'memoryMb' | 'timeoutSeconds'>;
+
 export class HandlerFunctions extends Construct {
   readonly byName: ReadonlyMap<string, NodejsFunction>;
+  readonly workersByName: ReadonlyMap<string, NodejsFunction>;
 
   constructor(scope: Construct, id: string, props: HandlerFunctionsProps) {
     super(scope, id);
     const byName = new Map<string, NodejsFunction>();
     for (const [name, definition] of Object.entries(props.definitions)) {
-      byName.set(name, this.createFunction(name, definition, props));
+      byName.set(name, this.createHandler(name, definition, props));
     }
     this.byName = byName;
+    const workersByName = new Map<string, NodejsFunction>();
+    for (const [name, worker] of Object.entries(props.workers)) {
+      workersByName.set(name, this.createWorker(name, worker, props));
+    }
+    this.workersByName = workersByName;
   }
 
   get(name: string): NodejsFunction {
@@ -59,11 +79,44 @@ export class HandlerFunctions extends Construct {
     return fn;
   }
 
+  private createHandler(name: string, definition: HandlerDefinition, props: HandlerFunctionsProps) {
+    const { fn, role } = this.createFunction(name, definition, { key: HANDLER_TAG, kind: 'handler' }, props);
+    for (const [table, grant] of Object.entries(definition.tables) as [TableName, TableGrant][]) {
+      grantTable(role, props.tables.get(table), grant, props.tables.hasIndexes(table));
+    }
+    if (definition.sendsMail) props.mailQueue.grantSend(role);
+    if (definition.usesPepper) props.pepper.grant(role, 'kms:GenerateMac');
+    if (definition.encryptsFields) role.addToPrincipalPolicy(fieldEncryptionStatement(props.key));
+    if (definition.sendsTexts) {
+      role.addToPrincipalPolicy(sendTextsStatement());
+      acknowledge(defaultPolicyOf(role), 'AwsSolutions-IAM5[Resource::*]', 'sendTextsAnyOrigin');
+    }
+    return fn;
+  }
+
+  private createWorker(name: string, worker: WorkerDefinition, props: HandlerFunctionsProps) {
+    const { fn, role } = this.createFunction(name, worker, { key: WORKER_TAG, kind: 'worker' }, props);
+    if (worker.deliversMail) props.mail.grantSend(role);
+    if (worker.trigger === 'mail-queue') {
+      // A mapping without aws-cdk-lib's SqsEventSource, whose grant would add kms:Decrypt on the
+      // stack key for any ciphertext; grantReceive holds it to this queue's messages.
+      fn.addEventSourceMapping('MailQueue', {
+        eventSourceArn: props.mailQueue.queue.queueArn,
+        batchSize: MAIL_BATCH_SIZE,
+        maxConcurrency: MAIL_SENDER_CONCURRENCY,
+        reportBatchItemFailures: true,
+      });
+      props.mailQueue.grantReceive(role);
+    }
+    return fn;
+  }
+
   private createFunction(
     name: string,
-    definition: HandlerDefinition,
+    spec: FunctionSpec,
+    tag: { key: string; kind: 'handler' | 'worker' },
     props: HandlerFunctionsProps,
-  ): NodejsFunction {
+  ): { fn: NodejsFunction; role: Role } {
     const scope = new Construct(this, pascalCase(name));
     const logGroup = new LogGroup(scope, 'Logs', {
       retention: logRetentionFor(props.config),
@@ -72,39 +125,28 @@ export class HandlerFunctions extends Construct {
     });
     const role = new Role(scope, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Verity ${props.config.stage} ${name} handler`,
+      description: `Verity ${props.config.stage} ${name} ${tag.kind}`,
     });
     logGroup.grantWrite(role);
 
     const fn = new NodejsFunction(scope, 'Function', {
-      entry: join(props.projectRoot, definition.entry),
+      entry: join(props.projectRoot, spec.entry),
       handler: HANDLER_EXPORT,
       projectRoot: props.projectRoot,
       depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
-      description: definition.description,
+      description: spec.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: definition.memoryMb ?? DEFAULT_MEMORY_MB,
-      timeout: Duration.seconds(definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+      memorySize: spec.memoryMb ?? DEFAULT_MEMORY_MB,
+      timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
       role,
       logGroup,
       bundling: nodejsBundling(),
       environment: { ...props.environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
     });
-    Tags.of(fn).add(HANDLER_TAG, name);
+    Tags.of(fn).add(tag.key, name);
     acknowledge(resourceOf(fn), 'AwsSolutions-L1', 'lambdaRuntimeNode22');
-
-    for (const [table, grant] of Object.entries(definition.tables) as [TableName, TableGrant][]) {
-      grantTable(role, props.tables.get(table), grant, props.tables.hasIndexes(table));
-    }
-    if (definition.sendsMail) props.mail.grantSend(role);
-    if (definition.usesPepper) props.pepper.grant(role, 'kms:GenerateMac');
-    if (definition.encryptsFields) role.addToPrincipalPolicy(fieldEncryptionStatement(props.key));
-    if (definition.sendsTexts) {
-      role.addToPrincipalPolicy(sendTextsStatement());
-      acknowledge(defaultPolicyOf(role), 'AwsSolutions-IAM5[Resource::*]', 'sendTextsAnyOrigin');
-    }
-    return fn;
+    return { fn, role };
   }
 }
 

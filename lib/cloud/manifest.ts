@@ -9,6 +9,8 @@ import {
   handlers,
   type Route,
   routes,
+  type WorkerDefinition,
+  workers,
 } from '../routes.ts';
 import { type TableDefinition, tables } from '../tables.ts';
 
@@ -19,7 +21,8 @@ export interface VerityManifest {
   readonly routes: readonly ManifestRoute[];
   readonly defaultRoute: { readonly handler: string; readonly access: Access };
   readonly handlers: Readonly<Record<string, HandlerDefinition>>;
+  readonly workers: Readonly<Record<string, WorkerDefinition>>;
   readonly tables: readonly TableDefinition[];
 }
 
-export const verityManifest: VerityManifest = { routes, defaultRoute, handlers, tables };
+export const verityManifest: VerityManifest = { routes, defaultRoute, handlers, workers, tables };

@@ -9,3 +9,6 @@ export function pascalCase(name: string): string {
 
 /** Tag on every handler function: which manifest entry it runs (operators and the parity test read it). */
 export const HANDLER_TAG = 'verity:handler';
+
+/** Tag on every worker function (a Lambda without a route): which `workers` entry it runs. */
+export const WORKER_TAG = 'verity:worker';

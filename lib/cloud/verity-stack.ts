@@ -1,10 +1,10 @@
 /**
  * The regional stack: everything Verity runs on except the two things CloudFront needs from
  * us-east-1 (VerityEdgeStack). Read top to bottom, the constructor is the architecture of
- * docs/DESIGN.md: key -> tables, buckets, mail, workforce pool -> handlers -> HTTP API ->
- * CloudFront.
+ * docs/DESIGN.md: key -> tables, buckets, mail and its queue, workforce pool -> handlers and
+ * workers -> HTTP API -> CloudFront.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
 import { handlerEnvironment } from '../environment.ts';
@@ -12,10 +12,11 @@ import type { VerityConfig } from './config.ts';
 import { DataTables } from './data-tables.ts';
 import { EncryptionKey } from './encryption-key.ts';
 import { EvidenceBucket } from './evidence-bucket.ts';
-import { HandlerFunctions } from './handler-functions.ts';
+import { DEFAULT_TIMEOUT_SECONDS, HandlerFunctions } from './handler-functions.ts';
 import { VerityHttpApi } from './http-api.ts';
 import { LogBucket } from './log-bucket.ts';
 import { Mail } from './mail.ts';
+import { MailQueue } from './mail-queue.ts';
 import { type VerityManifest, verityManifest } from './manifest.ts';
 import { PepperKey } from './pepper-key.ts';
 import { StaticSite } from './static-site.ts';
@@ -44,6 +45,7 @@ export class VerityStack extends Stack {
     const { bucket: accessLogs } = new LogBucket(this, 'AccessLogs', config);
     const evidence = new EvidenceBucket(this, 'Evidence', { config, key, accessLogs });
     const mail = new Mail(this, 'Mail', config);
+    const mailQueue = new MailQueue(this, 'MailQueue', { key, workerTimeout: mailWorkerTimeout(manifest) });
     const workforce = new WorkforcePool(this, 'Workforce', config);
     const pepper = new PepperKey(this, 'Pepper', config);
 
@@ -57,14 +59,17 @@ export class VerityStack extends Stack {
       // Field encryption wraps its data keys with the stack key (handler-functions.ts grants it).
       dataKey: { kmsKeyId: key.keyArn },
       smsOriginationIdentity: config.smsOriginationIdentity,
+      mailQueueUrl: mailQueue.queue.queueUrl,
     });
     const functions = new HandlerFunctions(this, 'Handlers', {
       config,
       projectRoot,
       definitions: manifest.handlers,
+      workers: manifest.workers,
       environment,
       tables: data,
       mail,
+      mailQueue,
       key,
       pepper: pepper.key,
     });
@@ -85,7 +90,7 @@ export class VerityStack extends Stack {
       certificate: props.certificate,
     });
 
-    this.addOutputs({ config, site, http, workforce, data, evidence, mail });
+    this.addOutputs({ config, site, http, workforce, data, evidence, mail, mailQueue });
   }
 
   private addOutputs(parts: {
@@ -96,8 +101,9 @@ export class VerityStack extends Stack {
     data: DataTables;
     evidence: EvidenceBucket;
     mail: Mail;
+    mailQueue: MailQueue;
   }): void {
-    const { config, site, http, workforce, data, evidence, mail } = parts;
+    const { config, site, http, workforce, data, evidence, mail, mailQueue } = parts;
     output(
       this,
       'SiteUrl',
@@ -132,7 +138,19 @@ export class VerityStack extends Stack {
       mail.identity.emailIdentityName,
       'SES identity to verify before mail is sent',
     );
+    output(
+      this,
+      'MailDeadLetterQueueUrl',
+      mailQueue.deadLetters.queueUrl,
+      'Mail that could not be sent after 5 tries (watch its depth)',
+    );
   }
+}
+
+/** The timeout of the worker on the mail queue, which the queue's visibility timeout follows. */
+function mailWorkerTimeout(manifest: VerityManifest): Duration {
+  const worker = Object.values(manifest.workers).find((w) => w.trigger === 'mail-queue');
+  return Duration.seconds(worker?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
 }
 
 function output(stack: Stack, id: string, value: string, description: string): void {

@@ -25,6 +25,13 @@ import {
   routeKey,
 } from '../routes.ts';
 import { projectRoot } from './config.ts';
+import {
+  collectMail,
+  MAIL_SETTLED_PATH,
+  mailSettled,
+  sendAfterResponse,
+  startLocalMailOutbox,
+} from './mail-outbox.ts';
 import { readTextOutbox, TEXT_OUTBOX_HEADERS, TEXT_OUTBOX_PATHS, textOutboxPage } from './text-outbox.ts';
 
 /** API Gateway's own limits and answers. */
@@ -49,6 +56,7 @@ type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 export async function startGateway(options: GatewayOptions): Promise<Server> {
   const verifyWorkforceToken = await workforceVerifier(options.workforce);
+  startLocalMailOutbox();
   const server = createServer((req, res) => {
     serve(req, res, verifyWorkforceToken, options.textOutbox).catch((error: unknown) => {
       // The gateway itself failed: answer like API Gateway and keep serving.
@@ -76,6 +84,7 @@ async function serve(
   if (url.pathname.startsWith('/assets/')) return serveAsset(url.pathname, method, res);
   if (textOutbox && isTextOutboxPath(url.pathname))
     return serveTextOutbox(textOutbox, url.pathname, method, res);
+  if (url.pathname === MAIL_SETTLED_PATH) return serveMailSettled(method, res);
 
   const body = await readBody(req);
   if (body === 'too-large') return sendJson(res, 413, { message: 'Request Entity Too Large' });
@@ -88,8 +97,10 @@ async function serve(
     if (!claims) return sendJson(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
   }
   const event = toEvent(req, url, body, route, match?.pathParameters, claims);
-  const result = await invoke(route?.handler ?? defaultRoute.handler, event);
+  // Mail leaves after the response, as the cloud's mail queue makes it (lib/local/mail-outbox.ts).
+  const { result, mail } = await collectMail(() => invoke(route?.handler ?? defaultRoute.handler, event));
   writeResult(res, result);
+  sendAfterResponse(mail);
 }
 
 /* ---------------------------------------------------------------- events */
@@ -323,6 +334,18 @@ function stringifyClaims(payload: Record<string, unknown>): Claims {
     claims[name] = Array.isArray(value) ? `[${value.join(' ')}]` : String(value);
   }
   return claims;
+}
+
+/* ---------------------------------------------------------------- the mail outbox */
+
+/** Answers once the mail of every response written so far is in the SES emulator (for tests). */
+async function serveMailSettled(method: string, res: ServerResponse) {
+  if (method !== 'GET') {
+    sendJson(res, 405, { message: 'Method Not Allowed' }, { allow: 'GET' });
+    return;
+  }
+  await mailSettled();
+  sendJson(res, 200, { settled: true }, { 'cache-control': 'no-store' });
 }
 
 /* ---------------------------------------------------------------- the text outbox */

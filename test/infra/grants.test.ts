@@ -1,20 +1,23 @@
 /**
  * The manifest says what each handler may reach (tables, mail, the pepper, field encryption, texts); the
- * stack turns that into IAM. Locally nothing checks IAM, so a handler whose code reaches DynamoDB, SES or KMS while
+ * stack turns that into IAM. Locally nothing checks IAM, so a handler whose code reaches DynamoDB, SQS, SES or KMS while
  * its manifest entry does not ask for it passes every local test and fails only when deployed.
- * These tests bundle each handler as Lambda gets it and hold what is in the bundle to its entry.
+ * These tests bundle each handler and worker as Lambda gets it and hold what is in the bundle to its entry.
  */
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/cloud/app.ts';
 import { esbuildOptionsFor } from '../../lib/cloud/bundling.ts';
-import { type HandlerDefinition, handlers } from '../../lib/routes.ts';
+import { type HandlerDefinition, handlers, type WorkerDefinition, workers } from '../../lib/routes.ts';
 
 /** The one module through which code reaches each kind of grant. */
 const GATEWAYS = {
   tables: 'lambdas/store/dynamo.ts',
-  mail: 'lambdas/mail/mailer.ts',
+  /** The mail outbox: the mail queue (SQS) in the cloud. */
+  mail: 'lambdas/mail/outbox.ts',
+  /** SES itself: only the worker that delivers mail. */
+  ses: 'lambdas/mail/ses.ts',
   pepper: 'lambdas/keys/pepper.ts',
   fieldCipher: 'lambdas/keys/field-encryption.ts',
   texts: 'lambdas/mfa/texts.ts',
@@ -25,7 +28,7 @@ const bundled = new Map<string, Set<string>>();
 
 beforeAll(async () => {
   await Promise.all(
-    Object.entries(handlers).map(async ([name, { entry }]) => {
+    [...Object.entries(handlers), ...Object.entries(workers)].map(async ([name, { entry }]) => {
       const { metafile } = await build({
         ...esbuildOptionsFor(join(PROJECT_ROOT, entry)),
         absWorkingDir: PROJECT_ROOT,
@@ -47,8 +50,9 @@ describe.each(Object.entries(handlers))('%s', (name, definition: HandlerDefiniti
     expect(reaches(GATEWAYS.tables), GATEWAYS.tables).toBe(Object.keys(definition.tables).length > 0);
   });
 
-  it('bundles the SES mailer exactly when its manifest entry says sendsMail', () => {
+  it('bundles the mail outbox exactly when its manifest entry says sendsMail, and SES never', () => {
     expect(reaches(GATEWAYS.mail), GATEWAYS.mail).toBe(definition.sendsMail === true);
+    expect(reaches(GATEWAYS.ses), GATEWAYS.ses).toBe(false);
   });
 
   it('bundles the KMS pepper exactly when its manifest entry says usesPepper', () => {
@@ -57,6 +61,20 @@ describe.each(Object.entries(handlers))('%s', (name, definition: HandlerDefiniti
 
   it('bundles the End User Messaging sender exactly when its manifest entry says sendsTexts', () => {
     expect(reaches(GATEWAYS.texts), GATEWAYS.texts).toBe(definition.sendsTexts === true);
+  });
+});
+
+describe.each(Object.entries(workers))('worker %s', (name, worker: WorkerDefinition) => {
+  const reaches = (module: string) => bundled.get(name)?.has(module) === true;
+
+  it('bundles the SES mailer exactly when its manifest entry says deliversMail', () => {
+    expect(reaches(GATEWAYS.ses), GATEWAYS.ses).toBe(worker.deliversMail === true);
+  });
+
+  it('bundles nothing it has no grant for: no tables, pepper, field encryption or texts', () => {
+    for (const gateway of [GATEWAYS.tables, GATEWAYS.pepper, GATEWAYS.fieldCipher, GATEWAYS.texts]) {
+      expect(reaches(gateway), gateway).toBe(false);
+    }
   });
 });
 

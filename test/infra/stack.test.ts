@@ -14,6 +14,7 @@ import { ESM_REQUIRE_BANNER } from '../../lib/cloud/bundling.ts';
 import { EDGE_REGION } from '../../lib/cloud/edge-stack.ts';
 import { FORWARDED_HOST_HEADER } from '../../lib/cloud/forwarded-host.ts';
 import { FIELD_ENCRYPTION_SID } from '../../lib/cloud/handler-functions.ts';
+import { OUTBOX_DECRYPT_SID, OUTBOX_KEY_SID, SEND_MAIL_SID } from '../../lib/cloud/mail-queue.ts';
 import { HANDLER_TAG } from '../../lib/cloud/names.ts';
 import { EVIDENCE_EXPIRY } from '../../lib/cloud/retention.ts';
 import { RATE_LIMIT } from '../../lib/cloud/web-acl.ts';
@@ -25,6 +26,7 @@ import { type Cfn, onlyResource, resourcesOf, type Synthesized, synthesize, tags
 import {
   actionsOf,
   functionIdsByHandler,
+  mailQueueIds,
   type PolicyStatement,
   resourceIdsOf,
   statementsOfFunction,
@@ -186,16 +188,23 @@ describe('least privilege', () => {
       expect(statementsOn('TablesLinks')).toEqual([]);
     });
 
-    it('may send mail only as the SES identity, through its configuration set', () => {
+    it('hands mail only to the mail queue: no SES, the stack key only through SQS for that queue', () => {
       const id = functionIdsByHandler(granting.mainTemplate).get('granting') as string;
-      const ses = statementsOfFunction(granting.mainTemplate, id).filter((s) =>
-        actionsOf(s).some((a) => a.startsWith('ses:')),
-      );
-      expect(ses.flatMap(actionsOf).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-      const [identityId] = onlyResource(granting.mainTemplate, 'AWS::SES::EmailIdentity');
-      const [configurationSetId] = onlyResource(granting.mainTemplate, 'AWS::SES::ConfigurationSet');
-      expect(ses.flatMap(resourceIdsOf).sort()).toEqual([configurationSetId, identityId].sort());
-      expect(JSON.stringify(ses)).not.toContain('"*"');
+      const statements = statementsOfFunction(granting.mainTemplate, id);
+      expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('ses:'))).toEqual([]);
+      const { queue } = mailQueueIds(granting.mainTemplate);
+      const [keyId] = stackKey(granting);
+      const send = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('sqs:')));
+      expect(send.map((st) => [st.Sid, actionsOf(st), resourceIdsOf(st)])).toEqual([
+        [SEND_MAIL_SID, ['sqs:SendMessage'], [queue]],
+      ]);
+      const key = statements.find((st) => st.Sid === OUTBOX_KEY_SID) as PolicyStatement;
+      expect(actionsOf(key).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      expect(resourceIdsOf(key)).toEqual([keyId]);
+      expect(key.Condition?.StringEquals?.['kms:EncryptionContext:aws:sqs:arn']).toEqual({
+        'Fn::GetAtt': [queue, 'Arn'],
+      });
+      expect(JSON.stringify(key.Condition?.StringEquals?.['kms:ViaService'])).toContain('sqs.');
     });
   });
 });
@@ -719,7 +728,8 @@ describe('outputs', () => {
 });
 
 /**
- * Per handler: the tables its role reaches are its manifest tables, SES iff sendsMail,
+ * Per handler: the tables its role reaches are its manifest tables, the mail queue iff sendsMail
+ * and SES never (the mail-sender worker sends: test/infra/mail-queue.test.ts),
  * kms:GenerateMac on the pepper iff usesPepper, the field-encryption statement iff
  * encryptsFields, the End User Messaging send actions iff sendsTexts (test/infra/texts.test.ts
  * holds that statement to its two actions), nothing else.
@@ -738,8 +748,16 @@ function expectGrantsToMatch(s: Synthesized, definitions: Readonly<Record<string
       .filter((statement) => actionsOf(statement).some((a) => a.startsWith('dynamodb:')))
       .flatMap(resourceIdsOf);
     expect(new Set(reachedTables), handler).toEqual(new Set(expectedTables));
-    const sendsMail = statements.some((statement) => actionsOf(statement).some((a) => a.startsWith('ses:')));
-    expect(sendsMail, handler).toBe(definition.sendsMail === true);
+    expect(
+      statements.flatMap(actionsOf).filter((a) => a.startsWith('ses:')),
+      handler,
+    ).toEqual([]);
+    const handsMail = statements.some((statement) => statement.Sid === SEND_MAIL_SID);
+    expect(handsMail, handler).toBe(definition.sendsMail === true);
+    expect(
+      statements.some((statement) => statement.Sid === OUTBOX_KEY_SID),
+      handler,
+    ).toBe(handsMail);
     const [pepperId] = pepperKey(s);
     const pepperActions = statements.filter((st) => resourceIdsOf(st).includes(pepperId)).flatMap(actionsOf);
     expect(pepperActions, handler).toEqual(definition.usesPepper ? ['kms:GenerateMac'] : []);
@@ -747,7 +765,7 @@ function expectGrantsToMatch(s: Synthesized, definitions: Readonly<Record<string
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0] as string));
     expect(services.has('sms-voice'), handler).toBe(definition.sendsTexts === true);
     expect(
-      [...services].filter((service) => !['logs', 'dynamodb', 'kms', 'ses', 'sms-voice'].includes(service)),
+      [...services].filter((service) => !['logs', 'dynamodb', 'kms', 'sqs', 'sms-voice'].includes(service)),
       handler,
     ).toEqual([]);
   }
@@ -765,17 +783,21 @@ const pepperKey = (s: Synthesized): [string, Cfn] =>
 const stackKey = (s: Synthesized): [string, Cfn] =>
   onlyResource(s.mainTemplate, 'AWS::KMS::Key', 'EncryptionKey');
 
+/** The mail outbox's statements on the stack key, held to SQS and the mail queue (mail-queue.test.ts). */
+const OUTBOX_KEY_SIDS: readonly (string | undefined)[] = [OUTBOX_KEY_SID, OUTBOX_DECRYPT_SID];
+
 /**
  * Statements that would let a role use a KMS key for field encryption: the named statement, or
  * any asking for the exact (not wildcard) actions or the context condition of it. The table
- * grants' `kms:GenerateDataKey*` on the stack key are not among them.
+ * grants' `kms:GenerateDataKey*` on the stack key are not among them, nor the mail outbox's.
  */
 function fieldEncryptionStatements(statements: readonly PolicyStatement[]): PolicyStatement[] {
   return statements.filter(
     (st) =>
       st.Sid === FIELD_ENCRYPTION_SID ||
-      actionsOf(st).includes('kms:GenerateDataKey') ||
-      JSON.stringify(st.Condition ?? {}).includes('kms:EncryptionContext'),
+      (!OUTBOX_KEY_SIDS.includes(st.Sid) &&
+        (actionsOf(st).includes('kms:GenerateDataKey') ||
+          JSON.stringify(st.Condition ?? {}).includes('kms:EncryptionContext'))),
   );
 }
 

@@ -3,7 +3,7 @@
  * (route -> integration -> function -> role -> policy) the way CloudFormation would.
  */
 import type { Template } from 'aws-cdk-lib/assertions';
-import { HANDLER_TAG } from '../../lib/cloud/names.ts';
+import { HANDLER_TAG, WORKER_TAG } from '../../lib/cloud/names.ts';
 import { type Cfn, resourcesOf, tagsOf } from './synth.ts';
 
 export interface PolicyStatement {
@@ -16,12 +16,21 @@ export interface PolicyStatement {
 
 /** Logical id of the Lambda function tagged with a manifest handler name. */
 export function functionIdsByHandler(template: Template): Map<string, string> {
+  return functionIdsByTag(template, HANDLER_TAG);
+}
+
+/** Logical id of the Lambda function tagged with a manifest worker name. */
+export function functionIdsByWorker(template: Template): Map<string, string> {
+  return functionIdsByTag(template, WORKER_TAG);
+}
+
+function functionIdsByTag(template: Template, tag: string): Map<string, string> {
   const ids = new Map<string, string>();
   for (const [id, fn] of Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))) {
-    const handler = tagsOf(fn)[HANDLER_TAG];
-    if (handler === undefined) continue;
-    if (ids.has(handler)) throw new Error(`Two functions tagged ${handler}`);
-    ids.set(handler, id);
+    const name = tagsOf(fn)[tag];
+    if (name === undefined) continue;
+    if (ids.has(name)) throw new Error(`Two functions tagged ${tag}=${name}`);
+    ids.set(name, id);
   }
   return ids;
 }
@@ -81,4 +90,17 @@ export function tableIdsByEnvVar(template: Template, functionId: string): Map<st
     if (typeof ref === 'string') ids.set(name, ref);
   }
   return ids;
+}
+
+/** Logical ids of the mail outbox's queue (the one with a redrive policy) and its dead-letter queue. */
+export function mailQueueIds(template: Template): { queue: string; deadLetters: string } {
+  const queues = Object.entries(resourcesOf(template, 'AWS::SQS::Queue'));
+  const withRedrive = queues.filter(([, q]) => q.Properties?.RedrivePolicy);
+  if (withRedrive.length !== 1)
+    throw new Error(`Expected one queue with a dead-letter queue, found ${withRedrive.length}`);
+  const [queue, definition] = withRedrive[0] as [string, Cfn];
+  const deadLetters: unknown = definition.Properties.RedrivePolicy.deadLetterTargetArn?.['Fn::GetAtt']?.[0];
+  if (typeof deadLetters !== 'string')
+    throw new Error('The mail queue names no dead-letter queue of this stack');
+  return { queue, deadLetters };
 }

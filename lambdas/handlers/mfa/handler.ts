@@ -12,7 +12,7 @@ import { requestContext, signedInCookies } from '../../http/member.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
-import { sesMailer } from '../../mail/mailer.ts';
+import { mailOutbox } from '../../mail/outbox.ts';
 import { completeSecondStep, passFactorCode, passRecoveryCode } from '../../mfa/challenge.ts';
 import type { FactorKind } from '../../mfa/factors.ts';
 import {
@@ -75,7 +75,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       session.accountId,
       { code: field(request.body, 'code'), name: field(request.body, 'name') },
       context,
-      { cipher, mail: sesMailer() },
+      { cipher, mail: mailOutbox() },
     );
     if (result.kind === 'wrong-code') {
       const profile = await profileStore.profileOf(session.accountId);
@@ -99,7 +99,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 
   'POST /mfa/recovery-codes': async (request) => {
     const session = memberOf(request);
-    const codes = await createRecoveryCodes(session.accountId, requestContext(request), sesMailer());
+    const codes = await createRecoveryCodes(session.accountId, requestContext(request), mailOutbox());
     return html(recoveryCodesPage({ csrfToken: request.csrfToken, codes }));
   },
 
@@ -178,7 +178,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       session.accountId,
       field(request.body, 'factor'),
       requestContext(request),
-      sesMailer(),
+      mailOutbox(),
     );
     return redirect('/account?notice=mfa-primary-changed');
   },
@@ -189,7 +189,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       session.accountId,
       field(request.body, 'factor'),
       requestContext(request),
-      sesMailer(),
+      mailOutbox(),
     );
     return redirect('/account?notice=mfa-removed');
   },
@@ -201,14 +201,14 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       field(request.body, 'factor'),
       field(request.body, 'name'),
       requestContext(request),
-      sesMailer(),
+      mailOutbox(),
     );
     return redirect('/account?notice=mfa-renamed');
   },
 
   'POST /mfa/forget-browsers': async (request) => {
     const session = memberOf(request);
-    await forgetAllBrowsers(session.accountId, requestContext(request), sesMailer());
+    await forgetAllBrowsers(session.accountId, requestContext(request), mailOutbox());
     return redirect('/account?notice=browsers-forgotten');
   },
 };

@@ -6,7 +6,7 @@ import { requestContext } from '../../http/member.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { pepperFromEnvironment } from '../../keys/pepper.ts';
-import { sesMailer } from '../../mail/mailer.ts';
+import { mailOutbox } from '../../mail/outbox.ts';
 import {
   beginPhoneSetup,
   finishPhoneSetup,
@@ -84,7 +84,7 @@ export const phoneRoutes: Record<string, Route> = {
         session.accountId,
         { code: field(request.body, 'code'), name: field(request.body, 'name') },
         context,
-        sesMailer(),
+        mailOutbox(),
       );
     } catch (error) {
       const shown = shownProblem(error);

@@ -4,7 +4,7 @@ import { memberOf } from '../../http/handler.ts';
 import { requestContext } from '../../http/member.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, json } from '../../http/respond.ts';
-import { sesMailer } from '../../mail/mailer.ts';
+import { mailOutbox } from '../../mail/outbox.ts';
 import {
   beginWebAuthnSetup,
   beginWebAuthnSignIn,
@@ -42,7 +42,7 @@ export const securityKeyRoutes: Record<string, Route> = {
       session.accountId,
       { credential: field(request.body, 'credential'), name },
       context,
-      { mail: sesMailer() },
+      { mail: mailOutbox() },
     );
     if (result.kind === 'refused') {
       const page = securityKeySetupPage({ csrfToken: request.csrfToken, problem: result.problem, name });

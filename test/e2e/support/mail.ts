@@ -19,8 +19,9 @@ interface StoredEmail {
 /** `Name <box@host>` or `box@host` -> `box@host`. */
 const mailboxOf = (to: string) => (/<([^>]+)>/.exec(to)?.[1] ?? to).trim().toLowerCase();
 
-/** Every mail sent to this address so far, oldest first. */
+/** Every mail sent to this address so far (mail leaves after the response: settled first), oldest first. */
 export async function mailsTo(address: string): Promise<Mail[]> {
+  await fetch(`${inject('verity').siteUrl}/_local/mail/settled`);
   const response = await fetch(`${inject('verity').endpoints.ses}/store`);
   const { emails } = (await response.json()) as { emails: StoredEmail[] };
   const wanted = address.toLowerCase();

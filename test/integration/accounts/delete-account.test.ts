@@ -5,7 +5,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { deleteAccount as deleteAccountNow } from '../../../lambdas/accounts/delete-account.ts';
-import { sesMailer } from '../../../lambdas/mail/mailer.ts';
+import { sesMailer } from '../../../lambdas/mail/ses.ts';
 import { documentClient } from '../../../lambdas/store/dynamo.ts';
 import * as store from '../../../lambdas/store/emails.ts';
 import * as profileStore from '../../../lambdas/store/profile.ts';

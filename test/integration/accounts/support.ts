@@ -377,8 +377,12 @@ interface StoredMail {
 /** One mailbox however the address was spelled (case, fullwidth forms). */
 const mailbox = (address: string) => address.normalize('NFKC').trim().toLowerCase();
 
-/** Every mail the SES emulator captured for `address`, oldest first. */
+/**
+ * Every mail the SES emulator captured for `address`, oldest first. Mail leaves after the
+ * response; the gateway's settled path answers once the mail of every earlier response is there.
+ */
 export async function mailTo(address: string): Promise<Mail[]> {
+  await fetch(`${site}/_local/mail/settled`);
   const response = await fetch(`${verity.endpoints.ses}/store`);
   const { emails } = (await response.json()) as { emails: StoredMail[] };
   const wanted = mailbox(address);
@@ -422,6 +426,7 @@ export const MAIL = {
   confirmAdded: 'Confirm the email you added to your Verity account',
   heldByAnother: 'Your email belongs to another Verity account',
   reset: 'Reset your Verity password',
+  resetWithoutAccount: 'Someone asked to reset a Verity password for this email',
   emailAdded: 'An email was added to your Verity account',
   emailRemoved: 'An email was removed from your Verity account',
   primaryChanged: 'Your primary email changed',

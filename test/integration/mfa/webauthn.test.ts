@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../../lambdas/accounts/context.ts';
 import { asHttpError } from '../../../lambdas/http/handler.ts';
 import { fieldCipherFromEnvironment } from '../../../lambdas/keys/field-encryption.ts';
-import { sesMailer } from '../../../lambdas/mail/mailer.ts';
+import { sesMailer } from '../../../lambdas/mail/ses.ts';
 import { passTotp } from '../../../lambdas/mfa/challenge.ts';
 import type { TotpFactor, WebAuthnFactor } from '../../../lambdas/mfa/factors.ts';
 import {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { allowedMethods, handlers, matchRoute, type Route, routeKey, routes } from '../../../lib/routes.ts';
+import {
+  allowedMethods,
+  handlers,
+  matchRoute,
+  type Route,
+  routeKey,
+  routes,
+  workers,
+} from '../../../lib/routes.ts';
 
 const table: Route[] = [
   { method: 'GET', path: '/partners', handler: 'pages', access: { kind: 'public' } },
@@ -38,6 +46,22 @@ describe('the route table', () => {
       expect(levelOf(key), key).toBe('recent');
     expect(levelOf('POST /mfa')).toBe('second-step');
     expect(levelOf('GET /mfa/setup')).toBe('setting-up');
+  });
+
+  it('gives workers no route, and no name or entry that a handler has', () => {
+    const entries = new Set(Object.values(handlers).map((h) => h.entry));
+    for (const [name, worker] of Object.entries(workers)) {
+      expect(worker.entry).toMatch(/^lambdas\/handlers\/[\w-]+\.ts$/);
+      expect(entries.has(worker.entry), name).toBe(false);
+      expect(Object.keys(handlers)).not.toContain(name);
+      expect(routes.map((r) => r.handler as string)).not.toContain(name);
+    }
+  });
+
+  it('has exactly one worker on the mail queue, and it alone delivers mail', () => {
+    const onMailQueue = Object.entries(workers).filter(([, w]) => w.trigger === 'mail-queue');
+    expect(onMailQueue.map(([name]) => name)).toEqual(['mail-sender']);
+    expect(Object.values(workers).filter((w) => w.deliversMail === true)).toEqual([workers['mail-sender']]);
   });
 });
 

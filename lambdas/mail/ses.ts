@@ -1,0 +1,40 @@
+/**
+ * Mail through SES (the SES emulator locally, reached through AWS_ENDPOINT_URL_SESV2). Only the
+ * mail-sender worker sends through it (and tests and benches that send directly): member-facing
+ * handlers hand their mail to the outbox (lambdas/mail/outbox.ts) and have no SES permission.
+ */
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { isAddressProblem, parseEmailAddress } from '../emails/address.ts';
+import type { Mailer } from './mailer.ts';
+
+let ses: SESv2Client | undefined;
+
+export function sesMailer(from = process.env.MAIL_FROM): Mailer {
+  if (!from) throw new Error('MAIL_FROM is not set');
+  return {
+    async send(to, message) {
+      ses ??= new SESv2Client({});
+      await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: from,
+          Destination: { ToAddresses: [deliverable(to)] },
+          Content: {
+            Simple: {
+              Subject: { Data: message.subject, Charset: 'UTF-8' },
+              Body: { Text: { Data: message.text, Charset: 'UTF-8' } },
+            },
+          },
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * The address as SES can deliver it: compatibility forms folded and the domain in ASCII
+ * (punycode). SES refuses a recipient with a non-ASCII domain or fullwidth characters.
+ */
+function deliverable(address: string): string {
+  const parsed = parseEmailAddress(address);
+  return isAddressProblem(parsed) ? address : parsed.normalized;
+}
