@@ -12,7 +12,6 @@ import { HttpError } from '../http/errors.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
-import * as emailStore from '../store/emails.ts';
 import type { PendingSignUp, TokenItem } from '../store/items.ts';
 import * as store from '../store/sign-ups.ts';
 import { inHours, type RequestContext } from './context.ts';
