@@ -7,8 +7,9 @@
  * window k is allowed only while windows k-1 and k together hold fewer than `max`. Any span of
  * one window's length touches at most two consecutive windows, so no span allows more than
  * `max`; the price is that a limit once reached lasts between one and two windows. Each attempt
- * adds to two running pair sums (`n<k>` = windows k-1 and k, `n<k+1>` = windows k and k+1), so
- * the check is a plain condition on one attribute and needs no read first.
+ * adds to two running pair sums (`n<k>` = windows k-1 and k, `n<k+1>` = windows k and k+1) and
+ * is allowed only while both are under `max`, so the check is a plain condition and needs no
+ * read first.
  *
  * Keys are hashed so the ephemeral table holds no raw IP addresses or emails.
  */
@@ -72,11 +73,16 @@ export async function takeAttempt(limit: Limit, key: string, now: Date): Promise
         TableName: tableName('ephemeral'),
         Key: itemKey(limit, key),
         UpdateExpression: 'ADD #current :one, #next :one SET expiresAt = :expires REMOVE #old',
-        ConditionExpression: 'attribute_not_exists(#current) OR #current < :max',
+        // Both sums this try joins must stay within the limit: then no two adjacent windows ever
+        // hold more than `max`, whatever order tries arrive in (a late one from a skewed clock).
+        ConditionExpression:
+          '(attribute_not_exists(#current) OR #current < :max) AND (attribute_not_exists(#next) OR #next < :max)',
         ExpressionAttributeNames: {
           '#current': `n${window}`,
           '#next': `n${window + 1}`,
-          '#old': `n${window - 1}`,
+          // Two windows back, not one: a try stamped a moment late (two Lambdas' clocks differ)
+          // still finds its window's sum intact after a try of the next window.
+          '#old': `n${window - 2}`,
         },
         ExpressionAttributeValues: {
           ':one': 1,
@@ -140,7 +146,8 @@ export async function limitReached(
   const { Item } = await documentClient().send(
     new GetCommand({ TableName: tableName('ephemeral'), Key: itemKey(limit, key), ConsistentRead: true }),
   );
-  if (Number(Item?.[`n${window}`] ?? 0) < limit.max) return undefined;
+  const sum = (j: number) => Number(Item?.[`n${j}`] ?? 0);
+  if (sum(window) < limit.max && sum(window + 1) < limit.max) return undefined;
   return { retryAfterSeconds: retryAfter(limit, window, Item, now) };
 }
 

@@ -73,6 +73,24 @@ describe('a limit of N tries in W seconds', () => {
     ).toHaveLength(1);
   });
 
+  it('holds when tries arrive out of order around a boundary, as clocks of two servers differ', async () => {
+    const tries = limit(5, 60);
+    const edge = boundary(60);
+    const order = [
+      edge + 0.2,
+      edge - 0.2,
+      edge + 0.3,
+      edge - 0.3,
+      edge + 0.1,
+      edge - 0.1,
+      edge + 0.4,
+      edge - 0.4,
+    ];
+    const granted = [];
+    for (const t of [...order, ...order]) granted.push((await takeAttempt(tries, 'k', at(t))).granted);
+    expect(granted.filter(Boolean)).toHaveLength(5);
+  });
+
   it('gives a right try back, and says how long a refused one waits', async () => {
     const tries = limit(2, 60);
     const now = at(boundary(60) + 10);
