@@ -1,7 +1,7 @@
 import { HttpError } from '../http/errors.ts';
 import { field, query } from '../http/form.ts';
 import type { HttpRequest } from '../http/handler.ts';
-import { requestContext, safeNext } from '../http/member.ts';
+import { requestContext, requestTime, safeNext } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../keys/field-encryption.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
@@ -45,7 +45,7 @@ export async function sendCodeOnShow(request: Request, accountId: string, factor
 export function phoneRoutes(steps: MfaSteps): Record<string, Route> {
   /** The code page of the setup under way, with a problem; back to the number when there is none. */
   const codePage = async (request: Request, accountId: string, problem?: string, status = 200) => {
-    const setup = await phoneSetupOf(accountId, new Date());
+    const setup = await phoneSetupOf(accountId, requestTime(request));
     if (!setup) return redirect('/mfa/setup/phone');
     const resent = query(request.event, 'sent') === 'again';
     return html(phoneCodePage({ csrfToken: request.csrfToken, last4: setup.last4, problem, resent }), status);

@@ -8,6 +8,7 @@ import { type HttpRequest, routedHandler } from '../http/handler.ts';
 import {
   memberSession,
   requestContext,
+  requestTime,
   requireMember,
   safeNext,
   signedInCookies,
@@ -94,7 +95,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 
   'GET /reset-password': async (request) => {
     const token = query(request.event, 'token');
-    await checkResetLink(token, new Date());
+    await checkResetLink(token, requestTime(request));
     return html(resetPasswordPage({ csrfToken: request.csrfToken, token: token as string }));
   },
 

@@ -5,7 +5,7 @@ import { describeMove, moveEmail } from '../emails/move.ts';
 import { HttpError, seeOther } from '../http/errors.ts';
 import { checked, field, formBody, query } from '../http/form.ts';
 import { type HttpRequest, routedHandler } from '../http/handler.ts';
-import { memberSession, requestContext, signedInCookies } from '../http/member.ts';
+import { memberSession, requestContext, requestTime, signedInCookies } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../keys/field-encryption.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
@@ -59,7 +59,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /confirm-email': async (request) => {
     const token = query(request.event, 'token');
     try {
-      const link = await describeConfirmationLink(token, new Date());
+      const link = await describeConfirmationLink(token, requestTime(request));
       return html(confirmEmailPage({ csrfToken: request.csrfToken, token: token as string, ...link }));
     } catch (error) {
       if (isHttp(error, 400)) return deadLinkAnswer(request, error);
@@ -92,7 +92,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       if (isHttp(error, 400)) return deadLinkAnswer(request, error);
       if (!isHttp(error, 401, 429)) throw error;
       // A wrong password: the same page again, with the reason next to the field.
-      const link = await describeConfirmationLink(token, new Date());
+      const link = await describeConfirmationLink(token, requestTime(request));
       const page = {
         csrfToken: request.csrfToken,
         token: token as string,
@@ -106,7 +106,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /move-email': async (request) => {
     const token = query(request.event, 'token');
     try {
-      const move = await describeMove(token, new Date());
+      const move = await describeMove(token, requestTime(request));
       return html(moveEmailPage({ csrfToken: request.csrfToken, token: token as string, ...move }));
     } catch (error) {
       if (isHttp(error, 400)) return deadLinkAnswer(request, error);
@@ -131,7 +131,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     } catch (error) {
       if (isHttp(error, 400) && error.code === 'link_not_valid') return deadLinkAnswer(request, error);
       if (!isHttp(error, 400, 401, 429)) throw error;
-      const move = await describeMove(token, new Date());
+      const move = await describeMove(token, requestTime(request));
       return html(
         moveEmailPage({
           csrfToken: request.csrfToken,

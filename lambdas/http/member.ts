@@ -12,7 +12,16 @@ import { CSRF_COOKIE, csrfState } from './csrf.ts';
 import { seeOther } from './errors.ts';
 import type { HttpRequest } from './handler.ts';
 
-export function requestContext(request: HttpRequest<unknown>, now = new Date()): RequestContext {
+/**
+ * When the request arrived: API Gateway stamps it on the event (`requestContext.timeEpoch`), so
+ * every step of one request sees the same moment, and the local gateway's test clock reaches the
+ * handlers the way the cloud's clock does.
+ */
+export function requestTime(request: HttpRequest<unknown>): Date {
+  return new Date(request.event.requestContext.timeEpoch ?? Date.now());
+}
+
+export function requestContext(request: HttpRequest<unknown>, now = requestTime(request)): RequestContext {
   const headers = request.headers;
   const forwardedHost = headers['x-forwarded-host'];
   const siteUrl =
@@ -29,7 +38,7 @@ export function requestContext(request: HttpRequest<unknown>, now = new Date()):
 
 export async function memberSession(
   request: HttpRequest<unknown>,
-  now = new Date(),
+  now = requestTime(request),
 ): Promise<SessionItem | undefined> {
   const key = parseSessionCookie(request.cookies[SESSION_COOKIE]);
   if (!key) return undefined;
@@ -48,7 +57,10 @@ export function safeNext(value: unknown): string | undefined {
 }
 
 /** A member who passed both steps of sign-in (AAL2); others finish MFA first. */
-export async function requireMember(request: HttpRequest<unknown>, now = new Date()): Promise<SessionItem> {
+export async function requireMember(
+  request: HttpRequest<unknown>,
+  now = requestTime(request),
+): Promise<SessionItem> {
   const session = await requireSignedIn(request, now);
   if (session.aal !== 2) {
     throw seeOther(
@@ -59,7 +71,10 @@ export async function requireMember(request: HttpRequest<unknown>, now = new Dat
 }
 
 /** Any session, whatever its assurance: only the MFA pages accept one that is not AAL2. */
-export async function requireSignedIn(request: HttpRequest<unknown>, now = new Date()): Promise<SessionItem> {
+export async function requireSignedIn(
+  request: HttpRequest<unknown>,
+  now = requestTime(request),
+): Promise<SessionItem> {
   const session = await memberSession(request, now);
   if (!session) throw seeOther(`/sign-in?next=${encodeURIComponent(returnPath(request))}`);
   return session;
@@ -71,7 +86,7 @@ export async function requireSignedIn(request: HttpRequest<unknown>, now = new D
  */
 export async function requireRecentSignIn(
   request: HttpRequest<unknown>,
-  now = new Date(),
+  now = requestTime(request),
 ): Promise<SessionItem> {
   const session = await requireMember(request, now);
   if (!signedInRecently(session, now)) {

@@ -43,6 +43,8 @@ export interface GatewayOptions {
   readonly workforce: WorkforceTokens;
   /** The local text outbox file, served at /_local/texts (lib/local/text-outbox.ts). */
   readonly textOutbox?: string;
+  /** The time stamped on each event, in ms: the machine's clock unless tests move it (test-clock.ts). */
+  readonly clock?: () => number;
 }
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -50,7 +52,7 @@ type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 export async function startGateway(options: GatewayOptions): Promise<Server> {
   const verifyWorkforceToken = await workforceVerifier(options.workforce);
   const server = createServer((req, res) => {
-    serve(req, res, verifyWorkforceToken, options.textOutbox).catch((error: unknown) => {
+    serve(req, res, verifyWorkforceToken, options).catch((error: unknown) => {
       // The gateway itself failed: answer like API Gateway and keep serving.
       process.stderr.write(`gateway: ${(error as Error).name}\n`);
       if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
@@ -69,7 +71,7 @@ async function serve(
   req: IncomingMessage,
   res: ServerResponse,
   verify: TokenVerifier,
-  textOutbox: string | undefined,
+  { textOutbox, clock = Date.now }: GatewayOptions,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://gateway.invalid');
   const method = (req.method ?? 'GET').toUpperCase();
@@ -87,7 +89,7 @@ async function serve(
     claims = await verify(req.headers.authorization);
     if (!claims) return sendJson(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
   }
-  const event = toEvent(req, url, body, route, match?.pathParameters, claims);
+  const event = toEvent(req, url, body, route, match?.pathParameters, claims, new Date(clock()));
   const result = await invoke(route?.handler ?? defaultRoute.handler, event);
   writeResult(res, result);
 }
@@ -103,6 +105,7 @@ function toEvent(
   route: Route | undefined,
   pathParameters: Record<string, string> | undefined,
   claims: Claims | undefined,
+  now: Date,
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -115,7 +118,6 @@ function toEvent(
     .filter(Boolean);
   const query: Record<string, string> = {};
   for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
-  const now = new Date();
   const requestId = randomUUID();
   const key = route ? routeKey(route) : '$default';
   const textual = isTextual(headers['content-type']);
