@@ -1,16 +1,18 @@
 /**
  * Global setup of the integration and browser layers: starts a whole local Verity exactly as
- * `npm start` does (bin/local.ts), but on free ports, with DynamoDB in memory and state in a
- * throw-away folder; stops it (and checks it stopped) after the run.
+ * `npm start` does (bin/local.ts), but on free ports, with DynamoDB in memory, state in a
+ * throw-away folder and a clock the tests can move forward (./clock.ts); stops it (and checks
+ * it stopped) after the run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { projectRoot } from '../../lib/local/config.ts';
 import { freePort } from '../../lib/local/processes.ts';
 import type { RunningVerity } from '../../lib/local/start.ts';
+import { TEST_CLOCK_VARIABLE } from '../../lib/local/test-clock.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -68,20 +70,14 @@ export async function launchLocal(options: LaunchOptions = {}) {
 /** Starts a local Verity and resolves once it is serving. */
 export async function startLocalVerity(options: LaunchOptions = {}): Promise<LocalVerity> {
   const { child, exited, dataDir, ports, output } = await launchLocal(options);
-  const stateFile = join(dataDir, 'local.json');
-  const deadline = Date.now() + 90_000;
   let gone = false;
   exited.then(() => {
     gone = true;
   });
-  while (!existsSync(stateFile)) {
-    if (gone || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`local Verity did not start:\n${output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as RunningVerity;
+  const state = await serving(dataDir, exited).catch((error: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`local Verity did not start (${error.message}):\n${output()}`);
+  });
   return {
     state,
     dataDir,
@@ -94,10 +90,53 @@ export async function startLocalVerity(options: LaunchOptions = {}): Promise<Loc
   };
 }
 
+const START_TIMEOUT_MS = 90_000;
+
+/**
+ * Resolves with the state Verity writes to `<dataDir>/local.json` once it serves (start.ts), as
+ * soon as the file appears whole; fails if Verity exits first or is not serving within 90 s.
+ */
+function serving(dataDir: string, exited: Promise<unknown>): Promise<RunningVerity> {
+  const file = join(dataDir, 'local.json');
+  return new Promise((ok, fail) => {
+    let settled = false;
+    const settle = (then: () => void) => {
+      if (settled) return;
+      settled = true;
+      watcher.close();
+      clearTimeout(timeout);
+      then();
+    };
+    const look = () => {
+      const state = readState(file);
+      if (state) settle(() => ok(state));
+    };
+    const watcher = watch(dataDir, (_event, name) => {
+      if (name === null || name === 'local.json') look();
+    });
+    const timeout = setTimeout(
+      () => settle(() => fail(new Error(`not serving after ${START_TIMEOUT_MS / 1000} s`))),
+      START_TIMEOUT_MS,
+    );
+    exited.then(() => settle(() => fail(new Error('it exited'))));
+    look();
+  });
+}
+
+/** The state file's contents, once it holds all of them. */
+function readState(file: string): RunningVerity | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RunningVerity;
+  } catch {
+    return undefined;
+  }
+}
+
 let running: LocalVerity | undefined;
 
 export default async function setup(project: TestProject) {
-  running = await startLocalVerity();
+  // The test clock (lib/local/test-clock.ts): tests move time forward instead of waiting for it.
+  running = await startLocalVerity({ env: { [TEST_CLOCK_VARIABLE]: '1' } });
   project.provide('verity', { ...running.state, dataDir: running.dataDir });
   return async () => {
     await running?.stop();
