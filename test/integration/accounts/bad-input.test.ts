@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as store from '../../../lambdas/store/accounts.ts';
+import { serverNow } from '../../support/clock.ts';
 import {
   accountItems,
   addEmailOverHttp,
@@ -139,7 +140,7 @@ describe('spellings of one address', () => {
       expect(page.status, variants[i]).toBe(200);
       expect(page.heading).toBe('Check your email');
     }
-    expect(await store.pendingSignUpsOf(plain, new Date()), 'no sign-up under any spelling').toEqual([]);
+    expect(await store.pendingSignUpsOf(plain, serverNow()), 'no sign-up under any spelling').toEqual([]);
     const subjects = await subjectsTo(plain);
     expect(subjects.filter((s) => s === MAIL.someoneTried)).toHaveLength(variants.length);
     expect(subjects.filter((s) => s === MAIL.confirmSignUp)).toHaveLength(1);
@@ -262,7 +263,7 @@ describe('CSRF', () => {
       'no cookie',
     );
     expect(await mailTo(email)).toEqual([]);
-    expect(await store.pendingSignUpsOf(normalized(email), new Date())).toEqual([]);
+    expect(await store.pendingSignUpsOf(normalized(email), serverNow())).toEqual([]);
 
     expectCsrfRefusal(
       await visitor.post('/sign-in', { email: member.primary, password: PASSWORD }, { csrf: false }),
