@@ -6,8 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { JwtVerifier } from 'aws-jwt-verify';
 import type {
@@ -15,6 +22,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { securityHeaderValues } from '../../lambdas/http/security-headers.ts';
 import {
   assetMounts,
   defaultRoute,
@@ -59,6 +67,7 @@ export async function startGateway(options: GatewayOptions): Promise<Server> {
       else res.destroy();
     });
   });
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -73,7 +82,8 @@ async function serve(
   verify: TokenVerifier,
   { textOutbox, clock = Date.now }: GatewayOptions,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+  const url = requestUrl(req.url);
+  if (!url) return sendJson(res, 400, { message: 'Bad Request' });
   const method = (req.method ?? 'GET').toUpperCase();
   if (url.pathname.startsWith('/assets/')) return serveAsset(url.pathname, method, res);
   if (textOutbox && isTextOutboxPath(url.pathname))
@@ -92,6 +102,24 @@ async function serve(
   const event = toEvent(req, url, body, route, match?.pathParameters, claims, new Date(clock()));
   const result = await invoke(route?.handler ?? defaultRoute.handler, event);
   writeResult(res, result);
+}
+
+/* ---------------------------------------------------------------- request targets */
+
+const ORIGIN = 'http://gateway.invalid';
+
+/**
+ * The URL of a request target, as API Gateway reads it: a target that starts with "/" is a path
+ * and a query, even "//[" or "//host:99999/" (which URL parsing alone takes for an authority);
+ * an absolute target names its own path. Undefined when there is nothing to make of it.
+ */
+export function requestUrl(target: string | undefined): URL | undefined {
+  const raw = target ?? '/';
+  try {
+    return raw.startsWith('/') ? new URL(`${ORIGIN}${raw}`) : new URL(raw, ORIGIN);
+  } catch {
+    return undefined;
+  }
 }
 
 /* ---------------------------------------------------------------- events */
@@ -209,16 +237,11 @@ async function invoke(name: HandlerName, event: APIGatewayProxyEventV2WithJWTAut
   });
   try {
     const result = await Promise.race([handler(event, context), timeout]);
-    if (result === 'timeout')
-      return { statusCode: 503, body: JSON.stringify({ message: 'Service Unavailable' }) };
+    if (result === 'timeout') return ownAnswer(503, { message: 'Service Unavailable' });
     return normalizeResult(result);
   } catch (error) {
     process.stderr.write(`handler ${name} threw ${(error as Error).name}\n`);
-    return {
-      statusCode: 500,
-      headers: { 'content-type': 'application/json' },
-      body: '{"message":"Internal Server Error"}',
-    };
+    return ownAnswer(500, { message: 'Internal Server Error' });
   } finally {
     clearTimeout(timer);
   }
@@ -269,19 +292,60 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   });
 }
 
+/* ---------------------------------------------------------------- the gateway's own answers */
+
+/**
+ * What every response the gateway writes itself carries (its 400, 401, 413, 500 and 503, assets,
+ * the text outbox): the security headers of every handler response, from the same middleware,
+ * and, unless the response says otherwise, no caching (as handler responses default to).
+ */
+export const OWN_ANSWER_HEADERS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    Object.entries(securityHeaderValues()).map(([name, value]) => [name.toLowerCase(), value]),
+  ),
+  'cache-control': 'no-store',
+};
+
+/** A JSON answer of the gateway itself, like API Gateway's `{"message": ...}`. */
+export function ownAnswer(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { ...OWN_ANSWER_HEADERS, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
 function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  res.end(text);
+  writeResult(res, ownAnswer(status, body, headers));
+}
+
+/**
+ * A request Node cannot parse (a broken request line, headers too large) never reaches serve():
+ * answer it on the socket, with the same headers as every other answer of the gateway.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const answer = ownAnswer(status, { message: STATUS_CODES[status] });
+  const body = Buffer.from(answer.body ?? '');
+  const head = Object.entries({ ...answer.headers, 'content-length': body.length, connection: 'close' })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n`), body]));
 }
 
 /* ---------------------------------------------------------------- workforce tokens */
@@ -340,6 +404,7 @@ async function serveTextOutbox(file: string, pathname: string, method: string, r
   const json = pathname === TEXT_OUTBOX_PATHS.json;
   const body = Buffer.from(json ? JSON.stringify({ texts }) : textOutboxPage(texts));
   res.writeHead(200, {
+    ...OWN_ANSWER_HEADERS,
     ...TEXT_OUTBOX_HEADERS,
     'content-type': json ? 'application/json' : 'text/html; charset=utf-8',
     'content-length': String(body.length),
@@ -366,7 +431,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 function serveAsset(pathname: string, method: string, res: ServerResponse): void {
   if (method !== 'GET' && method !== 'HEAD') {
-    sendJson(res, 405, { message: 'Method Not Allowed' });
+    sendJson(res, 405, { message: 'Method Not Allowed' }, { allow: 'GET, HEAD' });
     return;
   }
   const file = assetFile(pathname);
@@ -376,6 +441,7 @@ function serveAsset(pathname: string, method: string, res: ServerResponse): void
     return;
   }
   res.writeHead(200, {
+    ...OWN_ANSWER_HEADERS,
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'content-length': String(size),
     'cache-control': 'public, max-age=3600',

@@ -1,5 +1,6 @@
 /** The site as the local gateway serves it: pages, health, assets, errors and security headers. */
 import { describe, expect, inject, it } from 'vitest';
+import { expectSecurityHeaders } from '../support/security-headers.ts';
 
 const site = inject('verity').siteUrl;
 
@@ -84,6 +85,18 @@ describe('static assets', () => {
     expect(js.status).toBe(200);
     expect(Number(js.headers.get('content-length'))).toBeGreaterThan(1000);
     expect((await fetch(`${site}/assets/verity/verity.css`)).status).toBe(200);
+  });
+
+  it('carry the security headers on files, a missing file and a wrong method alike', async () => {
+    const css = await fetch(`${site}/assets/uswds/css/uswds.min.css`);
+    expectSecurityHeaders(css.headers, 'a stylesheet', { cacheControl: 'public, max-age=3600' });
+    const missing = await fetch(`${site}/assets/nope.css`);
+    expect(missing.status).toBe(404);
+    expectSecurityHeaders(missing.headers, 'a missing asset');
+    const posted = await fetch(`${site}/assets/verity/verity.css`, { method: 'POST', body: 'x' });
+    expect(posted.status).toBe(405);
+    expect(posted.headers.get('allow')).toBe('GET, HEAD');
+    expectSecurityHeaders(posted.headers, 'a POST to an asset');
   });
 
   it('never serves a file outside the asset folders', async () => {
