@@ -61,6 +61,27 @@ describe('unknown routes and methods', () => {
     expect(response.headers.get('allow')).toBe('GET');
   });
 
+  it("answers a wrong method on partners' routes with 405 JSON, even to a client that asks for HTML", async () => {
+    for (const [method, path, allow] of [
+      ['POST', '/health', 'GET'],
+      ['GET', '/csp-report', 'POST'],
+      ['POST', '/workforce/me', 'GET'],
+    ] as const) {
+      const response = await fetch(`${site}${path}`, { method, headers: { accept: 'text/html' } });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      expect(response.headers.get('content-type'), `${method} ${path}`).toContain('application/json');
+      expect(await response.json()).toMatchObject({ error: 'method_not_allowed' });
+    }
+  });
+
+  it("answers a wrong method on people's pages with the 405 page", async () => {
+    const response = await fetch(`${site}/sign-in`, { method: 'PUT', headers: { accept: 'text/html' } });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST');
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  });
+
   it('answers a stray form POST to an unknown path with 404, not a CSRF error', async () => {
     const response = await fetch(`${site}/nowhere`, {
       method: 'POST',
