@@ -5,7 +5,7 @@
  * it stopped) after the run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, watch } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, statSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -52,6 +52,8 @@ export async function launchLocal(options: LaunchOptions = {}) {
   const ports = options.ports ?? (await freePorts());
   const logFile = join(dataDir, 'verity.log');
   const log = openSync(logFile, 'a');
+  // A restart appends to the log of the run before: this run's output starts here.
+  const from = statSync(logFile).size;
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
     cwd: projectRoot,
     env: {
@@ -64,7 +66,8 @@ export async function launchLocal(options: LaunchOptions = {}) {
     stdio: ['ignore', log, log],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { child, exited, dataDir, ports, output: () => readFileSync(logFile, 'utf8') };
+  const output = () => readFileSync(logFile).subarray(from).toString('utf8');
+  return { child, exited, dataDir, ports, output };
 }
 
 /** Starts a local Verity and resolves once it is serving. */
@@ -74,7 +77,7 @@ export async function startLocalVerity(options: LaunchOptions = {}): Promise<Loc
   exited.then(() => {
     gone = true;
   });
-  const state = await serving(dataDir, exited).catch((error: Error) => {
+  const state = await serving(dataDir, exited, output).catch((error: Error) => {
     child.kill('SIGKILL');
     throw new Error(`local Verity did not start (${error.message}):\n${output()}`);
   });
@@ -92,11 +95,16 @@ export async function startLocalVerity(options: LaunchOptions = {}): Promise<Loc
 
 const START_TIMEOUT_MS = 90_000;
 
+/** The banner's last line: bin/local.ts prints it as it starts listening for Ctrl-C. */
+const READY = 'Press Ctrl-C to stop.';
+
 /**
- * Resolves with the state Verity writes to `<dataDir>/local.json` once it serves (start.ts), as
- * soon as the file appears whole; fails if Verity exits first or is not serving within 90 s.
+ * Resolves with the state Verity writes to `<dataDir>/local.json` (start.ts) once it serves and
+ * has said so, which is when it handles Ctrl-C and SIGTERM: as soon as both are there, seen by
+ * watching the folder (the log is in it too); fails if Verity exits first or is not serving
+ * within 90 s.
  */
-function serving(dataDir: string, exited: Promise<unknown>): Promise<RunningVerity> {
+function serving(dataDir: string, exited: Promise<unknown>, output: () => string): Promise<RunningVerity> {
   const file = join(dataDir, 'local.json');
   return new Promise((ok, fail) => {
     let settled = false;
@@ -108,12 +116,10 @@ function serving(dataDir: string, exited: Promise<unknown>): Promise<RunningVeri
       then();
     };
     const look = () => {
-      const state = readState(file);
+      const state = output().includes(READY) ? readState(file) : undefined;
       if (state) settle(() => ok(state));
     };
-    const watcher = watch(dataDir, (_event, name) => {
-      if (name === null || name === 'local.json') look();
-    });
+    const watcher = watch(dataDir, look);
     const timeout = setTimeout(
       () => settle(() => fail(new Error(`not serving after ${START_TIMEOUT_MS / 1000} s`))),
       START_TIMEOUT_MS,
