@@ -38,7 +38,6 @@ Press Ctrl-C to stop.
 async function main(): Promise<void> {
   process.stdout.write('Starting Verity and the embedded AWS...\n');
   const verity = await startVerity(config);
-  process.stdout.write(banner(verity.state));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -51,6 +50,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Last: the banner says Ctrl-C stops everything, and the test harness takes it as ready.
+  process.stdout.write(banner(verity.state));
 }
 
 main().catch((error: Error) => {

@@ -45,12 +45,14 @@ export interface Route {
 
 export type TableGrant = 'read' | 'readwrite';
 
+/** Who reads a handler's errors: people get an HTML page, partners get JSON. */
+export type Audience = 'people' | 'partners';
+
 export interface HandlerDefinition {
   /** Module under lambdas/handlers that exports `handler`. */
   readonly entry: string;
   readonly description: string;
-  /** Who reads its errors: people get an HTML page, partners get JSON. */
-  readonly audience: 'people' | 'partners';
+  readonly audience: Audience;
   readonly tables: Partial<Record<TableName, TableGrant>>;
   /**
    * Sends member mail: hands it to the mail outbox (lambdas/mail/outbox.ts), which in the cloud is
@@ -301,6 +303,17 @@ export function matchRoute(
 /** Methods that some route allows on this path, for a 405's Allow header. */
 export function allowedMethods(path: string, table: readonly Route[] = routes): Method[] {
   return [...new Set(table.filter((r) => matchPath(r.path, path) !== undefined).map((r) => r.method))];
+}
+
+/**
+ * Who reads answers at this path when no route takes the request (a wrong method): partners when
+ * every route on the path is a partners' one, people otherwise (and where no route matches).
+ */
+export function audienceAt(path: string, table: readonly Route[] = routes): Audience {
+  const onPath = table.filter((r) => matchPath(r.path, path) !== undefined);
+  return onPath.length > 0 && onPath.every((r) => handlers[r.handler].audience === 'partners')
+    ? 'partners'
+    : 'people';
 }
 
 function matchPath(pattern: string, path: string): Record<string, string> | undefined {

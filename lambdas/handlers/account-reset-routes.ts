@@ -2,7 +2,7 @@
 
 import { field, query } from '../http/form.ts';
 import { type HttpRequest, memberOf } from '../http/handler.ts';
-import { requestContext, signedOutCookies } from '../http/member.ts';
+import { requestContext, requestTime, signedOutCookies } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { mailOutbox } from '../mail/outbox.ts';
 import {
@@ -21,7 +21,7 @@ export const accountResetRoutes: Record<string, (request: Request) => Promise<Ht
   // The password proves this much: someone who knows it lost the second factor.
   'GET /account-reset': async (request) => {
     const session = memberOf(request);
-    const state = await resetState(session.accountId, new Date());
+    const state = await resetState(session.accountId, requestTime(request));
     return html(lostMethodsPage({ csrfToken: request.csrfToken, state }));
   },
 
@@ -44,7 +44,7 @@ export const accountResetRoutes: Record<string, (request: Request) => Promise<Ht
 
   'GET /account-reset/cancel': async (request) => {
     const token = query(request.event, 'token');
-    await checkResetLink(token, 'cancel-account-reset', new Date());
+    await checkResetLink(token, 'cancel-account-reset', requestTime(request));
     return html(resetLinkPage({ csrfToken: request.csrfToken, token: token as string, action: 'cancel' }));
   },
 
@@ -56,7 +56,7 @@ export const accountResetRoutes: Record<string, (request: Request) => Promise<Ht
 
   'GET /account-reset/delete': async (request) => {
     const token = query(request.event, 'token');
-    await checkResetLink(token, 'delete-account', new Date());
+    await checkResetLink(token, 'delete-account', requestTime(request));
     return html(resetLinkPage({ csrfToken: request.csrfToken, token: token as string, action: 'delete' }));
   },
 

@@ -1,12 +1,16 @@
 /**
  * API Gateway's `$default` route: whatever no route matches. A known path with the wrong method
- * is a 405 with an Allow header; anything else is a 404 page (or JSON for clients that ask).
+ * is a 405 with an Allow header; anything else is a 404 page (or JSON for clients that ask). The
+ * answer is for whoever the path's routes serve: on partners' routes (/health, /csp-report,
+ * /workforce/me) it is JSON, whatever the client accepts.
  */
-import { allowedMethods } from '../../lib/routes.ts';
+import { allowedMethods, audienceAt } from '../../lib/routes.ts';
 import { methodNotAllowed, notFound } from '../http/errors.ts';
-import { httpHandler } from '../http/handler.ts';
+import { type HttpEvent, httpHandler } from '../http/handler.ts';
 
-export const handler = httpHandler('not-found', { ignoresBody: true }, ({ path }) => {
+const options = { ignoresBody: true, audience: (event: HttpEvent) => audienceAt(event.rawPath ?? '/') };
+
+export const handler = httpHandler('not-found', options, ({ path }) => {
   const allow = allowedMethods(path);
   throw allow.length > 0 ? methodNotAllowed(allow) : notFound();
 });

@@ -97,7 +97,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 
   'GET /reset-password': async (request) => {
     const token = query(request.event, 'token');
-    await checkResetLink(token, new Date());
+    await checkResetLink(token, requestTime(request));
     return html(resetPasswordPage({ csrfToken: request.csrfToken, token: token as string }));
   },
 

@@ -59,7 +59,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /confirm-email': async (request) => {
     const token = query(request.event, 'token');
     try {
-      const link = await describeConfirmationLink(token, new Date());
+      const link = await describeConfirmationLink(token, requestTime(request));
       return html(confirmEmailPage({ csrfToken: request.csrfToken, token: token as string, ...link }));
     } catch (thrown) {
       const error = asHttpError(thrown) ?? thrown;
@@ -94,7 +94,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       if (isHttp(error, 400)) return deadLinkAnswer(request, error);
       if (!isHttp(error, 401, 429)) throw error;
       // A wrong password: the same page again, with the reason next to the field.
-      const link = await describeConfirmationLink(token, new Date());
+      const link = await describeConfirmationLink(token, requestTime(request));
       const page = {
         csrfToken: request.csrfToken,
         token: token as string,
@@ -108,7 +108,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /move-email': async (request) => {
     const token = query(request.event, 'token');
     try {
-      const move = await describeMove(token, new Date());
+      const move = await describeMove(token, requestTime(request));
       return html(moveEmailPage({ csrfToken: request.csrfToken, token: token as string, ...move }));
     } catch (thrown) {
       const error = asHttpError(thrown) ?? thrown;
@@ -135,7 +135,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       const error = asHttpError(thrown) ?? thrown;
       if (isHttp(error, 400) && error.code === 'link_not_valid') return deadLinkAnswer(request, error);
       if (!isHttp(error, 400, 401, 429)) throw error;
-      const move = await describeMove(token, new Date());
+      const move = await describeMove(token, requestTime(request));
       return html(
         moveEmailPage({
           csrfToken: request.csrfToken,

@@ -10,7 +10,14 @@
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
-import { type Access, defaultRoute, type HandlerName, handlers, routes } from '../../lib/routes.ts';
+import {
+  type Access,
+  type Audience,
+  defaultRoute,
+  type HandlerName,
+  handlers,
+  routes,
+} from '../../lib/routes.ts';
 import { DomainError } from '../core/problems.ts';
 import { errorPage } from '../pages/error.tsx';
 import type { SessionItem } from '../store/items.ts';
@@ -54,20 +61,24 @@ export interface HandlerOptions<B> {
    * that serves a member route; the others never load the session store.
    */
   readonly memberAccess?: MemberAccess;
+  /**
+   * Who reads this request's answers, where it depends on the request (the catch-all answers for
+   * whatever routes share the path); the manifest's audience of the handler otherwise.
+   */
+  readonly audience?: (event: HttpEvent) => Audience;
 }
-
-type Audience = 'people' | 'partners';
 
 export function httpHandler<B = undefined>(
   name: HandlerName,
   options: HandlerOptions<B>,
   handle: (request: HttpRequest<B>) => HttpResult | Promise<HttpResult>,
 ) {
-  const audience: Audience = handlers[name].audience;
+  const audienceOf = options.audience ?? (() => handlers[name].audience);
   if (!options.memberAccess && routes.some((r) => r.handler === name && r.access.kind === 'member')) {
     throw new Error(`${name} serves member routes: give it memberAccess (lambdas/http/access.ts)`);
   }
   const base = async (event: HttpEvent): Promise<HttpResult> => {
+    const audience = audienceOf(event);
     const method = event.requestContext.http.method.toUpperCase();
     const headers = event.headers ?? {};
     const cookies = readCookies(event.cookies);
@@ -111,7 +122,7 @@ export function httpHandler<B = undefined>(
     .use(requestLog(name))
     .use(securityHeaders())
     .use(cacheDefaults())
-    .use(errorResponses(audience));
+    .use(errorResponses(audienceOf));
 }
 
 /** Reads take no body; writes take the body the handler declared, or none. */
@@ -184,7 +195,9 @@ function cacheDefaults(): MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
 }
 
 /** Maps errors to a page for people or JSON for partners; unknown errors reveal nothing. */
-function errorResponses(audience: Audience): MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
+function errorResponses(
+  audienceOf: (event: HttpEvent) => Audience,
+): MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
   return {
     onError: (request) => {
       const known = asHttpError(request.error);
@@ -194,7 +207,7 @@ function errorResponses(audience: Audience): MiddlewareObj<HttpEvent, HttpResult
         request.response = redirect(error.headers.Location ?? '/');
         return;
       }
-      request.response = wantsPage(request.event, audience)
+      request.response = wantsPage(request.event, audienceOf(request.event))
         ? html(errorPage(error.status, error.publicMessage), error.status, error.headers)
         : json(
             {

@@ -36,3 +36,13 @@ export const securityHeaders = () =>
     reportTo: false,
     reportingEndpoints: false,
   });
+
+/**
+ * The same headers as plain values, for answers written outside a handler (the local gateway's
+ * own 4xx and 5xx): taken from the middleware itself, so that the two cannot drift apart.
+ */
+export function securityHeaderValues(): Record<string, string> {
+  const request = { response: { statusCode: 200, headers: {} as Record<string, string> } };
+  securityHeaders().after?.(request as never);
+  return { ...request.response.headers };
+}

@@ -6,8 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { JwtVerifier } from 'aws-jwt-verify';
 import type {
@@ -15,6 +22,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { securityHeaderValues } from '../../lambdas/http/security-headers.ts';
 import {
   assetMounts,
   defaultRoute,
@@ -50,6 +58,8 @@ export interface GatewayOptions {
   readonly workforce: WorkforceTokens;
   /** The local text outbox file, served at /_local/texts (lib/local/text-outbox.ts). */
   readonly textOutbox?: string;
+  /** The time stamped on each event, in ms: the machine's clock unless tests move it (test-clock.ts). */
+  readonly clock?: () => number;
 }
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -58,13 +68,14 @@ export async function startGateway(options: GatewayOptions): Promise<Server> {
   const verifyWorkforceToken = await workforceVerifier(options.workforce);
   startLocalMailOutbox();
   const server = createServer((req, res) => {
-    serve(req, res, verifyWorkforceToken, options.textOutbox).catch((error: unknown) => {
+    serve(req, res, verifyWorkforceToken, options).catch((error: unknown) => {
       // The gateway itself failed: answer like API Gateway and keep serving.
       process.stderr.write(`gateway: ${(error as Error).name}\n`);
       if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
       else res.destroy();
     });
   });
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -77,9 +88,10 @@ async function serve(
   req: IncomingMessage,
   res: ServerResponse,
   verify: TokenVerifier,
-  textOutbox: string | undefined,
+  { textOutbox, clock = Date.now }: GatewayOptions,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+  const url = requestUrl(req.url);
+  if (!url) return sendJson(res, 400, { message: 'Bad Request' });
   const method = (req.method ?? 'GET').toUpperCase();
   if (url.pathname.startsWith('/assets/')) return serveAsset(url.pathname, method, res);
   if (textOutbox && isTextOutboxPath(url.pathname))
@@ -96,11 +108,29 @@ async function serve(
     claims = await verify(req.headers.authorization);
     if (!claims) return sendJson(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
   }
-  const event = toEvent(req, url, body, route, match?.pathParameters, claims);
+  const event = toEvent(req, url, body, route, match?.pathParameters, claims, new Date(clock()));
   // Mail leaves after the response, as the cloud's mail queue makes it (lib/local/mail-outbox.ts).
   const { result, mail } = await collectMail(() => invoke(route?.handler ?? defaultRoute.handler, event));
   writeResult(res, result);
   sendAfterResponse(mail);
+}
+
+/* ---------------------------------------------------------------- request targets */
+
+const ORIGIN = 'http://gateway.invalid';
+
+/**
+ * The URL of a request target, as API Gateway reads it: a target that starts with "/" is a path
+ * and a query, even "//[" or "//host:99999/" (which URL parsing alone takes for an authority);
+ * an absolute target names its own path. Undefined when there is nothing to make of it.
+ */
+export function requestUrl(target: string | undefined): URL | undefined {
+  const raw = target ?? '/';
+  try {
+    return raw.startsWith('/') ? new URL(`${ORIGIN}${raw}`) : new URL(raw, ORIGIN);
+  } catch {
+    return undefined;
+  }
 }
 
 /* ---------------------------------------------------------------- events */
@@ -114,6 +144,7 @@ function toEvent(
   route: Route | undefined,
   pathParameters: Record<string, string> | undefined,
   claims: Claims | undefined,
+  now: Date,
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -126,7 +157,6 @@ function toEvent(
     .filter(Boolean);
   const query: Record<string, string> = {};
   for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
-  const now = new Date();
   const requestId = randomUUID();
   const key = route ? routeKey(route) : '$default';
   const textual = isTextual(headers['content-type']);
@@ -218,16 +248,11 @@ async function invoke(name: HandlerName, event: APIGatewayProxyEventV2WithJWTAut
   });
   try {
     const result = await Promise.race([handler(event, context), timeout]);
-    if (result === 'timeout')
-      return { statusCode: 503, body: JSON.stringify({ message: 'Service Unavailable' }) };
+    if (result === 'timeout') return ownAnswer(503, { message: 'Service Unavailable' });
     return normalizeResult(result);
   } catch (error) {
     process.stderr.write(`handler ${name} threw ${(error as Error).name}\n`);
-    return {
-      statusCode: 500,
-      headers: { 'content-type': 'application/json' },
-      body: '{"message":"Internal Server Error"}',
-    };
+    return ownAnswer(500, { message: 'Internal Server Error' });
   } finally {
     clearTimeout(timer);
   }
@@ -278,19 +303,60 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   });
 }
 
+/* ---------------------------------------------------------------- the gateway's own answers */
+
+/**
+ * What every response the gateway writes itself carries (its 400, 401, 413, 500 and 503, assets,
+ * the text outbox): the security headers of every handler response, from the same middleware,
+ * and, unless the response says otherwise, no caching (as handler responses default to).
+ */
+export const OWN_ANSWER_HEADERS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    Object.entries(securityHeaderValues()).map(([name, value]) => [name.toLowerCase(), value]),
+  ),
+  'cache-control': 'no-store',
+};
+
+/** A JSON answer of the gateway itself, like API Gateway's `{"message": ...}`. */
+export function ownAnswer(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { ...OWN_ANSWER_HEADERS, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
 function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  res.end(text);
+  writeResult(res, ownAnswer(status, body, headers));
+}
+
+/**
+ * A request Node cannot parse (a broken request line, headers too large) never reaches serve():
+ * answer it on the socket, with the same headers as every other answer of the gateway.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const answer = ownAnswer(status, { message: STATUS_CODES[status] });
+  const body = Buffer.from(answer.body ?? '');
+  const head = Object.entries({ ...answer.headers, 'content-length': body.length, connection: 'close' })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n`), body]));
 }
 
 /* ---------------------------------------------------------------- workforce tokens */
@@ -361,6 +427,7 @@ async function serveTextOutbox(file: string, pathname: string, method: string, r
   const json = pathname === TEXT_OUTBOX_PATHS.json;
   const body = Buffer.from(json ? JSON.stringify({ texts }) : textOutboxPage(texts));
   res.writeHead(200, {
+    ...OWN_ANSWER_HEADERS,
     ...TEXT_OUTBOX_HEADERS,
     'content-type': json ? 'application/json' : 'text/html; charset=utf-8',
     'content-length': String(body.length),
@@ -387,7 +454,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 function serveAsset(pathname: string, method: string, res: ServerResponse): void {
   if (method !== 'GET' && method !== 'HEAD') {
-    sendJson(res, 405, { message: 'Method Not Allowed' });
+    sendJson(res, 405, { message: 'Method Not Allowed' }, { allow: 'GET, HEAD' });
     return;
   }
   const file = assetFile(pathname);
@@ -397,6 +464,7 @@ function serveAsset(pathname: string, method: string, res: ServerResponse): void
     return;
   }
   res.writeHead(200, {
+    ...OWN_ANSWER_HEADERS,
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'content-length': String(size),
     'cache-control': 'public, max-age=3600',

@@ -18,6 +18,7 @@ import { type DemoMember, seedDemoMember } from './demo-member.ts';
 import { startEmbeddedAws } from './embedded-aws.ts';
 import { startGateway } from './gateway.ts';
 import { assertPortFree } from './processes.ts';
+import { requestClock } from './test-clock.ts';
 
 export interface RunningVerity {
   readonly siteUrl: string;
@@ -69,6 +70,7 @@ export async function startVerity(
       port: config.ports.site,
       host: config.host,
       textOutbox: textOutboxFile(config),
+      clock: requestClock({ env: process.env, dataDir: config.dataDir }),
       workforce: {
         issuer: workforce.issuer,
         clientId: workforce.clientId,

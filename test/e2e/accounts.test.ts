@@ -8,8 +8,9 @@
  * and every sign-in that takes the password asks for its code: the journeys answer it with codes
  * computed from the key the setup page showed (./support/mfa.ts).
  *
- * The journeys run at once: an authenticator code works once, so a journey that needs another
- * code from the same app waits for its next 30 s step, and the waits overlap.
+ * The journeys run at once. An authenticator code works once, so a journey that needs another
+ * code from the same app moves the server's clock on to the app's next 30 s step
+ * (test/support/clock.ts) rather than waiting for it.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';

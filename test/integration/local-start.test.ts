@@ -20,8 +20,11 @@ async function isListening(port: number): Promise<boolean> {
   });
 }
 
+/** Starting a whole Verity (Java included) takes seconds, and longer on a busy machine. */
+const STARTS = { timeout: 120_000 };
+
 describe('npm start', () => {
-  it('stops every service, Java included, on Ctrl-C and leaves no port listening', async () => {
+  it('stops every service, Java included, on Ctrl-C and leaves no port listening', STARTS, async () => {
     const verity = await startLocalVerity();
     const ports = Object.values(verity.ports);
     expect((await Promise.all(ports.map(isListening))).every(Boolean)).toBe(true);
@@ -30,7 +33,7 @@ describe('npm start', () => {
     rmSync(verity.dataDir, { recursive: true, force: true });
   });
 
-  it('keeps accounts data and the seeded workforce across a restart', async () => {
+  it('keeps accounts data and the seeded workforce across a restart', STARTS, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'verity-restart-'));
     const ports = await freePorts();
     const options = { dataDir, ports, env: { VERITY_IN_MEMORY: '0' } };

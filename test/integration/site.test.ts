@@ -1,5 +1,6 @@
 /** The site as the local gateway serves it: pages, health, assets, errors and security headers. */
 import { describe, expect, inject, it } from 'vitest';
+import { expectSecurityHeaders } from '../support/security-headers.ts';
 
 const site = inject('verity').siteUrl;
 
@@ -60,6 +61,27 @@ describe('unknown routes and methods', () => {
     expect(response.headers.get('allow')).toBe('GET');
   });
 
+  it("answers a wrong method on partners' routes with 405 JSON, even to a client that asks for HTML", async () => {
+    for (const [method, path, allow] of [
+      ['POST', '/health', 'GET'],
+      ['GET', '/csp-report', 'POST'],
+      ['POST', '/workforce/me', 'GET'],
+    ] as const) {
+      const response = await fetch(`${site}${path}`, { method, headers: { accept: 'text/html' } });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      expect(response.headers.get('content-type'), `${method} ${path}`).toContain('application/json');
+      expect(await response.json()).toMatchObject({ error: 'method_not_allowed' });
+    }
+  });
+
+  it("answers a wrong method on people's pages with the 405 page", async () => {
+    const response = await fetch(`${site}/sign-in`, { method: 'PUT', headers: { accept: 'text/html' } });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST');
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  });
+
   it('answers a stray form POST to an unknown path with 404, not a CSRF error', async () => {
     const response = await fetch(`${site}/nowhere`, {
       method: 'POST',
@@ -84,6 +106,18 @@ describe('static assets', () => {
     expect(js.status).toBe(200);
     expect(Number(js.headers.get('content-length'))).toBeGreaterThan(1000);
     expect((await fetch(`${site}/assets/verity/verity.css`)).status).toBe(200);
+  });
+
+  it('carry the security headers on files, a missing file and a wrong method alike', async () => {
+    const css = await fetch(`${site}/assets/uswds/css/uswds.min.css`);
+    expectSecurityHeaders(css.headers, 'a stylesheet', { cacheControl: 'public, max-age=3600' });
+    const missing = await fetch(`${site}/assets/nope.css`);
+    expect(missing.status).toBe(404);
+    expectSecurityHeaders(missing.headers, 'a missing asset');
+    const posted = await fetch(`${site}/assets/verity/verity.css`, { method: 'POST', body: 'x' });
+    expect(posted.status).toBe(405);
+    expect(posted.headers.get('allow')).toBe('GET, HEAD');
+    expectSecurityHeaders(posted.headers, 'a POST to an asset');
   });
 
   it('never serves a file outside the asset folders', async () => {

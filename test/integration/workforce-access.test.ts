@@ -9,6 +9,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, inject, it } from 'vitest';
+import { expectSecurityHeaders } from '../support/security-headers.ts';
 
 const verity = inject('verity');
 const site = verity.siteUrl;
@@ -47,10 +48,11 @@ describe('workforce routes', () => {
     expect(await response.json()).toMatchObject({ groups: ['agents'] });
   });
 
-  it('answer a missing token with 401', async () => {
+  it('answer a missing token with 401 and the security headers', async () => {
     const response = await me();
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ message: 'Unauthorized' });
+    expectSecurityHeaders(response.headers, 'the gateway 401');
   });
 
   it('answer a malformed, tampered or foreign token with 401', async () => {

@@ -1,16 +1,18 @@
 /**
  * Global setup of the integration and browser layers: starts a whole local Verity exactly as
- * `npm start` does (bin/local.ts), but on free ports, with DynamoDB in memory and state in a
- * throw-away folder; stops it (and checks it stopped) after the run.
+ * `npm start` does (bin/local.ts), but on free ports, with DynamoDB in memory, state in a
+ * throw-away folder and a clock the tests can move forward (./clock.ts); stops it (and checks
+ * it stopped) after the run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, statSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { projectRoot } from '../../lib/local/config.ts';
 import { freePort } from '../../lib/local/processes.ts';
 import type { RunningVerity } from '../../lib/local/start.ts';
+import { TEST_CLOCK_VARIABLE } from '../../lib/local/test-clock.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -50,6 +52,8 @@ export async function launchLocal(options: LaunchOptions = {}) {
   const ports = options.ports ?? (await freePorts());
   const logFile = join(dataDir, 'verity.log');
   const log = openSync(logFile, 'a');
+  // A restart appends to the log of the run before: this run's output starts here.
+  const from = statSync(logFile).size;
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
     cwd: projectRoot,
     env: {
@@ -62,26 +66,21 @@ export async function launchLocal(options: LaunchOptions = {}) {
     stdio: ['ignore', log, log],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { child, exited, dataDir, ports, output: () => readFileSync(logFile, 'utf8') };
+  const output = () => readFileSync(logFile).subarray(from).toString('utf8');
+  return { child, exited, dataDir, ports, output };
 }
 
 /** Starts a local Verity and resolves once it is serving. */
 export async function startLocalVerity(options: LaunchOptions = {}): Promise<LocalVerity> {
   const { child, exited, dataDir, ports, output } = await launchLocal(options);
-  const stateFile = join(dataDir, 'local.json');
-  const deadline = Date.now() + 90_000;
   let gone = false;
   exited.then(() => {
     gone = true;
   });
-  while (!existsSync(stateFile)) {
-    if (gone || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`local Verity did not start:\n${output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as RunningVerity;
+  const state = await serving(dataDir, exited, output).catch((error: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`local Verity did not start (${error.message}):\n${output()}`);
+  });
   return {
     state,
     dataDir,
@@ -94,10 +93,56 @@ export async function startLocalVerity(options: LaunchOptions = {}): Promise<Loc
   };
 }
 
+const START_TIMEOUT_MS = 90_000;
+
+/** The banner's last line: bin/local.ts prints it as it starts listening for Ctrl-C. */
+const READY = 'Press Ctrl-C to stop.';
+
+/**
+ * Resolves with the state Verity writes to `<dataDir>/local.json` (start.ts) once it serves and
+ * has said so, which is when it handles Ctrl-C and SIGTERM: as soon as both are there, seen by
+ * watching the folder (the log is in it too); fails if Verity exits first or is not serving
+ * within 90 s.
+ */
+function serving(dataDir: string, exited: Promise<unknown>, output: () => string): Promise<RunningVerity> {
+  const file = join(dataDir, 'local.json');
+  return new Promise((ok, fail) => {
+    let settled = false;
+    const settle = (then: () => void) => {
+      if (settled) return;
+      settled = true;
+      watcher.close();
+      clearTimeout(timeout);
+      then();
+    };
+    const look = () => {
+      const state = output().includes(READY) ? readState(file) : undefined;
+      if (state) settle(() => ok(state));
+    };
+    const watcher = watch(dataDir, look);
+    const timeout = setTimeout(
+      () => settle(() => fail(new Error(`not serving after ${START_TIMEOUT_MS / 1000} s`))),
+      START_TIMEOUT_MS,
+    );
+    exited.then(() => settle(() => fail(new Error('it exited'))));
+    look();
+  });
+}
+
+/** The state file's contents, once it holds all of them. */
+function readState(file: string): RunningVerity | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RunningVerity;
+  } catch {
+    return undefined;
+  }
+}
+
 let running: LocalVerity | undefined;
 
 export default async function setup(project: TestProject) {
-  running = await startLocalVerity();
+  // The test clock (lib/local/test-clock.ts): tests move time forward instead of waiting for it.
+  running = await startLocalVerity({ env: { [TEST_CLOCK_VARIABLE]: '1' } });
   project.provide('verity', { ...running.state, dataDir: running.dataDir });
   return async () => {
     await running?.stop();

@@ -1,41 +1,21 @@
 /**
- * The member's authenticator app, played by the test: it reads the key off the setup page and
- * computes codes from it (RFC 6238, 30-second steps), and the member's sheet of recovery codes.
- *
- * Verity accepts each code once: after a code of one step, the next code must come from a later
- * step. So does the app here: `freshCode` waits for the next step when this key already gave a
- * code in the current one, as a member would wait for the app to show a new code.
+ * The member's authenticator app and sheet of recovery codes on the pages: set up the app from
+ * the key the setup page shows, answer "Enter the 6-digit code" with the code it shows now, use a
+ * recovery code. The codes come from test/support/authenticator.ts: a second code from one key
+ * moves the server's clock to the next 30-second step rather than waiting for it.
  */
-import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { freshCode } from '../../support/authenticator.ts';
 import { arriveAt, button, follow, link, tick } from './pages.ts';
 
-const STEP_SECONDS = 30;
+export { freshCode };
 
 export interface Authenticator {
   /** The key as the setup page shows it, without the spaces that group it by 4. */
   readonly key: string;
   /** The 10 recovery codes, as shown once after setup. */
   readonly recoveryCodes: readonly string[];
-}
-
-/** The last step each key gave a code for: the server refuses that step and earlier ones. */
-const lastStep = new Map<string, number>();
-
-const stepAt = (ms: number) => Math.floor(ms / 1000 / STEP_SECONDS);
-
-/** A code the server has not seen from this key yet, waiting for the next step if need be. */
-export async function freshCode(key: string): Promise<string> {
-  const used = lastStep.get(key) ?? Number.NEGATIVE_INFINITY;
-  let step = stepAt(Date.now());
-  if (step <= used) {
-    step = used + 1;
-    // A little past the boundary, so that the server's clock is surely in the new step too.
-    await new Promise((resolve) => setTimeout(resolve, step * STEP_SECONDS * 1000 + 250 - Date.now()));
-  }
-  lastStep.set(key, step);
-  return generate({ secret: key, epoch: step * STEP_SECONDS });
 }
 
 /**

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as store from '../../../lambdas/store/emails.ts';
 import * as profileStore from '../../../lambdas/store/profile.ts';
 import * as signUpStore from '../../../lambdas/store/sign-ups.ts';
+import { serverNow } from '../../support/clock.ts';
 import {
   accountItems,
   addEmailOverHttp,
@@ -141,7 +142,7 @@ describe('spellings of one address', () => {
       expect(page.status, variants[i]).toBe(200);
       expect(page.heading).toBe('Check your email');
     }
-    expect(await signUpStore.pendingSignUpsOf(plain, new Date()), 'no sign-up under any spelling').toEqual(
+    expect(await signUpStore.pendingSignUpsOf(plain, serverNow()), 'no sign-up under any spelling').toEqual(
       [],
     );
     const subjects = await subjectsTo(plain);
@@ -266,7 +267,7 @@ describe('CSRF', () => {
       'no cookie',
     );
     expect(await mailTo(email)).toEqual([]);
-    expect(await signUpStore.pendingSignUpsOf(normalized(email), new Date())).toEqual([]);
+    expect(await signUpStore.pendingSignUpsOf(normalized(email), serverNow())).toEqual([]);
 
     expectCsrfRefusal(
       await visitor.post('/sign-in', { email: member.primary, password: PASSWORD }, { csrf: false }),

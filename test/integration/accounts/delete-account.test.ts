@@ -9,6 +9,7 @@ import { sesMailer } from '../../../lambdas/mail/ses.ts';
 import { documentClient } from '../../../lambdas/store/dynamo.ts';
 import * as store from '../../../lambdas/store/emails.ts';
 import * as profileStore from '../../../lambdas/store/profile.ts';
+import { serverNow } from '../../support/clock.ts';
 import {
   accountItems,
   accountsTable,
@@ -77,7 +78,7 @@ describe('Delete account', () => {
     });
     const [first, second] = member.confirmed as [string, string];
     const [phone, laptop] = [await signedIn(member), await signedIn(member)];
-    const since = new Date();
+    const since = serverNow();
     const day = since.toISOString().slice(0, 10);
     const auditBefore = (await auditRecords(day)).map((r) => r.sk);
 
@@ -144,13 +145,13 @@ describe('Delete account', () => {
     const page = await browser.get(link);
     expect((await browser.submit(page, { button: 'Continue' }, { password: PASSWORD })).status).toBe(303);
     // ...and the deletion goes on with what it read: it must not free one address and leave the other.
-    await profileStore.deleteAccount(member.accountId, seen, new Date());
+    await profileStore.deleteAccount(member.accountId, seen, serverNow());
     const gone = (await profileStore.profileOf(member.accountId)) === undefined;
     expect(await store.claimOf(normalized(late))).toBe(gone ? undefined : member.accountId);
     expect(await store.claimOf(normalized(member.primary))).toBe(gone ? undefined : member.accountId);
 
     // Deleting again (the member presses the button again) frees both.
-    const context = { now: new Date(), siteUrl: site, device: 'test', place: 'Unknown', ip: '127.0.0.1' };
+    const context = { now: serverNow(), siteUrl: site, device: 'test', place: 'Unknown', ip: '127.0.0.1' };
     await deleteAccountNow(member.accountId, context, sesMailer());
     expect(await profileStore.profileOf(member.accountId)).toBeUndefined();
     expect(await store.claimOf(normalized(late))).toBeUndefined();

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as store from '../../../lambdas/store/emails.ts';
 import * as historyStore from '../../../lambdas/store/history.ts';
 import * as profileStore from '../../../lambdas/store/profile.ts';
+import { serverNow } from '../../support/clock.ts';
 import {
   accountItems,
   addEmailOverHttp,
@@ -260,7 +261,7 @@ describe('moving an address from a duplicate account', () => {
     const before = await snapshot(held, holder, requester, link);
     const event = {
       type: 'email-moved-in' as const,
-      at: new Date().toISOString(),
+      at: serverNow().toISOString(),
       device: 'test',
       place: 'Unknown',
     };
@@ -269,7 +270,7 @@ describe('moving an address from a duplicate account', () => {
       tokenHash: String(before.token?.pk).slice('TOKEN#'.length),
       holderAccountId: holder.accountId,
       requesterAccountId: requester.accountId,
-      now: new Date(),
+      now: serverNow(),
       requesterEvent: event,
       holderEvent: { ...event, type: 'email-moved-out' as const },
     };

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as store from '../../../lambdas/store/emails.ts';
 import { profileKey } from '../../../lambdas/store/items.ts';
 import * as profileStore from '../../../lambdas/store/profile.ts';
+import { serverNow } from '../../support/clock.ts';
 import {
   accountItems,
   accountsTable,
@@ -107,7 +108,9 @@ describe('the Email section', () => {
     const member = await createMember();
     const added = uniqueEmail('late');
     const { link } = await addEmailInStore(member.accountId, added);
-    await setAttributes(ephemeralTable(), tokenKeyOf(link), { expiresAt: Math.floor(Date.now() / 1000) - 1 });
+    await setAttributes(ephemeralTable(), tokenKeyOf(link), {
+      expiresAt: Math.floor(serverNow().getTime() / 1000) - 1,
+    });
     const browser = new Browser();
     expect((await browser.get(link)).heading).toBe('This link does not work');
     const page = await browser.post('/confirm-email', { token: tokenOf(link), password: PASSWORD });

@@ -5,6 +5,7 @@
  * and what to do if it was not you. The tests run in order on one account.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { serverNow } from '../../support/clock.ts';
 import {
   addEmailOverHttp,
   Browser,
@@ -27,12 +28,23 @@ import {
 /** "When: 2026-11-23 at 04:26 UTC", as the notice writes it. */
 const minuteOf = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' at ')} UTC`;
 
+/**
+ * A moment before an action, on both clocks that date what follows: the mailbox's (the machine's,
+ * when a mail arrived) and the server's (the "When:" a notice tells).
+ */
+const mark = () => ({ mailbox: new Date(), server: serverNow() });
+
 /** Each address got exactly one `subject` since `since`, saying what, when and what to do. */
-async function expectNotice(addresses: readonly string[], subject: string, since: Date, what: string) {
-  const minutes = [minuteOf(since), minuteOf(new Date())];
+async function expectNotice(
+  addresses: readonly string[],
+  subject: string,
+  since: ReturnType<typeof mark>,
+  what: string,
+) {
+  const minutes = [minuteOf(since.server), minuteOf(serverNow())];
   for (const address of addresses) {
     const mails = (await mailTo(address)).filter(
-      (m) => m.subject === subject && m.at >= Math.floor(since.getTime() / 1000),
+      (m) => m.subject === subject && m.at >= Math.floor(since.mailbox.getTime() / 1000),
     );
     expect(mails, `${subject} to ${address}`).toHaveLength(1);
     const mail = mails[0] as Mail;
@@ -62,7 +74,7 @@ beforeAll(async () => {
 
 describe('security notices', () => {
   it('tell every confirmed email, the new one included, that an email was added', async () => {
-    const since = new Date();
+    const since = mark();
     await addEmailOverHttp(browser, added);
     expect(await subjectsTo(first), 'not before it is confirmed').toEqual([]);
     const link = linkIn(await lastMailTo(added, MAIL.confirmAdded), '/confirm-email');
@@ -79,7 +91,7 @@ describe('security notices', () => {
   });
 
   it('tell every confirmed email that the primary changed, and to what', async () => {
-    const since = new Date();
+    const since = mark();
     expect((await browser.pressOnEmail('Set as primary', second)).status).toBe(303);
     await expectNotice(
       [first, second, added],
@@ -90,7 +102,7 @@ describe('security notices', () => {
   });
 
   it('tell the remaining emails and the removed one that an email was removed', async () => {
-    const since = new Date();
+    const since = mark();
     expect((await browser.pressOnEmail('Remove', added)).status).toBe(303);
     await expectNotice(
       [first, second, added],
@@ -106,7 +118,7 @@ describe('security notices', () => {
 
   it('tell every confirmed email that the password changed; other sessions end, this one goes on', async () => {
     const other = await signedIn(member);
-    const since = new Date();
+    const since = mark();
     const form = await browser.get('/account/password');
     const done = await browser.submit(form, { button: 'Change password' }, { password: OTHER_PASSWORD });
     expect(done.status).toBe(303);
@@ -124,7 +136,7 @@ describe('security notices', () => {
   });
 
   it('tell every confirmed email that the password was reset', async () => {
-    const since = new Date();
+    const since = mark();
     const mailbox = new Browser();
     const forgot = await mailbox.get('/forgot-password');
     await mailbox.submit(forgot, { button: 'Send reset link' }, { email: second });

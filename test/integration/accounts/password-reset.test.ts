@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkResetLink } from '../../../lambdas/accounts/password-reset.ts';
 import * as store from '../../../lambdas/store/profile.ts';
+import { serverNow } from '../../support/clock.ts';
 import {
   addEmailInStore,
   Browser,
@@ -115,7 +116,7 @@ describe('Forgot password', () => {
   it('a reset link expires after one hour', async () => {
     const member = await createMember();
     const link = await resetLink(member);
-    const now = Date.now();
+    const now = serverNow().getTime();
     const token = await getItem(ephemeralTable(), tokenKeyOf(link));
     expect(token?.expiresAt).toBeGreaterThan(now / 1000 + 3600 - 60);
     expect(token?.expiresAt).toBeLessThanOrEqual(now / 1000 + 3600);

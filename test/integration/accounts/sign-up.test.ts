@@ -9,6 +9,7 @@ import { describeConfirmationLink } from '../../../lambdas/emails/confirm.ts';
 import * as store from '../../../lambdas/store/emails.ts';
 import * as profileStore from '../../../lambdas/store/profile.ts';
 import * as signUpStore from '../../../lambdas/store/sign-ups.ts';
+import { serverNow } from '../../support/clock.ts';
 import {
   all,
   Browser,
@@ -50,8 +51,8 @@ describe('Create account', () => {
     expect(mail.text).toContain('expires in 24 hours');
     const link = linkIn(mail, '/confirm-email');
     const token = await getItem(ephemeralTable(), tokenKeyOf(link));
-    expect(token?.expiresAt).toBeGreaterThan(Date.now() / 1000 + CONFIRMATION_HOURS * 3600 - 60);
-    expect(token?.expiresAt).toBeLessThanOrEqual(Date.now() / 1000 + CONFIRMATION_HOURS * 3600);
+    expect(token?.expiresAt).toBeGreaterThan(serverNow().getTime() / 1000 + CONFIRMATION_HOURS * 3600 - 60);
+    expect(token?.expiresAt).toBeLessThanOrEqual(serverNow().getTime() / 1000 + CONFIRMATION_HOURS * 3600);
 
     // Opening the link (as a mail scanner would) changes nothing: it asks for the password.
     const confirmPage = await browser.get(link);
@@ -105,7 +106,7 @@ describe('Create account', () => {
       expect(page.html, 'the address stays in the field').toContain(`value="${email}"`);
     }
     expect(await mailTo(email)).toEqual([]);
-    expect(await signUpStore.pendingSignUpsOf(normalized(email), new Date())).toEqual([]);
+    expect(await signUpStore.pendingSignUpsOf(normalized(email), serverNow())).toEqual([]);
   });
 
   it('shows the same "check your email" page for an address that has an account, and mails that someone tried', async () => {
@@ -123,7 +124,9 @@ describe('Create account', () => {
     expect(mail.text).toContain(`/sign-in`);
     expect(mail.text).toContain(`/forgot-password`);
     expect(mail.text).not.toMatch(/token=/);
-    expect(await signUpStore.pendingSignUpsOf(normalized(held), new Date()), 'no second sign-up').toEqual([]);
+    expect(await signUpStore.pendingSignUpsOf(normalized(held), serverNow()), 'no second sign-up').toEqual(
+      [],
+    );
   });
 
   it('sends at most 10 mails an hour to one address, and the page does not change past that', async () => {
@@ -187,7 +190,7 @@ describe('Create account', () => {
     const link = linkIn(await lastMailTo(email, MAIL.confirmSignUp), '/confirm-email');
 
     // The rule, on the clock the domain is given: good for 24 hours, not a minute more.
-    const now = Date.now();
+    const now = serverNow().getTime();
     await expect(describeConfirmationLink(tokenOf(link), new Date(now + hours(23.9)))).resolves.toMatchObject(
       {
         purpose: 'sign-up',

@@ -11,12 +11,13 @@
  *   an authenticator app and a remembered browser, so that a password sign-in from that
  *   browser passes both steps (MFA has its own tests; here it is only in the way).
  * - the second step over HTTP where a flow asks for it again: a code the member's app would show.
+ * - the server's clock (test/support/clock.ts): fixtures stamp what the server judges (sessions,
+ *   links, sign-in times) with `serverNow()`, and a test that needs time to pass moves the clock.
  * - a check after every test that no response had a 5xx status.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { generate as totpAt } from 'otplib';
 import { afterEach, expect, inject } from 'vitest';
 import { hashPassword, type PasswordHash } from '../../../lambdas/accounts/password/hash.ts';
 import { newId, newSecret, secretHash } from '../../../lambdas/accounts/tokens.ts';
@@ -25,7 +26,7 @@ import { fieldCipherFromEnvironment } from '../../../lambdas/keys/field-encrypti
 import { pepperFromEnvironment } from '../../../lambdas/keys/pepper.ts';
 import type { TotpFactor } from '../../../lambdas/mfa/factors.ts';
 import { DEVICE_COOKIE, rememberBrowser } from '../../../lambdas/mfa/remembered-browsers.ts';
-import { newTotpSecret, TOTP_PERIOD } from '../../../lambdas/mfa/totp.ts';
+import { newTotpSecret } from '../../../lambdas/mfa/totp.ts';
 import { parseSessionCookie, rotatedSession, SESSION_COOKIE } from '../../../lambdas/sessions/session.ts';
 import { documentClient, tableName } from '../../../lambdas/store/dynamo.ts';
 import * as emailStore from '../../../lambdas/store/emails.ts';
@@ -33,6 +34,8 @@ import type { EmailItem, HistoryEvent, PendingSignUp, TokenItem } from '../../..
 import * as mfaStore from '../../../lambdas/store/mfa.ts';
 import * as sessionStore from '../../../lambdas/store/sessions.ts';
 import * as store from '../../../lambdas/store/sign-ups.ts';
+import { freshCode } from '../../support/authenticator.ts';
+import { advanceClockTo, serverNow } from '../../support/clock.ts';
 
 export const verity = inject('verity');
 export const site = verity.siteUrl;
@@ -506,7 +509,7 @@ export interface Member {
 }
 
 /** A pending sign-up as Create account writes it, with its link; the password hashed at the fixture cost. */
-export async function pendingSignUpInStore(address: string, password = PASSWORD, now = new Date()) {
+export async function pendingSignUpInStore(address: string, password = PASSWORD, now = serverNow()) {
   const secret = newSecret();
   const pending: PendingSignUp = {
     signUpId: newId(),
@@ -530,7 +533,7 @@ export async function pendingSignUpInStore(address: string, password = PASSWORD,
 
 /** An unconfirmed email on an account, as + Add an email writes it; answers its link. */
 export async function addEmailInStore(accountId: string, address: string, work = false) {
-  const now = new Date();
+  const now = serverNow();
   const secret = newSecret();
   const hash = secretHash(secret);
   const email: EmailItem = {
@@ -571,7 +574,7 @@ export async function createMember(
   const password = options.password ?? PASSWORD;
   const [first, ...others] = confirmed;
   if (!first) throw new Error('a member needs a confirmed email');
-  const now = new Date();
+  const now = serverNow();
   const { pending } = await pendingSignUpInStore(first, password, now);
   const accountId = newId();
   const created = await store.createAccount({
@@ -643,7 +646,7 @@ export async function signedIn(member: Member, options: BrowserOptions = {}): Pr
   expect(page.status, `sign in: ${page.text}`).toBe(303);
   expect(page.location, 'on to the second step').toBe('/mfa?next=%2Faccount');
   const { sk, accountId } = sessionKeyOf(browser);
-  const now = new Date();
+  const now = serverNow();
   const session = await sessionStore.sessionOf(accountId, sk, now);
   if (!session) throw new Error('fixture: no session after the password');
   // What the second step does to the session: AAL2 under a new secret.
@@ -656,20 +659,12 @@ export async function signedIn(member: Member, options: BrowserOptions = {}): Pr
 
 /* ------------------------------------------------------------------ the second step */
 
-const usedSteps = new Map<string, number>();
-
 /**
- * The code an authenticator app with `secret` shows, for a 30-second step not used yet: a code
- * works once, so a second one within a step is the next step's (one step of drift is allowed).
+ * The code an authenticator app with `secret` shows now, from a 30-second step it has not given a
+ * code for yet: a code works once, so a second one within a step moves the server's clock on to
+ * the next step (test/support/authenticator.ts).
  */
-export async function totpCode(secret: string): Promise<string> {
-  const current = Math.floor(Date.now() / 1000 / TOTP_PERIOD);
-  const step = Math.max(current, (usedSteps.get(secret) ?? current - 1) + 1);
-  if (step > current + 1)
-    await new Promise((r) => setTimeout(r, ((step - 1) * TOTP_PERIOD + 1) * 1000 - Date.now()));
-  usedSteps.set(secret, step);
-  return totpAt({ secret, epoch: step * TOTP_PERIOD });
-}
+export const totpCode = (secret: string): Promise<string> => freshCode(secret);
 
 /** Follows a redirect to the second step and enters the member's code; answers the redirect onward. */
 export async function passSecondStep(browser: Browser, member: Member, redirect: Page): Promise<Page> {
@@ -767,7 +762,7 @@ export async function signedInMinutesAgo(browser: Browser, minutes: number): Pro
     ephemeralTable(),
     { pk, sk },
     {
-      signedInAt: new Date(Date.now() - minutes * 60_000).toISOString(),
+      signedInAt: new Date(serverNow().getTime() - minutes * 60_000).toISOString(),
     },
   );
 }
@@ -775,13 +770,15 @@ export async function signedInMinutesAgo(browser: Browser, minutes: number): Pro
 export const tokenKeyOf = (link: string) => ({ pk: `TOKEN#${secretHash(tokenOf(link))}`, sk: 'TOKEN' });
 
 /**
- * Counters run in fixed windows: a test that needs several hits in one window starts with at
- * least `seconds` left in it, so it cannot straddle two windows.
+ * Counters run in fixed windows of the server's clock: a test that needs several hits in one
+ * window starts with at least `seconds` left in it, so it cannot straddle two windows. With less
+ * left, the clock moves on to the start of the next window.
  */
 export async function withSecondsLeftInWindow(windowSeconds: number, seconds: number): Promise<void> {
-  const intoWindow = (Date.now() / 1000) % windowSeconds;
-  const left = windowSeconds - intoWindow;
-  if (left < seconds) await new Promise((r) => setTimeout(r, left * 1000 + 100));
+  const now = serverNow().getTime();
+  const windowMs = windowSeconds * 1000;
+  const nextWindow = (Math.floor(now / windowMs) + 1) * windowMs;
+  if (nextWindow - now < seconds * 1000) advanceClockTo(nextWindow);
 }
 
 /** `n` copies of a promise-returning call, started together. */

@@ -5,6 +5,7 @@
  */
 import { generate } from 'otplib';
 import { describe, expect, it } from 'vitest';
+import { serverNow } from '../../support/clock.ts';
 import {
   all,
   Browser,
@@ -33,7 +34,7 @@ async function atSecondStep(member: Member): Promise<{ browser: Browser; challen
 
 /** A 6-digit code that is not the one the app shows now (nor in the steps either side). */
 async function wrongCode(secret: string, i: number): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(serverNow().getTime() / 1000);
   const valid = new Set(
     await Promise.all([-60, -30, 0, 30, 60].map((d) => generate({ secret, epoch: now + d }))),
   );

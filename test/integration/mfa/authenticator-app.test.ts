@@ -21,6 +21,7 @@ import {
 } from '../../../lambdas/mfa/manage.ts';
 import * as store from '../../../lambdas/store/mfa.ts';
 import * as profileStore from '../../../lambdas/store/profile.ts';
+import { serverNow } from '../../support/clock.ts';
 import { createMember, lastMailTo, uniqueEmail } from '../accounts/support.ts';
 
 const cipher = fieldCipherFromEnvironment();
@@ -33,7 +34,7 @@ const contextAt = (now: Date): RequestContext => ({
   ip: '192.0.2.1',
 });
 /** A moment in the middle of a 30-second step, so a code stays valid while a test runs. */
-const midStep = () => new Date((Math.floor(Date.now() / 30_000) * 30 + 10) * 1000);
+const midStep = () => new Date((Math.floor(serverNow().getTime() / 30_000) * 30 + 10) * 1000);
 const codeAt = (secret: string, now: Date) => generate({ secret, epoch: Math.floor(now.getTime() / 1000) });
 
 async function memberWithApp() {
@@ -123,7 +124,7 @@ describe('an authenticator app', () => {
 describe('recovery codes', () => {
   it('are 10, each working once; of two racing uses of one code exactly one wins; a new set kills the old', async () => {
     const { member } = await memberWithApp();
-    const context = contextAt(new Date());
+    const context = contextAt(serverNow());
     const codes = await createRecoveryCodes(member.accountId, context, mail);
     expect(codes).toHaveLength(10);
     expect(await store.recoveryCodesLeft(member.accountId)).toBe(10);
@@ -144,7 +145,7 @@ describe('recovery codes', () => {
 
   it('allow 10 wrong tries an hour', async () => {
     const { member } = await memberWithApp();
-    const context = contextAt(new Date());
+    const context = contextAt(serverNow());
     const codes = await createRecoveryCodes(member.accountId, context, mail);
     const answers: number[] = [];
     for (let i = 0; i < 10; i++)

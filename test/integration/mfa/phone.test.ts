@@ -13,6 +13,7 @@ import { passPhoneCode, sendSignInCode } from '../../../lambdas/mfa/phone.ts';
 import { type OutboxText, textSenderFromEnvironment } from '../../../lambdas/mfa/texts.ts';
 import * as mfa from '../../../lambdas/store/mfa.ts';
 import { phoneCodeKey } from '../../../lambdas/store/phone-codes.ts';
+import { serverNow } from '../../support/clock.ts';
 import {
   all,
   Browser,
@@ -102,7 +103,7 @@ async function atSecondStep(member: Member): Promise<{ browser: Browser; page: P
 const enterCode = (browser: Browser, page: Page, code: string) =>
   browser.submit(page, { action: '/mfa', button: 'Continue' }, { code });
 
-const context = (now = new Date()): RequestContext => ({
+const context = (now = serverNow()): RequestContext => ({
   now,
   siteUrl: site,
   device: 'Firefox on Linux',
@@ -284,14 +285,14 @@ describe('signing in with a phone', () => {
 
   it('refuses a code after its 10 minutes', async () => {
     const { member, phone, factor } = await phoneMember();
-    const sentAt = new Date();
+    const sentAt = serverNow();
     await sendSignInCode(member.accountId, factor, context(sentAt), sendPorts(), { evenIfJustSent: true });
     const code = await latestCode(phone.e164);
     await expect(
       passPhoneCode(member.accountId, factor, code, context(minutesAfter(sentAt, 10))),
     ).rejects.toMatchObject({ name: 'CodeExpired' });
     // One second earlier, a code of that age still works.
-    const again = new Date();
+    const again = serverNow();
     await sendSignInCode(member.accountId, factor, context(again), sendPorts(), { evenIfJustSent: true });
     const fresh = await latestCode(phone.e164);
     await expect(
@@ -303,7 +304,7 @@ describe('signing in with a phone', () => {
     const { member, phone, factor } = await phoneMember();
     const { browser, page } = await atSecondStep(member);
     const key = phoneCodeKey(member.accountId, `factor#${factor.factorId}`);
-    await setAttributes(ephemeralTable(), key, { expiresAt: Math.floor(Date.now() / 1000) - 1 });
+    await setAttributes(ephemeralTable(), key, { expiresAt: Math.floor(serverNow().getTime() / 1000) - 1 });
     const late = await enterCode(browser, page, await latestCode(phone.e164));
     expect(late.status).toBe(401);
     expect(late.text).toContain('That code has expired');
@@ -360,7 +361,9 @@ describe('limits', () => {
 
     // Showing the page when the last code is older than a minute tries to send, and is refused.
     const key = phoneCodeKey(member.accountId, `factor#${factor.factorId}`);
-    await setAttributes(ephemeralTable(), key, { sentAt: new Date(Date.now() - 120_000).toISOString() });
+    await setAttributes(ephemeralTable(), key, {
+      sentAt: new Date(serverNow().getTime() - 120_000).toISOString(),
+    });
     const shown = await browser.get('/mfa?next=%2Faccount');
     expect(shown.status).toBe(429);
     expect(shown.text).toContain('We already sent 5 codes to this phone');
@@ -389,7 +392,7 @@ describe('limits', () => {
     expect(await textsTo(phone.e164)).toHaveLength(2);
 
     // The window after the one that held the 10 still counts them; the one after that opens.
-    const later = new Date((Math.floor(Date.now() / 600_000) + 2) * 600_000 + 5_000);
+    const later = new Date((Math.floor(serverNow().getTime() / 600_000) + 2) * 600_000 + 5_000);
     await sendSignInCode(member.accountId, factor, context(later), sendPorts(), { evenIfJustSent: false });
     await expect(
       passPhoneCode(member.accountId, factor, await latestCode(phone.e164), context(later)),

@@ -20,10 +20,11 @@ import {
   relyingPartyOf,
 } from '../../../lambdas/mfa/webauthn.ts';
 import * as mfa from '../../../lambdas/store/mfa.ts';
+import { serverNow } from '../../support/clock.ts';
 import { SoftwareKey } from '../../support/software-key.ts';
 import { createMember, lastMailTo, type Member, site, totpCode } from '../accounts/support.ts';
 
-const context = (now = new Date()): RequestContext => ({
+const context = (now = serverNow()): RequestContext => ({
   now,
   siteUrl: site,
   device: 'Chrome on Linux',

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { handler as notFoundHandler } from '../../../lambdas/handlers/not-found.ts';
 import { CSRF_COOKIE, formToken } from '../../../lambdas/http/csrf.ts';
 import { badRequest } from '../../../lambdas/http/errors.ts';
 import { type HttpEvent, httpHandler } from '../../../lambdas/http/handler.ts';
@@ -95,6 +96,33 @@ describe('errors', () => {
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain('someone@example.com');
     expect(JSON.parse(response.body as string).error).toBe('server_error');
+  });
+});
+
+describe('the catch-all ($default)', () => {
+  const asking = (method: string, path: string, accept: string) =>
+    notFoundHandler(event(method, '$default', { rawPath: path, headers: { accept } }), context);
+
+  it("answers a wrong method on partners' routes with 405 JSON, even to a browser", async () => {
+    for (const [method, path] of [
+      ['POST', '/health'],
+      ['GET', '/csp-report'],
+      ['POST', '/workforce/me'],
+    ] as const) {
+      const response = await asking(method, path, 'text/html,application/xhtml+xml');
+      expect(response.statusCode, `${method} ${path}`).toBe(405);
+      expect(response.headers['Content-Type'], `${method} ${path}`).toContain('application/json');
+      expect(JSON.parse(response.body as string)).toMatchObject({ error: 'method_not_allowed' });
+    }
+  });
+
+  it("answers a wrong method on people's pages, and a path nobody serves, with a page", async () => {
+    const wrongMethod = await asking('PUT', '/sign-in', 'text/html');
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers['Content-Type']).toContain('text/html');
+    const nowhere = await asking('GET', '/no/such/page', 'text/html');
+    expect(nowhere.statusCode).toBe(404);
+    expect(nowhere.headers['Content-Type']).toContain('text/html');
   });
 });
 

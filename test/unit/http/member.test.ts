@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeDevice } from '../../../lambdas/accounts/context.ts';
-import { safeNext } from '../../../lambdas/http/member.ts';
+import type { HttpRequest } from '../../../lambdas/http/handler.ts';
+import { requestContext, requestTime, safeNext } from '../../../lambdas/http/member.ts';
 
 describe('where sign-in returns to', () => {
   it('is a path on this site', () => {
@@ -38,5 +39,17 @@ describe('the device shown in history', () => {
       ),
     ).toBe('Safari on iOS');
     expect(describeDevice(undefined)).toBe('A browser on an unknown system');
+  });
+});
+
+describe('the time of a request', () => {
+  it('is the time API Gateway stamped on the event, not the moment a step happens to run', () => {
+    const stamped = Date.UTC(2027, 0, 2, 3, 4, 5);
+    const request = {
+      headers: {},
+      event: { requestContext: { timeEpoch: stamped, http: { sourceIp: '203.0.113.9' } } },
+    } as unknown as HttpRequest<unknown>;
+    expect(requestTime(request)).toEqual(new Date(stamped));
+    expect(requestContext(request).now).toEqual(new Date(stamped));
   });
 });

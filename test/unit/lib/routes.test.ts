@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   allowedMethods,
+  audienceAt,
   handlers,
   matchRoute,
   type Route,
@@ -93,5 +94,23 @@ describe('route matching, as API Gateway does it', () => {
   it('does not match a longer or shorter path', () => {
     expect(matchRoute('GET', '/partners/a/b', table)).toBeUndefined();
     expect(matchRoute('GET', '/', table)).toBeUndefined();
+  });
+});
+
+describe('who reads the answers at a path no route takes', () => {
+  it("is partners on the partners' routes, people on pages and where nothing is served", () => {
+    expect(audienceAt('/health')).toBe('partners');
+    expect(audienceAt('/csp-report')).toBe('partners');
+    expect(audienceAt('/workforce/me')).toBe('partners');
+    expect(audienceAt('/sign-in')).toBe('people');
+    expect(audienceAt('/')).toBe('people');
+    expect(audienceAt('/no/such/page')).toBe('people');
+  });
+
+  it("is people when a path has routes of both, partners when all of its routes are partners'", () => {
+    // /partners/new: its own route (not-found, people) and /partners/{clientId} (health, partners).
+    expect(audienceAt('/partners/new', table)).toBe('people');
+    expect(audienceAt('/partners/abc', table)).toBe('partners');
+    expect(audienceAt('/files/a/b', table)).toBe('partners');
   });
 });
