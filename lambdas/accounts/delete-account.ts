@@ -2,8 +2,8 @@
  * Delete account: frees every email at once, removes the account's data and sessions, keeps
  * only an anonymous audit record, and sends a last notice to the confirmed emails.
  */
+import { problem } from '../core/problems.ts';
 import { noticeTo } from '../emails/notices.ts';
-import { HttpError } from '../http/errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import * as emailStore from '../store/emails.ts';
 import * as store from '../store/profile.ts';
@@ -30,5 +30,5 @@ export async function deleteAccount(accountId: string, context: RequestContext, 
     }
     return;
   }
-  throw new HttpError(409, 'account_changed', 'Your account changed while it was being deleted. Try again.');
+  throw problem({ kind: 'AccountChanged' });
 }

@@ -14,6 +14,20 @@ export type Problem =
   | { readonly kind: 'AccountLocked' }
   | { readonly kind: 'AccountGone' }
   | { readonly kind: 'SessionEnded' }
+  | { readonly kind: 'AccountChanged' }
+  // emails and the links sent to them
+  | { readonly kind: 'LinkNotValid'; readonly link: 'mail' | 'account-reset' }
+  | { readonly kind: 'EmailHeldElsewhere' }
+  | { readonly kind: 'ConfirmationMailsThrottled' }
+  | { readonly kind: 'EmailNotOnAccount' }
+  | { readonly kind: 'EmailAlreadyConfirmed' }
+  | { readonly kind: 'EmailNotConfirmed' }
+  | { readonly kind: 'CannotRemoveEmail' }
+  | { readonly kind: 'MoveNeedsDeletionConsent' }
+  | { readonly kind: 'MoveOfPrimaryEmail' }
+  | { readonly kind: 'MoveNeedsRecoveryCode' }
+  // mfa: losing every method
+  | { readonly kind: 'AccountResetNotReady' }
   // mfa: the second step of sign-in
   | { readonly kind: 'WrongCode' }
   | { readonly kind: 'CodesLocked'; readonly retryAfterSeconds: number }

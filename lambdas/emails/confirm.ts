@@ -16,7 +16,6 @@ import {
 } from '../accounts/sign-in.ts';
 import { isWellFormedSecret, newId, secretHash } from '../accounts/tokens.ts';
 import { problem } from '../core/problems.ts';
-import { HttpError } from '../http/errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import * as store from '../store/emails.ts';
 import type { SessionItem, TokenItem } from '../store/items.ts';
@@ -25,22 +24,11 @@ import * as signUpStore from '../store/sign-ups.ts';
 import * as tokenStore from '../store/tokens.ts';
 import { sendNotice } from './notices.ts';
 
-export const deadLink = () =>
-  new HttpError(
-    400,
-    'link_not_valid',
-    'This link has expired, was already used, or was replaced by a newer one. Ask for a new link below.',
-  );
+export const deadLink = () => problem({ kind: 'LinkNotValid', link: 'mail' });
 
-export const wrongPassword = () =>
-  new HttpError(401, 'wrong_password', 'That is not the password of this account. Check it and try again.');
+export const wrongPassword = () => problem({ kind: 'WrongPassword' });
 
-export const emailTaken = () =>
-  new HttpError(
-    409,
-    'email_taken',
-    'This email address now belongs to another Verity account. Sign in to that account, or use another address.',
-  );
+const emailTaken = () => problem({ kind: 'EmailHeldElsewhere' });
 
 export interface LinkDescription {
   readonly purpose: 'sign-up' | 'add-email';

@@ -4,9 +4,10 @@
  * An address that another account holds gets the same "confirmation sent" answer, and its
  * mailbox is offered to move it.
  */
+
 import { historyEvent, inHours, type RequestContext } from '../accounts/context.ts';
 import { newSecret, secretHash } from '../accounts/tokens.ts';
-import { HttpError } from '../http/errors.ts';
+import { problem } from '../core/problems.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
@@ -31,11 +32,7 @@ export async function addEmail(
   const email = parseEmailAddress(input.email);
   if (isAddressProblem(email)) return { kind: 'problem', message: addressProblemMessages[email] };
   if (!(await withinLimit(limits.confirmationMails, email.normalized, context.now))) {
-    throw new HttpError(
-      429,
-      'too_many_requests',
-      'Too many confirmation emails for this address. Try again in an hour.',
-    );
+    throw problem({ kind: 'ConfirmationMailsThrottled' });
   }
   const holder = await store.claimOf(email.normalized);
   if (holder === accountId) return { kind: 'problem', message: 'This email is already on your account.' };
@@ -97,7 +94,7 @@ function linkMessage(token: TokenItem, secret: string, address: string, context:
     : messages.confirmAddedEmail(`${context.siteUrl}/confirm-email?token=${secret}`);
 }
 
-const notOnAccount = () => new HttpError(404, 'not_found', 'That email is not on your account.');
+const notOnAccount = () => problem({ kind: 'EmailNotOnAccount' });
 
 async function emailOf(accountId: string, normalized: unknown): Promise<EmailItem> {
   const email = (await store.emailsOf(accountId)).find((e) => e.normalized === normalized);
@@ -112,13 +109,9 @@ export async function resendEmailConfirmation(
   mail: Mailer,
 ): Promise<string> {
   const email = await emailOf(accountId, normalized);
-  if (email.confirmed) throw new HttpError(409, 'already_confirmed', 'That email is already confirmed.');
+  if (email.confirmed) throw problem({ kind: 'EmailAlreadyConfirmed' });
   if (!(await withinLimit(limits.confirmationMails, email.normalized, context.now))) {
-    throw new HttpError(
-      429,
-      'too_many_requests',
-      'Too many confirmation emails for this address. Try again in an hour.',
-    );
+    throw problem({ kind: 'ConfirmationMailsThrottled' });
   }
   // Read either way: an extra read only for an address that another account holds would tell
   // the requester so by the time of the answer.
@@ -140,8 +133,7 @@ export async function setPrimaryEmail(
   mail: Mailer,
 ): Promise<string> {
   const email = await emailOf(accountId, normalized);
-  const notConfirmed = () =>
-    new HttpError(409, 'not_confirmed', 'Only a confirmed email can be the primary. Confirm it first.');
+  const notConfirmed = () => problem({ kind: 'EmailNotConfirmed' });
   if (!email.confirmed) throw notConfirmed();
   const outcome = await store.setPrimaryEmail(
     accountId,
@@ -166,11 +158,7 @@ export async function removeEmail(
     historyEvent('email-removed', context, email.address),
   );
   if (outcome === 'primary-or-last') {
-    throw new HttpError(
-      409,
-      'cannot_remove',
-      'You cannot remove your primary email or your only confirmed email. Set another confirmed email as primary first.',
-    );
+    throw problem({ kind: 'CannotRemoveEmail' });
   }
   if (outcome === 'gone') throw notOnAccount();
   // The removed address hears it too: it may be the owner's, taken out by someone else.

@@ -3,11 +3,12 @@
  * hold the account that has the address now (its password), and confirms. If it was that
  * account's only confirmed email, the account is deleted, and the page said so first.
  */
+
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import type { Pepper } from '../accounts/password/hash.ts';
 import { passwordMatches } from '../accounts/password-check.ts';
 import { isWellFormedSecret, secretHash } from '../accounts/tokens.ts';
-import { HttpError } from '../http/errors.ts';
+import { problem } from '../core/problems.ts';
 import type { FieldCipher } from '../keys/field-cipher.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { passRecoveryCode, passTotp } from '../mfa/challenge.ts';
@@ -79,18 +80,10 @@ export async function moveEmail(
   // uses up: a refused move must not cost the holder a recovery code.
   const deleteHolder = link.confirmedAtHolder.length === 1;
   if (deleteHolder && !input.confirmDeletion) {
-    throw new HttpError(
-      400,
-      'confirm_deletion',
-      'This is the only email of the other account, so moving it deletes that account. Check the box to confirm.',
-    );
+    throw problem({ kind: 'MoveNeedsDeletionConsent' });
   }
   if (!deleteHolder && holderProfile.primaryEmail === token.normalized) {
-    throw new HttpError(
-      409,
-      'primary_email',
-      'This is the primary email of the account that holds it. Sign in to that account, set another email as primary, then use this link again.',
-    );
+    throw problem({ kind: 'MoveOfPrimaryEmail' });
   }
   if (holderProfile.mfaCount) {
     await passHolderSecondFactor(holderProfile.accountId, input.code, context, ports.cipher);
@@ -133,11 +126,7 @@ async function passHolderSecondFactor(
   const factors = await mfaStore.factorsOf(accountId);
   const totp = factors.find((f): f is TotpFactor => f.kind === 'totp');
   if (!totp) {
-    throw new HttpError(
-      400,
-      'code_needed',
-      'That account signs in with a method this page cannot check. Enter one of its recovery codes instead.',
-    );
+    throw problem({ kind: 'MoveNeedsRecoveryCode' });
   }
   await passTotp(accountId, totp, code, context, cipher);
 }

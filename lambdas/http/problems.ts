@@ -36,6 +36,74 @@ const answers: Answers = {
     message: 'This account is locked after too many wrong passwords. Reset your password to unlock it.',
   }),
   AccountGone: () => ({ status: 404, code: 'not_found', message: 'This account no longer exists.' }),
+  AccountChanged: () => ({
+    status: 409,
+    code: 'account_changed',
+    message: 'Your account changed while it was being deleted. Try again.',
+  }),
+  LinkNotValid: (p) => ({
+    status: 400,
+    code: 'link_not_valid',
+    message:
+      p.link === 'mail'
+        ? 'This link has expired, was already used, or was replaced by a newer one. Ask for a new link below.'
+        : 'This link has expired, was already used, or the request was cancelled.',
+  }),
+  EmailHeldElsewhere: () => ({
+    status: 409,
+    code: 'email_taken',
+    message:
+      'This email address now belongs to another Verity account. Sign in to that account, or use another address.',
+  }),
+  ConfirmationMailsThrottled: () => ({
+    status: 429,
+    code: 'too_many_requests',
+    message: 'Too many confirmation emails for this address. Try again in an hour.',
+  }),
+  EmailNotOnAccount: () => ({
+    status: 404,
+    code: 'not_found',
+    message: 'That email is not on your account.',
+  }),
+  EmailAlreadyConfirmed: () => ({
+    status: 409,
+    code: 'already_confirmed',
+    message: 'That email is already confirmed.',
+  }),
+  EmailNotConfirmed: () => ({
+    status: 409,
+    code: 'not_confirmed',
+    message: 'Only a confirmed email can be the primary. Confirm it first.',
+  }),
+  CannotRemoveEmail: () => ({
+    status: 409,
+    code: 'cannot_remove',
+    message:
+      'You cannot remove your primary email or your only confirmed email. Set another confirmed email as primary first.',
+  }),
+  MoveNeedsDeletionConsent: () => ({
+    status: 400,
+    code: 'confirm_deletion',
+    message:
+      'This is the only email of the other account, so moving it deletes that account. Check the box to confirm.',
+  }),
+  MoveOfPrimaryEmail: () => ({
+    status: 409,
+    code: 'primary_email',
+    message:
+      'This is the primary email of the account that holds it. Sign in to that account, set another email as primary, then use this link again.',
+  }),
+  MoveNeedsRecoveryCode: () => ({
+    status: 400,
+    code: 'code_needed',
+    message:
+      'That account signs in with a method this page cannot check. Enter one of its recovery codes instead.',
+  }),
+  AccountResetNotReady: () => ({
+    status: 409,
+    code: 'not_ready',
+    message: 'The 24-hour wait is not over yet. Come back when it is.',
+  }),
   SessionEnded: () => ({
     status: 401,
     code: 'session_ended',

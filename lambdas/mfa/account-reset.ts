@@ -4,11 +4,12 @@
  * 24 hours while every confirmed email is told and can cancel it; after the wait the member (who
  * still knows the password) asks for the deletion link, which works for 24 hours.
  */
+
 import { historyEvent, inHours, type RequestContext } from '../accounts/context.ts';
 import { deleteAccount } from '../accounts/delete-account.ts';
 import { isWellFormedSecret, newSecret, secretHash } from '../accounts/tokens.ts';
+import { problem } from '../core/problems.ts';
 import { noticeTo } from '../emails/notices.ts';
-import { HttpError } from '../http/errors.ts';
 import { type Mailer, sendToEach } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
 import { cancelResetRequest, createResetRequest, resetRequestOf } from '../store/account-reset.ts';
@@ -69,7 +70,7 @@ export async function sendDeletionLink(
 ): Promise<void> {
   const state = await resetState(accountId, context.now);
   if (state.kind !== 'ready') {
-    throw new HttpError(409, 'not_ready', 'The 24-hour wait is not over yet. Come back when it is.');
+    throw problem({ kind: 'AccountResetNotReady' });
   }
   const secret = newSecret();
   await store.putToken(secretHash(secret), {
@@ -82,12 +83,7 @@ export async function sendDeletionLink(
   await sendToEach(mail, await confirmedAddresses(accountId), messages.accountResetReady(link));
 }
 
-const deadLink = () =>
-  new HttpError(
-    400,
-    'link_not_valid',
-    'This link has expired, was already used, or the request was cancelled.',
-  );
+const deadLink = () => problem({ kind: 'LinkNotValid', link: 'account-reset' });
 
 async function liveResetLink(secret: unknown, purpose: 'cancel-account-reset' | 'delete-account', now: Date) {
   if (!isWellFormedSecret(secret)) throw deadLink();
