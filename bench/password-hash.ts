@@ -18,7 +18,7 @@ import {
   hashPassword,
   verifyPassword,
 } from '../lambdas/accounts/password/hash.ts';
-import { createHmacPepper } from '../lambdas/accounts/password/hmac-pepper.ts';
+import { createHmacPepper } from '../lambdas/keys/hmac-pepper.ts';
 import { checkNewPassword } from '../lambdas/accounts/password/policy.ts';
 import { esbuildOptionsFor } from '../lib/cloud/bundling.ts';
 import { round1, type Summary, summarize } from './lib/stats.ts';

@@ -5,10 +5,13 @@
  * at once get no more guesses than requests sent one by one; a right password is given back.
  * An unknown account still costs one hash, so the time does not tell.
  */
+
+import type { Pepper } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { giveBack, limits, takeAttempt } from '../limits/counters.ts';
+import type { PasswordHash } from '../store/items.ts';
 import type { RequestContext } from './context.ts';
-import { dummyVerify, type PasswordHash, type Pepper, verifyPassword } from './password/hash.ts';
+import { dummyVerify, verifyPassword } from './password/hash.ts';
 
 /**
  * True when `password` matches `hash`. Throws `SignInThrottled` before any comparison once the

@@ -8,7 +8,8 @@
  * voids every other reset link (they predate the new password).
  */
 
-import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../emails/address.ts';
+import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../core/email-address.ts';
+import type { Pepper } from '../core/ports.ts';
 import { sendNotice } from '../emails/notices.ts';
 import { HttpError } from '../http/errors.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
@@ -19,7 +20,7 @@ import * as store from '../store/profile.ts';
 import * as sessionStore from '../store/sessions.ts';
 import * as tokenStore from '../store/tokens.ts';
 import { historyEvent, inHours, type RequestContext } from './context.ts';
-import { hashPassword, type Pepper } from './password/hash.ts';
+import { hashPassword } from './password/hash.ts';
 import { checkNewPassword, passwordProblemMessages } from './password/policy.ts';
 import { type SignedIn, startSession } from './sign-in.ts';
 import { isWellFormedSecret, newSecret, secretHash } from './tokens.ts';

@@ -5,15 +5,15 @@
  * password reset.
  */
 
+import { isAddressProblem, parseEmailAddress } from '../core/email-address.ts';
+import type { Pepper } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
-import { isAddressProblem, parseEmailAddress } from '../emails/address.ts';
 import { newSession, rotatedSession } from '../sessions/session.ts';
 import * as emailStore from '../store/emails.ts';
 import type { Profile, SessionItem } from '../store/items.ts';
 import * as store from '../store/profile.ts';
 import * as sessionStore from '../store/sessions.ts';
 import { historyEvent, type RequestContext } from './context.ts';
-import type { Pepper } from './password/hash.ts';
 import { passwordMatches } from './password-check.ts';
 
 export const LOCK_AFTER_FAILURES = 100;

@@ -7,7 +7,8 @@
  * Only the mailbox learns whether there was an account.
  */
 
-import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../emails/address.ts';
+import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../core/email-address.ts';
+import type { Pepper } from '../core/ports.ts';
 import { HttpError } from '../http/errors.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -15,7 +16,7 @@ import { messages } from '../mail/messages.ts';
 import type { PendingSignUp, TokenItem } from '../store/items.ts';
 import * as store from '../store/sign-ups.ts';
 import { inHours, type RequestContext } from './context.ts';
-import { hashPassword, type Pepper } from './password/hash.ts';
+import { hashPassword } from './password/hash.ts';
 import { checkNewPassword, passwordProblemMessages } from './password/policy.ts';
 import { newId, newSecret, secretHash } from './tokens.ts';
 

@@ -6,7 +6,6 @@
  */
 
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
-import type { PasswordHash, Pepper } from '../accounts/password/hash.ts';
 import { passwordMatches } from '../accounts/password-check.ts';
 import {
   assuranceAfterPassword,
@@ -15,10 +14,11 @@ import {
   startSession,
 } from '../accounts/sign-in.ts';
 import { isWellFormedSecret, newId, secretHash } from '../accounts/tokens.ts';
+import type { Pepper } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import * as store from '../store/emails.ts';
-import type { SessionItem, TokenItem } from '../store/items.ts';
+import type { PasswordHash, SessionItem, TokenItem } from '../store/items.ts';
 import * as profileStore from '../store/profile.ts';
 import * as signUpStore from '../store/sign-ups.ts';
 import * as tokenStore from '../store/tokens.ts';

@@ -7,13 +7,13 @@
 
 import { historyEvent, inHours, type RequestContext } from '../accounts/context.ts';
 import { newSecret, secretHash } from '../accounts/tokens.ts';
+import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../core/email-address.ts';
 import { problem } from '../core/problems.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
 import * as store from '../store/emails.ts';
 import type { EmailItem, TokenItem } from '../store/items.ts';
-import { addressProblemMessages, isAddressProblem, parseEmailAddress } from './address.ts';
 import { sendNotice } from './notices.ts';
 
 export const MAX_EMAILS = 12;

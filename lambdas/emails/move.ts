@@ -5,9 +5,9 @@
  */
 
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
-import type { Pepper } from '../accounts/password/hash.ts';
 import { passwordMatches } from '../accounts/password-check.ts';
 import { isWellFormedSecret, secretHash } from '../accounts/tokens.ts';
+import type { Pepper } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import type { FieldCipher } from '../keys/field-cipher.ts';
 import type { Mailer } from '../mail/mailer.ts';

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
-import type { Pepper } from '../accounts/password/hash.ts';
-import { createHmacPepper } from '../accounts/password/hmac-pepper.ts';
+import type { Pepper } from '../core/ports.ts';
+import { createHmacPepper } from './hmac-pepper.ts';
 
 let pepper: Pepper | undefined;
 

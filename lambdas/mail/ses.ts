@@ -4,7 +4,7 @@
  * handlers hand their mail to the outbox (lambdas/mail/outbox.ts) and have no SES permission.
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { isAddressProblem, parseEmailAddress } from '../emails/address.ts';
+import { isAddressProblem, parseEmailAddress } from '../core/email-address.ts';
 import type { Mailer } from './mailer.ts';
 
 let ses: SESv2Client | undefined;

@@ -10,8 +10,8 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
-import type { Pepper } from '../accounts/password/hash.ts';
 import { newId } from '../accounts/tokens.ts';
+import type { Pepper } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
 import type { FieldCipher } from '../keys/field-cipher.ts';

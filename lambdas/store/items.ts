@@ -1,7 +1,6 @@
 /**
  * The items of the accounts and ephemeral tables, and their keys (docs/data-model.md).
  */
-import type { PasswordHash } from '../accounts/password/hash.ts';
 
 export const accountKey = (accountId: string) => `ACCOUNT#${accountId}`;
 export const claimKey = (normalized: string) => ({ pk: `EMAIL#${normalized}`, sk: 'CLAIM' });
@@ -134,4 +133,20 @@ export interface HistoryEvent {
   readonly place: string;
   /** An email address the event is about, shown to the member who owns it. */
   readonly detail?: string;
+}
+
+export interface ScryptParams {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+/** A stored password: plain JSON; the parameters travel with each hash so they can be raised. */
+export interface PasswordHash extends ScryptParams {
+  readonly v: 1;
+  readonly alg: 'scrypt';
+  /** base64url, 16 bytes. */
+  readonly salt: string;
+  /** base64url: the pepper's MAC of the scrypt output. */
+  readonly hash: string;
 }

@@ -4,10 +4,10 @@
  * deleting the account with everything it owns.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { PasswordHash } from '../accounts/password/hash.ts';
 import { newId } from '../accounts/tokens.ts';
 import { deletePartition, documentClient, type TransactItem, tableName, transact } from './dynamo.ts';
 import { eventPut, recordEvent } from './history.ts';
+import type { PasswordHash } from './items.ts';
 import { accountKey, claimKey, type HistoryEvent, type Profile, profileKey } from './items.ts';
 import { endAllSessions } from './sessions.ts';
 import { consumeToken } from './tokens.ts';

@@ -5,28 +5,9 @@
  * each guess still costs a full scrypt.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { Pepper } from '../../core/ports.ts';
+import type { PasswordHash, ScryptParams } from '../../store/items.ts';
 import { normalizePassword } from './normalize.ts';
-
-/** The pepper, behind a port: KMS GenerateMac in the cloud, an HMAC with a local key file locally. */
-export interface Pepper {
-  mac(data: Buffer): Promise<Buffer>;
-}
-
-export interface ScryptParams {
-  readonly N: number;
-  readonly r: number;
-  readonly p: number;
-}
-
-/** What the accounts table keeps; plain JSON. Parameters travel with each hash so they can be raised. */
-export interface PasswordHash extends ScryptParams {
-  readonly v: 1;
-  readonly alg: 'scrypt';
-  /** base64url, 16 bytes. */
-  readonly salt: string;
-  /** base64url: the pepper's MAC of the scrypt output. */
-  readonly hash: string;
-}
 
 /**
  * 2^16 x 8 x 128 bytes = 64 MiB and ~140 ms per hash on the 2-core bench machine, inside the

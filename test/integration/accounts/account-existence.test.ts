@@ -7,9 +7,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../../lambdas/accounts/context.ts';
-import type { Pepper } from '../../../lambdas/accounts/password/hash.ts';
 import { forgotPassword, resetMailsKey } from '../../../lambdas/accounts/password-reset.ts';
 import { signUp } from '../../../lambdas/accounts/sign-up.ts';
+import type { Pepper } from '../../../lambdas/core/ports.ts';
 import { addEmail, resendEmailConfirmation } from '../../../lambdas/emails/manage.ts';
 import { pepperFromEnvironment } from '../../../lambdas/keys/pepper.ts';
 import { type Limit, limits, takeAttempt } from '../../../lambdas/limits/counters.ts';

@@ -19,9 +19,9 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, expect, inject } from 'vitest';
-import { hashPassword, type PasswordHash } from '../../../lambdas/accounts/password/hash.ts';
+import { hashPassword } from '../../../lambdas/accounts/password/hash.ts';
 import { newId, newSecret, secretHash } from '../../../lambdas/accounts/tokens.ts';
-import { isAddressProblem, parseEmailAddress } from '../../../lambdas/emails/address.ts';
+import { isAddressProblem, parseEmailAddress } from '../../../lambdas/core/email-address.ts';
 import { fieldCipherFromEnvironment } from '../../../lambdas/keys/field-encryption.ts';
 import { pepperFromEnvironment } from '../../../lambdas/keys/pepper.ts';
 import type { TotpFactor } from '../../../lambdas/mfa/factors.ts';
@@ -30,7 +30,13 @@ import { newTotpSecret } from '../../../lambdas/mfa/totp.ts';
 import { parseSessionCookie, rotatedSession, SESSION_COOKIE } from '../../../lambdas/sessions/session.ts';
 import { documentClient, tableName } from '../../../lambdas/store/dynamo.ts';
 import * as emailStore from '../../../lambdas/store/emails.ts';
-import type { EmailItem, HistoryEvent, PendingSignUp, TokenItem } from '../../../lambdas/store/items.ts';
+import type {
+  EmailItem,
+  HistoryEvent,
+  PasswordHash,
+  PendingSignUp,
+  TokenItem,
+} from '../../../lambdas/store/items.ts';
 import * as mfaStore from '../../../lambdas/store/mfa.ts';
 import * as sessionStore from '../../../lambdas/store/sessions.ts';
 import * as store from '../../../lambdas/store/sign-ups.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createHmacPepper } from '../../../lambdas/accounts/password/hmac-pepper.ts';
+import { createHmacPepper } from '../../../lambdas/keys/hmac-pepper.ts';
 import {
   isPhoneCodeFormat,
   lastFourOf,

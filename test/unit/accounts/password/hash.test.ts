@@ -6,10 +6,10 @@ import {
   hashPassword,
   isPasswordHash,
   needsRehash,
-  type PasswordHash,
   verifyPassword,
 } from '../../../../lambdas/accounts/password/hash.ts';
-import { createHmacPepper } from '../../../../lambdas/accounts/password/hmac-pepper.ts';
+import { createHmacPepper } from '../../../../lambdas/keys/hmac-pepper.ts';
+import type { PasswordHash } from '../../../../lambdas/store/items.ts';
 
 const pepper = createHmacPepper(randomBytes(32));
 const password = 'velvet mosaic harbor pickle';

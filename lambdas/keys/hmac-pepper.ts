@@ -4,7 +4,7 @@
  * the key never leaves KMS.
  */
 import { createHmac, createSecretKey } from 'node:crypto';
-import type { Pepper } from './hash.ts';
+import type { Pepper } from '../core/ports.ts';
 
 /** As long as the MAC: a shorter key would be the weakest link of the pepper. */
 const MIN_KEY_BYTES = 32;

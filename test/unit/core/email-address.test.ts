@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isAddressProblem, parseEmailAddress } from '../../../lambdas/emails/address.ts';
+import { isAddressProblem, parseEmailAddress } from '../../../lambdas/core/email-address.ts';
 
 const normalized = (input: string) => {
   const parsed = parseEmailAddress(input);
