@@ -1,45 +1,19 @@
 /**
- * Forgot password: a single-use link valid one hour, at most 20 a hour per account, and the
- * same answer whether or not the address has an account. A reset ends every session, unlocks
- * the account, and voids every other reset link (they predate the new password).
+ * Setting a new password: with the link of Forgot password (forgot-password.ts sends it), or on
+ * the account page. A reset ends every session, unlocks the account, and voids every other reset
+ * link (they predate the new password). Both check the new password (password/policy.ts), so
+ * only the handler that sets passwords imports this module.
  */
 
-import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../emails/address.ts';
 import { sendNotice } from '../emails/notices.ts';
 import { HttpError } from '../http/errors.ts';
-import { limits, withinLimit } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import { messages } from '../mail/messages.ts';
 import * as store from '../store/accounts.ts';
-import { historyEvent, inHours, type RequestContext } from './context.ts';
+import { historyEvent, type RequestContext } from './context.ts';
 import { hashPassword, type Pepper } from './password/hash.ts';
 import { checkNewPassword, passwordProblemMessages } from './password/policy.ts';
 import { type SignedIn, startSession } from './sign-in.ts';
-import { isWellFormedSecret, newSecret, secretHash } from './tokens.ts';
-
-export async function forgotPassword(
-  input: { email: unknown },
-  context: RequestContext,
-  mail: Mailer,
-): Promise<{ kind: 'sent'; address: string } | { kind: 'problem'; message: string }> {
-  const email = parseEmailAddress(input.email);
-  if (isAddressProblem(email)) return { kind: 'problem', message: addressProblemMessages[email] };
-  const accountId = await store.claimOf(email.normalized);
-  if (accountId && (await withinLimit(limits.resetMails, accountId, context.now))) {
-    const secret = newSecret();
-    await store.putToken(secretHash(secret), {
-      purpose: 'reset-password',
-      accountId,
-      createdAt: context.now.toISOString(),
-      expiresAt: inHours(context.now, 1),
-    });
-    await mail.send(
-      email.address,
-      messages.resetPassword(`${context.siteUrl}/reset-password?token=${secret}`),
-    );
-  }
-  return { kind: 'sent', address: email.address };
-}
+import { isWellFormedSecret, secretHash } from './tokens.ts';
 
 export const deadResetLink = () =>
   new HttpError(

@@ -1,25 +1,20 @@
-/** The signed-in member's account: the Email section, history, password and deletion. */
+/**
+ * The signed-in member's account: the Email section, history and deletion. Change password sets
+ * a new password, so it is in passwords.ts.
+ */
 import { deleteAccount } from '../accounts/delete-account.ts';
-import { changePassword } from '../accounts/password-reset.ts';
 import { checkAccountPassword } from '../accounts/sign-in.ts';
 import { addEmail, removeEmail, resendEmailConfirmation, setPrimaryEmail } from '../emails/manage.ts';
 import { HttpError } from '../http/errors.ts';
 import { checked, field, formBody, query } from '../http/form.ts';
 import { type HttpRequest, routedHandler } from '../http/handler.ts';
-import {
-  requestContext,
-  requireMember,
-  requireRecentSignIn,
-  signedInCookies,
-  signedOutCookies,
-} from '../http/member.ts';
+import { requestContext, requireMember, requireRecentSignIn, signedOutCookies } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
 import { sesMailer } from '../mail/mailer.ts';
 import {
   accountPage,
   addEmailPage,
-  changePasswordPage,
   confirmationSentPage,
   deleteAccountPage,
   historyPage,
@@ -101,29 +96,6 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     return html(
       historyPage({ csrfToken: request.csrfToken, events: await store.historyOf(session.accountId) }),
     );
-  },
-
-  'GET /account/password': async (request) => {
-    await requireRecentSignIn(request);
-    return html(changePasswordPage({ csrfToken: request.csrfToken }));
-  },
-
-  'POST /account/password': async (request) => {
-    const session = await requireRecentSignIn(request);
-    const context = requestContext(request);
-    const ports = { pepper: pepperFromEnvironment(), mail: sesMailer() };
-    const result = await changePassword(
-      session.accountId,
-      { password: field(request.body, 'password') },
-      context,
-      ports,
-    );
-    if (result.kind === 'problem') {
-      return html(changePasswordPage({ csrfToken: request.csrfToken, problem: result.message }), 400);
-    }
-    const response = redirect('/account?notice=password-changed');
-    response.cookies = signedInCookies(result.signedIn.cookie);
-    return response;
   },
 
   'GET /account/delete': async (request) => {
