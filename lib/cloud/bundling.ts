@@ -39,6 +39,16 @@ export const EXTERNAL_MODULES: string[] = [];
 export const SOURCE_MAP = { enabled: true, sourcesContent: false } as const;
 
 /**
+ * Build-time constants of every Lambda bundle. `process.env.VERITY_LAMBDA_BUNDLE` reads "1" in a
+ * bundle, so a branch for the local stand-ins only (`process.env.VERITY_LAMBDA_BUNDLE !== '1'`,
+ * written out where it is tested: esbuild folds the comparison only there) is dropped by the
+ * minifier, with everything it alone imports. Nothing sets the variable at run time: locally
+ * (`npm start`, the tests) the modules run unbundled and it is unset. Used for the raw AES keyring
+ * that stands in for KMS (lambdas/keys/field-encryption.ts).
+ */
+export const BUNDLE_DEFINE: Readonly<Record<string, string>> = { 'process.env.VERITY_LAMBDA_BUNDLE': '"1"' };
+
+/**
  * Lambda's NODE_OPTIONS: source maps make stack traces name our files. Node reads the map while
  * the module loads, so the bench measures cold imports with it too.
  */
@@ -63,6 +73,7 @@ export function esbuildOptionsFor(entry: string): BuildOptions {
     sourcesContent: SOURCE_MAP.sourcesContent,
     mainFields: MAIN_FIELDS,
     banner: { js: ESM_REQUIRE_BANNER },
+    define: { ...BUNDLE_DEFINE },
     external: EXTERNAL_MODULES,
     outExtension: { '.js': '.mjs' },
   };

@@ -88,6 +88,25 @@ it('bundles the new-password checks in the passwords handler only', () => {
   expect(others.filter((name) => checks(name).length > 0)).toEqual([]);
 });
 
+it('bundles the raw AES keyring of npm start in no handler, nor the whole Encryption SDK', () => {
+  // The cloud has the KMS keyring only (lambdas/keys/field-encryption.ts); client-node would bring
+  // every keyring, and it is CommonJS, so none of it could be left out.
+  const local = ['node_modules/@aws-crypto/raw-aes-keyring-node/', 'node_modules/@aws-crypto/client-node/'];
+  const reaching = Object.keys(handlers).filter((name) =>
+    [...(bundled.get(name) ?? [])].some((path) => local.some((module) => path.includes(module))),
+  );
+  expect(reaching).toEqual([]);
+  const kmsKeyring = (name: string) =>
+    [...(bundled.get(name) ?? [])].some((path) =>
+      path.includes('node_modules/@aws-crypto/kms-keyring-node/'),
+    );
+  expect(Object.keys(handlers).filter(kmsKeyring)).toEqual(
+    Object.entries(handlers as Record<string, HandlerDefinition>)
+      .filter(([, definition]) => definition.encryptsFields === true)
+      .map(([name]) => name),
+  );
+});
+
 function usedInputs(metafile: Metafile): Set<string> {
   const [output] = Object.values(metafile.outputs).filter((o) => o.entryPoint !== undefined);
   if (!output) throw new Error('esbuild produced no entry output');
