@@ -4,7 +4,10 @@
  * so the bundle that the benchmarks weigh and time is the bundle that Lambda runs.
  */
 
+import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+
+const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
 
 /** Lambda runs `nodejs22.x`; so does everything local (the `node@22` devDependency). */
 export const NODE_TARGET = 'node22';
@@ -49,6 +52,17 @@ export const SOURCE_MAP = { enabled: true, sourcesContent: false } as const;
 export const BUNDLE_DEFINE: Readonly<Record<string, string>> = { 'process.env.VERITY_LAMBDA_BUNDLE': '"1"' };
 
 /**
+ * Modules a Lambda bundle takes from elsewhere. The AWS SDK's default credential chain becomes
+ * its one link that runs in Lambda, the credentials of the function's role in the environment
+ * (lambdas/aws/env-credentials.ts says why): the rest of the chain is ~130 KiB and ~30 ms of cold
+ * import in every handler with an SDK client. Absolute paths: esbuild resolves an alias from its
+ * working directory, which is not the same for CDK and the bench.
+ */
+export const BUNDLE_ALIAS: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': join(PROJECT_ROOT, 'lambdas', 'aws', 'env-credentials.ts'),
+};
+
+/**
  * Lambda's NODE_OPTIONS: source maps make stack traces name our files. Node reads the map while
  * the module loads, so the bench measures cold imports with it too.
  */
@@ -74,6 +88,7 @@ export function esbuildOptionsFor(entry: string): BuildOptions {
     mainFields: MAIN_FIELDS,
     banner: { js: ESM_REQUIRE_BANNER },
     define: { ...BUNDLE_DEFINE },
+    alias: { ...BUNDLE_ALIAS },
     external: EXTERNAL_MODULES,
     outExtension: { '.js': '.mjs' },
   };

@@ -4,6 +4,7 @@
  */
 import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import {
+  BUNDLE_ALIAS,
   BUNDLE_DEFINE,
   ESM_REQUIRE_BANNER,
   EXTERNAL_MODULES,
@@ -24,5 +25,7 @@ export function nodejsBundling(): BundlingOptions {
     banner: ESM_REQUIRE_BANNER,
     define: { ...BUNDLE_DEFINE },
     externalModules: EXTERNAL_MODULES,
+    // BundlingOptions has no alias; CDK passes each entry as `--alias:<module>=<path>`.
+    esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIAS).map(([module, path]) => `${module}=${path}`) },
   };
 }

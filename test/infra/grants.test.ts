@@ -107,6 +107,21 @@ it('bundles the raw AES keyring of npm start in no handler, nor the whole Encryp
   );
 });
 
+it('gives every bundle with an AWS SDK client the environment credentials, never the default chain', () => {
+  // lib/cloud/bundling.ts aliases the chain to lambdas/aws/env-credentials.ts.
+  const chain = ['node_modules/@aws-sdk/credential-provider-node/', 'node_modules/@aws-sdk/nested-clients/'];
+  for (const [name, inputs] of bundled) {
+    const paths = [...inputs];
+    const hasClient = paths.some((path) => path.includes('node_modules/@aws-sdk/client-'));
+    expect(inputs.has('lambdas/aws/env-credentials.ts'), name).toBe(hasClient);
+    expect(
+      paths.filter((path) => chain.some((module) => path.includes(module))),
+      name,
+    ).toEqual([]);
+  }
+  expect([...bundled.values()].some((inputs) => inputs.has('lambdas/aws/env-credentials.ts'))).toBe(true);
+});
+
 function usedInputs(metafile: Metafile): Set<string> {
   const [output] = Object.values(metafile.outputs).filter((o) => o.entryPoint !== undefined);
   if (!output) throw new Error('esbuild produced no entry output');
