@@ -1,9 +1,11 @@
 /**
  * npm run bench: runs every suite in turn, each printing its own table, and writes
  * bench/results.json (committed, so a diff shows what a change did to size and speed).
- * Missed targets never fail the run; only a suite that could not measure makes it exit 1.
+ * `npm run bench -- bundles` runs only the suites named (by key); the others keep their entries
+ * in results.json. Missed targets never fail the run; only a suite that could not measure, or
+ * an unknown suite name, makes it exit 1.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { bundlesSuite } from './bundles.ts';
@@ -18,6 +20,19 @@ import { passwordHashSuite } from './password-hash.ts';
 const suites: readonly Suite[] = [bundlesSuite, passwordHashSuite, dynamodbRequestsSuite];
 
 const RESULTS_FILE = join(import.meta.dirname, 'results.json');
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((key) => !suites.some((suite) => suite.key === key));
+if (unknown.length > 0) {
+  console.error(`unknown suite ${unknown.join(', ')}; the suites are ${suites.map((s) => s.key).join(', ')}`);
+  process.exit(1);
+}
+const selected = asked.length > 0 ? suites.filter((suite) => asked.includes(suite.key)) : suites;
+
+/** The file this run replaces: suites show their change against it, and a partial run keeps the rest. */
+const previous: Record<string, unknown> = existsSync(RESULTS_FILE)
+  ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Record<string, unknown>)
+  : {};
 
 const cpuList = cpus();
 const machine = {
@@ -42,10 +57,14 @@ if (!process.version.startsWith('v22.')) {
 
 const results: Record<string, unknown> = {};
 const failures: string[] = [];
-for (const suite of suites) {
+for (const suite of selected) {
   console.log(`\n== ${suite.title} ==\n`);
   try {
-    const outcome = await suite.run();
+    const before =
+      typeof previous.date === 'string' && suite.key in previous
+        ? { date: previous.date, results: previous[suite.key] }
+        : undefined;
+    const outcome = await suite.run(before);
     results[suite.key] = outcome.results;
     failures.push(...outcome.failures.map((f) => `${suite.key}: ${f}`));
   } catch (error) {
@@ -56,9 +75,16 @@ for (const suite of suites) {
   }
 }
 
+// A partial run keeps the other suites' entries; `suites` says which ones this date and machine measured.
+const bySuite = Object.fromEntries(
+  suites
+    .map((suite) => [suite.key, suite.key in results ? results[suite.key] : previous[suite.key]] as const)
+    .filter(([, entry]) => entry !== undefined),
+);
+const measured = selected.map((suite) => suite.key);
 writeFileSync(
   RESULTS_FILE,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, ...results }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, suites: measured, ...bySuite }, null, 2)}\n`,
 );
 console.log(`\nwrote ${RESULTS_FILE}`);
 if (failures.length > 0) {

@@ -10,8 +10,15 @@ export interface SuiteOutcome<T> {
   readonly failures: readonly string[];
 }
 
+/** The suite's key of the results.json a run is about to replace, and that file's date. */
+export interface PreviousResults {
+  readonly date: string;
+  readonly results: unknown;
+}
+
 export interface Suite<T = unknown> {
   readonly key: string;
   readonly title: string;
-  run(): Promise<SuiteOutcome<T>>;
+  /** `previous`: to show what a change did; a suite may ignore it. */
+  run(previous?: PreviousResults): Promise<SuiteOutcome<T>>;
 }
