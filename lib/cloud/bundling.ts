@@ -55,8 +55,8 @@ export const BUNDLE_DEFINE: Readonly<Record<string, string>> = { 'process.env.VE
  * Modules a Lambda bundle takes from elsewhere. The AWS SDK's default credential chain becomes
  * its one link that runs in Lambda, the credentials of the function's role in the environment
  * (lambdas/aws/env-credentials.ts says why): the rest of the chain is ~130 KiB and ~30 ms of cold
- * import in every handler with an SDK client. Absolute paths: esbuild resolves an alias from its
- * working directory, which is not the same for CDK and the bench.
+ * import in every handler with an SDK client. An absolute path: esbuild resolves a relative alias
+ * from its working directory, so this one holds wherever CDK or the bench runs it.
  */
 export const BUNDLE_ALIAS: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': join(PROJECT_ROOT, 'lambdas', 'aws', 'env-credentials.ts'),
