@@ -6,7 +6,7 @@
  * link of the SDK's default chain, and the one it always takes in Lambda. The other links (SSO,
  * the shared config files, credential processes, web identity tokens, container and instance
  * metadata) serve developer machines and other compute, and cost every bundle with an SDK client
- * about 130 KiB and 30 ms of cold import (bench/README.md). Locally nothing is bundled, so
+ * about 110 KiB and 30 ms of cold import (bench/README.md). Locally nothing is bundled, so
  * `npm start` and the tests keep the whole chain.
  */
 import { type FromEnvInit, fromEnv } from '@aws-sdk/credential-provider-env';

@@ -54,7 +54,7 @@ export const BUNDLE_DEFINE: Readonly<Record<string, string>> = { 'process.env.VE
 /**
  * Modules a Lambda bundle takes from elsewhere. The AWS SDK's default credential chain becomes
  * its one link that runs in Lambda, the credentials of the function's role in the environment
- * (lambdas/aws/env-credentials.ts says why): the rest of the chain is ~130 KiB and ~30 ms of cold
+ * (lambdas/aws/env-credentials.ts says why): the rest of the chain is ~110 KiB and ~30 ms of cold
  * import in every handler with an SDK client. An absolute path: esbuild resolves a relative alias
  * from its working directory, so this one holds wherever CDK or the bench runs it.
  */
