@@ -6,6 +6,7 @@
  * the new-password checks so that no other Lambda does. Missing an aim is reported, never fatal.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -117,6 +118,8 @@ export interface BundleResult {
 
 export interface PreviousFigures {
   readonly date: string;
+  /** Its machine's CPU model; a different one makes the times incomparable, not the sizes. */
+  readonly cpu: string | undefined;
   readonly kb: number;
   readonly coldImportMedianMs: number;
 }
@@ -146,7 +149,7 @@ export async function measureBundles(previousRun?: PreviousResults): Promise<Sui
       failures.push(`${name}: ${message}`);
     }
   }
-  print(results, previousRun?.date);
+  print(results, previousRun);
   const names = Object.keys(handlers);
   const appliesTo = (aim: AimName) => names.filter((name) => aimOf(name) === aim);
   return {
@@ -174,7 +177,7 @@ function previousFigures(
   const kb = handler?.kb;
   const median = handler?.coldImportMs?.median;
   if (!previousRun || typeof kb !== 'number' || typeof median !== 'number') return undefined;
-  return { date: previousRun.date, kb, coldImportMedianMs: median };
+  return { date: previousRun.date, cpu: previousRun.cpu, kb, coldImportMedianMs: median };
 }
 
 export const bundlesSuite: Suite<BundleResults> = {
@@ -266,7 +269,7 @@ function heaviest(weights: Map<string, number>): Weighed[] {
     .map(([path, bytes]) => ({ path, kb: round1(bytes / 1024) }));
 }
 
-function print(results: BundleResults['handlers'], previousDate: string | undefined): void {
+function print(results: BundleResults['handlers'], previousRun: PreviousResults | undefined): void {
   // Shell handlers first, then the member handlers, then the ones without an aim, each in manifest order.
   const order: readonly (AimName | 'none')[] = ['shell', 'member', 'none'];
   const ordered = Object.entries(results).sort(
@@ -327,7 +330,15 @@ function print(results: BundleResults['handlers'], previousDate: string | undefi
   console.log(
     `aim none: reported only (${UNAIMED_HANDLERS.join(', ')}: the new-password checks, see bench/README.md)`,
   );
-  if (previousDate) console.log(`previous run: results.json of ${previousDate}, before this run replaced it`);
+  if (previousRun) {
+    console.log(`previous run: results.json of ${previousRun.date}, before this run replaced it`);
+    const cpu = cpus()[0]?.model.trim();
+    if (previousRun.cpu !== cpu) {
+      console.log(
+        `  measured on another machine (${previousRun.cpu ?? 'unknown'}, now ${cpu ?? 'unknown'}): compare its sizes, not its times`,
+      );
+    }
+  }
   console.log('\nlargest contributors, KB in the minified output:');
   const indent = Math.max(...Object.keys(results).map((n) => n.length));
   for (const [name, r] of Object.entries(results)) {

@@ -60,9 +60,14 @@ const failures: string[] = [];
 for (const suite of selected) {
   console.log(`\n== ${suite.title} ==\n`);
   try {
+    const cpu = (previous.machine as { cpu?: unknown } | undefined)?.cpu;
     const before =
       typeof previous.date === 'string' && suite.key in previous
-        ? { date: previous.date, results: previous[suite.key] }
+        ? {
+            date: previous.date,
+            cpu: typeof cpu === 'string' ? cpu : undefined,
+            results: previous[suite.key],
+          }
         : undefined;
     const outcome = await suite.run(before);
     results[suite.key] = outcome.results;

@@ -10,9 +10,11 @@ export interface SuiteOutcome<T> {
   readonly failures: readonly string[];
 }
 
-/** The suite's key of the results.json a run is about to replace, and that file's date. */
+/** The suite's key of the results.json a run is about to replace, with that file's date and machine. */
 export interface PreviousResults {
   readonly date: string;
+  /** The CPU model it was measured on: times from another machine are not comparable. */
+  readonly cpu: string | undefined;
   readonly results: unknown;
 }
 
