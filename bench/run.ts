@@ -1,11 +1,11 @@
 /**
  * npm run bench: runs every suite in turn, each printing its own table, and writes
  * bench/results.json (committed, so a diff shows what a change did to size and speed).
- * Missed targets never fail the run; only a suite that could not measure makes it exit 1.
- * `npm run bench -- <key> ...` runs only those suites and prints them; results.json, which says
- * on which machine and when all of its numbers were taken, is written by a full run only.
+ * `npm run bench -- bundles` runs only the suites named (by key); the others keep their entries
+ * in results.json. Missed targets never fail the run; only a suite that could not measure, or
+ * an unknown suite name, makes it exit 1.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { accountTimingSuite } from './account-timing.ts';
@@ -24,17 +24,22 @@ const allSuites: readonly Suite[] = [
   dynamodbRequestsSuite,
   accountTimingSuite,
 ];
-const only = process.argv.slice(2);
-const unknownKeys = only.filter((key) => !allSuites.some((s) => s.key === key));
-if (unknownKeys.length > 0) {
-  console.error(
-    `no suite ${unknownKeys.join(', ')}; the suites are ${allSuites.map((s) => s.key).join(', ')}`,
-  );
-  process.exit(2);
-}
-const suites = only.length > 0 ? allSuites.filter((s) => only.includes(s.key)) : allSuites;
+const suites = allSuites;
 
 const RESULTS_FILE = join(import.meta.dirname, 'results.json');
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((key) => !suites.some((suite) => suite.key === key));
+if (unknown.length > 0) {
+  console.error(`unknown suite ${unknown.join(', ')}; the suites are ${suites.map((s) => s.key).join(', ')}`);
+  process.exit(1);
+}
+const selected = asked.length > 0 ? suites.filter((suite) => asked.includes(suite.key)) : suites;
+
+/** The file this run replaces: suites show their change against it, and a partial run keeps the rest. */
+const previous: Record<string, unknown> = existsSync(RESULTS_FILE)
+  ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Record<string, unknown>)
+  : {};
 
 const cpuList = cpus();
 const machine = {
@@ -59,10 +64,19 @@ if (!process.version.startsWith('v22.')) {
 
 const results: Record<string, unknown> = {};
 const failures: string[] = [];
-for (const suite of suites) {
+for (const suite of selected) {
   console.log(`\n== ${suite.title} ==\n`);
   try {
-    const outcome = await suite.run();
+    const cpu = (previous.machine as { cpu?: unknown } | undefined)?.cpu;
+    const before =
+      typeof previous.date === 'string' && suite.key in previous
+        ? {
+            date: previous.date,
+            cpu: typeof cpu === 'string' ? cpu : undefined,
+            results: previous[suite.key],
+          }
+        : undefined;
+    const outcome = await suite.run(before);
     results[suite.key] = outcome.results;
     failures.push(...outcome.failures.map((f) => `${suite.key}: ${f}`));
   } catch (error) {
@@ -73,15 +87,18 @@ for (const suite of suites) {
   }
 }
 
-if (only.length === 0) {
-  writeFileSync(
-    RESULTS_FILE,
-    `${JSON.stringify({ date: new Date().toISOString(), machine, ...results }, null, 2)}\n`,
-  );
-  console.log(`\nwrote ${RESULTS_FILE}`);
-} else {
-  console.log(`\n${RESULTS_FILE} is written by a full run only (npm run bench)`);
-}
+// A partial run keeps the other suites' entries; `suites` says which ones this date and machine measured.
+const bySuite = Object.fromEntries(
+  suites
+    .map((suite) => [suite.key, suite.key in results ? results[suite.key] : previous[suite.key]] as const)
+    .filter(([, entry]) => entry !== undefined),
+);
+const measured = selected.map((suite) => suite.key);
+writeFileSync(
+  RESULTS_FILE,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, suites: measured, ...bySuite }, null, 2)}\n`,
+);
+console.log(`\nwrote ${RESULTS_FILE}`);
 if (failures.length > 0) {
   console.error(`\ncould not measure:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
   process.exitCode = 1;

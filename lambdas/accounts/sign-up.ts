@@ -9,18 +9,19 @@
 
 import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../core/email-address.ts';
 import type { Pepper } from '../core/ports.ts';
-import { HttpError } from '../http/errors.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
-import type { PendingSignUp, TokenItem } from '../store/items.ts';
+import type { PendingSignUp } from '../store/items.ts';
 import * as store from '../store/sign-ups.ts';
+
 import { inHours, type RequestContext } from './context.ts';
 import { hashPassword } from './password/hash.ts';
 import { checkNewPassword, passwordProblemMessages } from './password/policy.ts';
+import { CONFIRMATION_HOURS, confirmLink, type FieldProblems, signUpToken } from './sign-up-confirmation.ts';
 import { newId, newSecret, secretHash } from './tokens.ts';
 
-export const CONFIRMATION_HOURS = 24;
+export { CONFIRMATION_HOURS } from './sign-up-confirmation.ts';
 
 export interface SignUpPorts {
   /** The mail outbox (lambdas/mail/outbox.ts): mail leaves after the answer. */
@@ -28,18 +29,9 @@ export interface SignUpPorts {
   readonly pepper: Pepper;
 }
 
-export type FieldProblems = Partial<Record<'email' | 'password', string>>;
-
 export type SignUpResult =
   | { readonly kind: 'check-email'; readonly address: string }
   | { readonly kind: 'problems'; readonly problems: FieldProblems };
-
-export const tooManyRequests = () =>
-  new HttpError(
-    429,
-    'too_many_requests',
-    'There have been too many tries from here. Wait an hour and try again.',
-  );
 
 export async function signUp(
   input: { email: unknown; password: unknown },
@@ -80,38 +72,4 @@ export async function signUp(
       : messages.signUpWithExistingAccount(context.siteUrl),
   );
   return answer;
-}
-
-export const confirmLink = (context: RequestContext, secret: string) =>
-  `${context.siteUrl}/confirm-email?token=${secret}`;
-
-const signUpToken = (pending: PendingSignUp, context: RequestContext): TokenItem => ({
-  purpose: 'sign-up',
-  createdAt: context.now.toISOString(),
-  expiresAt: inHours(context.now, CONFIRMATION_HOURS),
-  normalized: pending.normalized,
-  signUpId: pending.signUpId,
-});
-
-/**
- * Resend confirmation for sign-ups: a fresh link for each pending sign-up of the address, each
- * voiding its old link. Says nothing about whether there was any.
- */
-export async function resendSignUpConfirmation(
-  input: { email: unknown },
-  context: RequestContext,
-  ports: Pick<SignUpPorts, 'mail'>,
-): Promise<{ kind: 'sent'; address: string } | { kind: 'problems'; problems: FieldProblems }> {
-  const email = parseEmailAddress(input.email);
-  if (isAddressProblem(email))
-    return { kind: 'problems', problems: { email: addressProblemMessages[email] } };
-  if (!(await withinLimit(limits.confirmationMails, email.normalized, context.now))) throw tooManyRequests();
-  for (const pending of await store.pendingSignUpsOf(email.normalized, context.now)) {
-    const secret = newSecret();
-    const hash = secretHash(secret);
-    if ((await store.replaceSignUpToken(pending, hash, signUpToken(pending, context))) === 'ok') {
-      await ports.mail.send(pending.address, messages.confirmSignUp(confirmLink(context, secret)));
-    }
-  }
-  return { kind: 'sent', address: email.address };
 }

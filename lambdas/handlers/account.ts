@@ -1,20 +1,21 @@
-/** The signed-in member's account: the Email section, history, password and deletion. */
+/**
+ * The signed-in member's account: the Email section, history and deletion. Change password sets
+ * a new password, so it is in passwords.ts.
+ */
 import { deleteAccount } from '../accounts/delete-account.ts';
-import { changePassword } from '../accounts/password-reset.ts';
 import { checkAccountPassword } from '../accounts/sign-in.ts';
 import { addEmail, removeEmail, resendEmailConfirmation, setPrimaryEmail } from '../emails/manage.ts';
 import { memberAccess } from '../http/access.ts';
 import { HttpError } from '../http/errors.ts';
 import { checked, field, formBody, query } from '../http/form.ts';
 import { asHttpError, type HttpRequest, memberOf, routedHandler } from '../http/handler.ts';
-import { requestContext, signedInCookies, signedOutCookies } from '../http/member.ts';
+import { requestContext, signedOutCookies } from '../http/member.ts';
 import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
 import { mailOutbox } from '../mail/outbox.ts';
 import {
   accountPage,
   addEmailPage,
-  changePasswordPage,
   confirmationSentPage,
   deleteAccountPage,
   historyPage,
@@ -97,28 +98,6 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     return html(
       historyPage({ csrfToken: request.csrfToken, events: await historyStore.historyOf(session.accountId) }),
     );
-  },
-
-  'GET /account/password': async (request) => {
-    return html(changePasswordPage({ csrfToken: request.csrfToken }));
-  },
-
-  'POST /account/password': async (request) => {
-    const session = memberOf(request);
-    const context = requestContext(request);
-    const ports = { pepper: pepperFromEnvironment(), mail: mailOutbox() };
-    const result = await changePassword(
-      session.accountId,
-      { password: field(request.body, 'password') },
-      context,
-      ports,
-    );
-    if (result.kind === 'problem') {
-      return html(changePasswordPage({ csrfToken: request.csrfToken, problem: result.message }), 400);
-    }
-    const response = redirect('/account?notice=password-changed');
-    response.cookies = signedInCookies(result.signedIn.cookie);
-    return response;
   },
 
   'GET /account/delete': async (request) => {

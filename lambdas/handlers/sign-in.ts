@@ -1,6 +1,9 @@
-/** Sign in, Sign out, Forgot password, Reset password, and entering the password again. */
+/**
+ * Sign in, Sign out, Forgot password, and entering the password again. The page the reset link
+ * opens sets a new password, so it is in passwords.ts.
+ */
 
-import { checkResetLink, forgotPassword, resetPassword } from '../accounts/password-reset.ts';
+import { forgotPassword } from '../accounts/forgot-password.ts';
 import { enterPasswordAgain, signIn } from '../accounts/sign-in.ts';
 import { memberAccess } from '../http/access.ts';
 import { seeOther } from '../http/errors.ts';
@@ -19,13 +22,7 @@ import { type HttpResult, html, redirect } from '../http/respond.ts';
 import { pepperFromEnvironment } from '../keys/pepper.ts';
 import { mailOutbox } from '../mail/outbox.ts';
 import { DEVICE_COOKIE, isRememberedBrowser } from '../mfa/remembered-browsers.ts';
-import {
-  forgotPasswordPage,
-  reauthenticatePage,
-  resetPasswordPage,
-  resetSentPage,
-  signInPage,
-} from '../pages/sign-in.tsx';
+import { forgotPasswordPage, reauthenticatePage, resetSentPage, signInPage } from '../pages/sign-in.tsx';
 import type { SessionItem } from '../store/items.ts';
 import * as store from '../store/sessions.ts';
 import { accountResetRoutes } from './account-reset-routes.ts';
@@ -93,30 +90,6 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       return html(forgotPasswordPage({ csrfToken: request.csrfToken, email, problem: result.message }), 400);
     }
     return html(resetSentPage({ address: result.address }));
-  },
-
-  'GET /reset-password': async (request) => {
-    const token = query(request.event, 'token');
-    await checkResetLink(token, requestTime(request));
-    return html(resetPasswordPage({ csrfToken: request.csrfToken, token: token as string }));
-  },
-
-  'POST /reset-password': async (request) => {
-    const token = field(request.body, 'token');
-    const result = await resetPassword(
-      { token, password: field(request.body, 'password') },
-      requestContext(request),
-      { pepper: pepperFromEnvironment(), mail: mailOutbox() },
-    );
-    if (result.kind === 'problem') {
-      return html(
-        resetPasswordPage({ csrfToken: request.csrfToken, token: token ?? '', problem: result.message }),
-        400,
-      );
-    }
-    const response = redirect('/sign-in?notice=password-reset');
-    response.cookies = signedOutCookies();
-    return response;
   },
 
   'GET /reauthenticate': async (request) => {

@@ -1,8 +1,11 @@
-/** Create account, and the links that arrive by mail: confirm an email, move an email. */
-import { resendSignUpConfirmation, signUp } from '../accounts/sign-up.ts';
+/**
+ * The links that arrive by mail: confirm an email, move an email, and Resend confirmation.
+ * Create account itself sets a password, so it is in passwords.ts.
+ */
+import { resendSignUpConfirmation } from '../accounts/sign-up-confirmation.ts';
 import { confirmEmailAddress, describeConfirmationLink } from '../emails/confirm.ts';
 import { describeMove, moveEmail } from '../emails/move.ts';
-import { HttpError, seeOther } from '../http/errors.ts';
+import { HttpError } from '../http/errors.ts';
 import { checked, field, formBody, query } from '../http/form.ts';
 import { asHttpError, type HttpRequest, routedHandler } from '../http/handler.ts';
 import { memberSession, requestContext, requestTime, signedInCookies } from '../http/member.ts';
@@ -12,7 +15,7 @@ import { pepperFromEnvironment } from '../keys/pepper.ts';
 import { mailOutbox } from '../mail/outbox.ts';
 import { DEVICE_COOKIE, isRememberedBrowser } from '../mfa/remembered-browsers.ts';
 import { emailMovedPage, moveEmailPage } from '../pages/account.tsx';
-import { checkEmailPage, confirmEmailPage, createAccountPage, deadLinkPage } from '../pages/sign-up.tsx';
+import { checkEmailPage, confirmEmailPage, deadLinkPage } from '../pages/sign-up.tsx';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 
@@ -25,24 +28,6 @@ const deadLinkAnswer = (request: Request, error: HttpError) =>
   html(deadLinkPage({ csrfToken: request.csrfToken, message: error.publicMessage }), 400);
 
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
-  'GET /create-account': async (request) => {
-    if (await memberSession(request, requestTime(request))) throw seeOther('/account');
-    return html(createAccountPage({ csrfToken: request.csrfToken }));
-  },
-
-  'POST /create-account': async (request) => {
-    const email = field(request.body, 'email');
-    const result = await signUp(
-      { email, password: field(request.body, 'password') },
-      requestContext(request),
-      ports(),
-    );
-    if (result.kind === 'problems') {
-      return html(createAccountPage({ csrfToken: request.csrfToken, email, problems: result.problems }), 400);
-    }
-    return html(checkEmailPage({ csrfToken: request.csrfToken, address: result.address }));
-  },
-
   'POST /resend-confirmation': async (request) => {
     const email = field(request.body, 'email');
     const result = await resendSignUpConfirmation({ email }, requestContext(request), ports());

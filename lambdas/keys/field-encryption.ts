@@ -10,17 +10,21 @@
  * per member and field, and a warm Lambda rarely sees the same member twice; a cache would hold
  * plaintext data keys in memory and reuse one data key across messages to save a KMS call of a
  * few milliseconds on a flow that already waits on DynamoDB. docs/decisions.md.
+ *
+ * The SDK comes as its ES module packages (encrypt-node, decrypt-node, the two keyrings), not
+ * through `@aws-crypto/client-node`: that one is CommonJS and re-exports every keyring, so esbuild
+ * could leave none of it out of a bundle.
  */
 import { readFileSync } from 'node:fs';
+import { buildDecrypt } from '@aws-crypto/decrypt-node';
+import { buildEncrypt } from '@aws-crypto/encrypt-node';
+import { KmsKeyringNode } from '@aws-crypto/kms-keyring-node';
 import {
   AlgorithmSuiteIdentifier,
-  buildClient,
   CommitmentPolicy,
   type KeyringNode,
-  KmsKeyringNode,
-  RawAesKeyringNode,
-  RawAesWrappingSuiteIdentifier,
-} from '@aws-crypto/client-node';
+} from '@aws-crypto/material-management-node';
+import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
 import type { FieldCipher, FieldContextKey } from './field-cipher.ts';
 
 /** Every local message's data key is wrapped by this key; the name is stored in the message. */
@@ -36,11 +40,16 @@ export const LOCAL_KEY_BYTES = 32;
  */
 const SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
 
-/** One data key per message; a message claiming more is refused before any unwrapping. */
-const { encrypt, decrypt } = buildClient({
+/**
+ * One data key per message; a message claiming more is refused before any unwrapping. Both halves
+ * get the options that `buildClient` of `@aws-crypto/client-node` would pass them.
+ */
+const CLIENT_OPTIONS = {
   commitmentPolicy: CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
   maxEncryptedDataKeys: 1,
-});
+};
+const { encrypt } = buildEncrypt(CLIENT_OPTIONS);
+const { decrypt } = buildDecrypt(CLIENT_OPTIONS);
 
 interface FieldContext {
   readonly accountId: string;
@@ -49,11 +58,16 @@ interface FieldContext {
 
 let fromEnvironment: FieldCipher | undefined;
 
-/** Built once per container: a KMS keyring in the cloud, the local key file on `npm start`. */
+/**
+ * Built once per container: a KMS keyring in the cloud, the local key file on `npm start`. In a
+ * Lambda bundle `process.env.VERITY_LAMBDA_BUNDLE` is "1" at build time (lib/cloud/bundling.ts),
+ * so the local branch is dropped, and the raw AES keyring with it: a deployed function always
+ * has DATA_KMS_KEY_ID, and ships only the keyring it uses.
+ */
 export function fieldCipherFromEnvironment(env: NodeJS.ProcessEnv = process.env): FieldCipher {
   if (fromEnvironment) return fromEnvironment;
   if (env.DATA_KMS_KEY_ID) fromEnvironment = createKmsFieldCipher(env.DATA_KMS_KEY_ID);
-  else if (env.VERITY_LOCAL_DATA_KEY_FILE)
+  else if (process.env.VERITY_LAMBDA_BUNDLE !== '1' && env.VERITY_LOCAL_DATA_KEY_FILE)
     fromEnvironment = createLocalFieldCipher(readFileSync(env.VERITY_LOCAL_DATA_KEY_FILE));
   else throw new Error('Neither DATA_KMS_KEY_ID nor VERITY_LOCAL_DATA_KEY_FILE is set');
   return fromEnvironment;

@@ -4,7 +4,6 @@
  * match a later step (the store's condition enforces it under races).
  */
 import { generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
 
 export const TOTP_PERIOD = 30;
 
@@ -14,8 +13,13 @@ export function otpauthUri(secret: string, accountLabel: string): string {
   return generateURI({ issuer: 'Verity', label: accountLabel, secret });
 }
 
-/** The QR code as inline SVG markup: no image request, no third-party service. */
-export function qrCodeSvg(uri: string): Promise<string> {
+/**
+ * The QR code as inline SVG markup: no image request, no third-party service. `qrcode` is loaded
+ * here, on the one page that draws a code, so the handlers that only check codes do not bundle it
+ * and the one that draws them does not set it up at every cold start.
+ */
+export async function qrCodeSvg(uri: string): Promise<string> {
+  const { default: QRCode } = await import('qrcode');
   return QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }
 

@@ -11,15 +11,11 @@
  * No attestation is asked for: any authenticator is welcome, and attestation would tell us the
  * model of the member's device.
  */
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import * as v from 'valibot';
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
@@ -59,15 +55,23 @@ const descriptorOf = (factor: WebAuthnFactor) => ({
 
 const expiryFrom = (now: Date) => Math.floor(now.getTime() / 1000) + CEREMONY_SECONDS;
 
+/**
+ * @simplewebauthn/server, loaded by the first ceremony of a container: at import it builds the
+ * ASN.1 schemas of every attestation format (~20 ms), which the mfa handler's other pages (codes,
+ * recovery codes, the method list) never use. Still in the bundle: esbuild makes one file.
+ */
+const simpleWebAuthn = () => import('@simplewebauthn/server');
+
 /* ------------------------------------------------------------------ options */
 
 /** What navigator.credentials.create() gets: keys already on the account are excluded. */
-export function registrationOptions(input: {
+export async function registrationOptions(input: {
   accountId: string;
   userName: string;
   rp: RelyingParty;
   existing: readonly WebAuthnFactor[];
 }): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const { generateRegistrationOptions } = await simpleWebAuthn();
   return generateRegistrationOptions({
     rpName: RP_NAME,
     rpID: input.rp.id,
@@ -82,10 +86,11 @@ export function registrationOptions(input: {
 }
 
 /** What navigator.credentials.get() gets: any of the member's keys will do. */
-export function authenticationOptions(input: {
+export async function authenticationOptions(input: {
   rp: RelyingParty;
   factors: readonly WebAuthnFactor[];
 }): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const { generateAuthenticationOptions } = await simpleWebAuthn();
   return generateAuthenticationOptions({
     rpID: input.rp.id,
     allowCredentials: input.factors.map(descriptorOf),
@@ -151,6 +156,7 @@ export async function verifyNewCredential(
   challenge: string,
   rp: RelyingParty,
 ): Promise<NewCredential | undefined> {
+  const { verifyRegistrationResponse } = await simpleWebAuthn();
   try {
     const { verified, registrationInfo } = await verifyRegistrationResponse({
       response,
@@ -183,6 +189,7 @@ export async function verifyAssertion(
   challenge: string,
   rp: RelyingParty,
 ): Promise<number | undefined> {
+  const { verifyAuthenticationResponse } = await simpleWebAuthn();
   try {
     const { verified, authenticationInfo } = await verifyAuthenticationResponse({
       response,

@@ -4,7 +4,10 @@
  * so the bundle that the benchmarks weigh and time is the bundle that Lambda runs.
  */
 
+import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+
+const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
 
 /** Lambda runs `nodejs22.x`; so does everything local (the `node@22` devDependency). */
 export const NODE_TARGET = 'node22';
@@ -39,6 +42,27 @@ export const EXTERNAL_MODULES: string[] = [];
 export const SOURCE_MAP = { enabled: true, sourcesContent: false } as const;
 
 /**
+ * Build-time constants of every Lambda bundle. `process.env.VERITY_LAMBDA_BUNDLE` reads "1" in a
+ * bundle, so a branch for the local stand-ins only (`process.env.VERITY_LAMBDA_BUNDLE !== '1'`,
+ * written out where it is tested: esbuild folds the comparison only there) is dropped by the
+ * minifier, with everything it alone imports. Nothing sets the variable at run time: locally
+ * (`npm start`, the tests) the modules run unbundled and it is unset. Used for the raw AES keyring
+ * that stands in for KMS (lambdas/keys/field-encryption.ts).
+ */
+export const BUNDLE_DEFINE: Readonly<Record<string, string>> = { 'process.env.VERITY_LAMBDA_BUNDLE': '"1"' };
+
+/**
+ * Modules a Lambda bundle takes from elsewhere. The AWS SDK's default credential chain becomes
+ * its one link that runs in Lambda, the credentials of the function's role in the environment
+ * (lambdas/aws/env-credentials.ts says why): the rest of the chain is ~110 KiB and ~30 ms of cold
+ * import in every handler with an SDK client. An absolute path: esbuild resolves a relative alias
+ * from its working directory, so this one holds wherever CDK or the bench runs it.
+ */
+export const BUNDLE_ALIAS: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': join(PROJECT_ROOT, 'lambdas', 'aws', 'env-credentials.ts'),
+};
+
+/**
  * Lambda's NODE_OPTIONS: source maps make stack traces name our files. Node reads the map while
  * the module loads, so the bench measures cold imports with it too.
  */
@@ -63,6 +87,8 @@ export function esbuildOptionsFor(entry: string): BuildOptions {
     sourcesContent: SOURCE_MAP.sourcesContent,
     mainFields: MAIN_FIELDS,
     banner: { js: ESM_REQUIRE_BANNER },
+    define: { ...BUNDLE_DEFINE },
+    alias: { ...BUNDLE_ALIAS },
     external: EXTERNAL_MODULES,
     outExtension: { '.js': '.mjs' },
   };

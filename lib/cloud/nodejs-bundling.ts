@@ -3,7 +3,15 @@
  * bundling.ts without loading aws-cdk-lib.
  */
 import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { ESM_REQUIRE_BANNER, EXTERNAL_MODULES, MAIN_FIELDS, NODE_TARGET, SOURCE_MAP } from './bundling.ts';
+import {
+  BUNDLE_ALIAS,
+  BUNDLE_DEFINE,
+  ESM_REQUIRE_BANNER,
+  EXTERNAL_MODULES,
+  MAIN_FIELDS,
+  NODE_TARGET,
+  SOURCE_MAP,
+} from './bundling.ts';
 
 export function nodejsBundling(): BundlingOptions {
   return {
@@ -15,6 +23,9 @@ export function nodejsBundling(): BundlingOptions {
     sourcesContent: SOURCE_MAP.sourcesContent,
     mainFields: MAIN_FIELDS,
     banner: ESM_REQUIRE_BANNER,
+    define: { ...BUNDLE_DEFINE },
     externalModules: EXTERNAL_MODULES,
+    // BundlingOptions has no alias; CDK passes each entry as `--alias:<module>=<path>`.
+    esbuildArgs: { '--alias': Object.entries(BUNDLE_ALIAS).map(([module, path]) => `${module}=${path}`) },
   };
 }

@@ -23,6 +23,14 @@ const GATEWAYS = {
   texts: 'lambdas/mfa/texts.ts',
 } as const;
 
+/** What checks a new password: the policy, the strength estimate, the blocklist and its data. */
+const NEW_PASSWORD_CHECKS: readonly string[] = [
+  'lambdas/accounts/password/policy.ts',
+  'lambdas/accounts/password/strength.ts',
+  'lambdas/accounts/password/blocklist.ts',
+  'lambdas/generated/password-blocklist.ts',
+];
+
 /** Per handler: the project files that put code into its minified bundle (tree shaking counted). */
 const bundled = new Map<string, Set<string>>();
 
@@ -59,6 +67,10 @@ describe.each(Object.entries(handlers))('%s', (name, definition: HandlerDefiniti
     expect(reaches(GATEWAYS.pepper), GATEWAYS.pepper).toBe(definition.usesPepper === true);
   });
 
+  it('bundles field encryption exactly when its manifest entry says encryptsFields', () => {
+    expect(reaches(GATEWAYS.fieldCipher), GATEWAYS.fieldCipher).toBe(definition.encryptsFields === true);
+  });
+
   it('bundles the End User Messaging sender exactly when its manifest entry says sendsTexts', () => {
     expect(reaches(GATEWAYS.texts), GATEWAYS.texts).toBe(definition.sendsTexts === true);
   });
@@ -78,15 +90,54 @@ describe.each(Object.entries(workers))('worker %s', (name, worker: WorkerDefinit
   });
 });
 
-it('bundles field encryption in no handler whose manifest entry lacks encryptsFields', () => {
-  // One way only for now: the handlers flagged for MFA do not encrypt anything yet. Once they
-  // do, this becomes exact per handler, as for the pepper.
-  const unflagged = Object.entries(handlers as Record<string, HandlerDefinition>)
-    .filter(([, definition]) => definition.encryptsFields !== true)
-    .map(([name]) => name);
-  expect(unflagged.length).toBeGreaterThan(0);
-  const reaching = unflagged.filter((name) => bundled.get(name)?.has(GATEWAYS.fieldCipher));
+/**
+ * The checks of a new password (zxcvbn's dictionaries and the breached-password blocklist, about
+ * 2 MB) belong to the one handler that sets passwords; checking an existing password at sign-in
+ * needs only scrypt and the pepper. Size, not IAM: a handler that starts importing the policy
+ * again gains megabytes and a slower cold start, and no other test would notice.
+ */
+it('bundles the new-password checks in the passwords handler only', () => {
+  const checks = (name: string) =>
+    [...(bundled.get(name) ?? [])].filter(
+      (path) => NEW_PASSWORD_CHECKS.includes(path) || path.includes('node_modules/@zxcvbn-ts/'),
+    );
+  expect(checks('passwords')).toEqual(expect.arrayContaining([...NEW_PASSWORD_CHECKS]));
+  const others = Object.keys(handlers).filter((name) => name !== 'passwords');
+  expect(others.filter((name) => checks(name).length > 0)).toEqual([]);
+});
+
+it('bundles the raw AES keyring of npm start in no handler, nor the whole Encryption SDK', () => {
+  // The cloud has the KMS keyring only (lambdas/keys/field-encryption.ts); client-node would bring
+  // every keyring, and it is CommonJS, so none of it could be left out.
+  const local = ['node_modules/@aws-crypto/raw-aes-keyring-node/', 'node_modules/@aws-crypto/client-node/'];
+  const reaching = Object.keys(handlers).filter((name) =>
+    [...(bundled.get(name) ?? [])].some((path) => local.some((module) => path.includes(module))),
+  );
   expect(reaching).toEqual([]);
+  const kmsKeyring = (name: string) =>
+    [...(bundled.get(name) ?? [])].some((path) =>
+      path.includes('node_modules/@aws-crypto/kms-keyring-node/'),
+    );
+  expect(Object.keys(handlers).filter(kmsKeyring)).toEqual(
+    Object.entries(handlers as Record<string, HandlerDefinition>)
+      .filter(([, definition]) => definition.encryptsFields === true)
+      .map(([name]) => name),
+  );
+});
+
+it('gives every bundle with an AWS SDK client the environment credentials, never the default chain', () => {
+  // lib/cloud/bundling.ts aliases the chain to lambdas/aws/env-credentials.ts.
+  const chain = ['node_modules/@aws-sdk/credential-provider-node/', 'node_modules/@aws-sdk/nested-clients/'];
+  for (const [name, inputs] of bundled) {
+    const paths = [...inputs];
+    const hasClient = paths.some((path) => path.includes('node_modules/@aws-sdk/client-'));
+    expect(inputs.has('lambdas/aws/env-credentials.ts'), name).toBe(hasClient);
+    expect(
+      paths.filter((path) => chain.some((module) => path.includes(module))),
+      name,
+    ).toEqual([]);
+  }
+  expect([...bundled.values()].some((inputs) => inputs.has('lambdas/aws/env-credentials.ts'))).toBe(true);
 });
 
 function usedInputs(metafile: Metafile): Set<string> {

@@ -15,7 +15,9 @@ interface LoadedBlocklist {
 let loading: Promise<LoadedBlocklist> | undefined;
 
 export function loadBlocklist(): Promise<LoadedBlocklist> {
-  loading ??= import('./blocklist-data.ts').then(({ blocklistFilter }) => decode(blocklistFilter));
+  loading ??= import('../../generated/password-blocklist.ts').then(({ blocklistFilter }) =>
+    decode(blocklistFilter),
+  );
   return loading;
 }
 

