@@ -198,7 +198,7 @@ describe('Create account', () => {
     );
     await expect(
       describeConfirmationLink(tokenOf(link), new Date(now + hours(24) + 60_000)),
-    ).rejects.toMatchObject({ status: 400, code: 'link_not_valid' });
+    ).rejects.toMatchObject({ name: 'LinkNotValid' });
 
     // And over HTTP, with the link's expiry moved into the past (TTL deletes it late, if at all).
     await setAttributes(ephemeralTable(), tokenKeyOf(link), { expiresAt: Math.floor(now / 1000) - 1 });
