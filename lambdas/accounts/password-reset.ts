@@ -6,8 +6,8 @@
  */
 
 import type { Pepper } from '../core/ports.ts';
+import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
-import { HttpError } from '../http/errors.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import * as store from '../store/profile.ts';
 import * as sessionStore from '../store/sessions.ts';
@@ -18,12 +18,7 @@ import { checkNewPassword, passwordProblemMessages } from './password/policy.ts'
 import { type SignedIn, startSession } from './sign-in.ts';
 import { isWellFormedSecret, secretHash } from './tokens.ts';
 
-export const deadResetLink = () =>
-  new HttpError(
-    400,
-    'link_not_valid',
-    'This reset link has expired or was already used. Ask for a new one on the Forgot password page.',
-  );
+export const deadResetLink = () => problem({ kind: 'LinkNotValid', link: 'reset' });
 
 async function readResetLink(secret: unknown, now: Date) {
   if (!isWellFormedSecret(secret)) throw deadResetLink();

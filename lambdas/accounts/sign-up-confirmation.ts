@@ -5,7 +5,7 @@
  */
 
 import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../core/email-address.ts';
-import { HttpError } from '../http/errors.ts';
+import { problem } from '../core/problems.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
@@ -18,12 +18,7 @@ export const CONFIRMATION_HOURS = 24;
 
 export type FieldProblems = Partial<Record<'email' | 'password', string>>;
 
-export const tooManyRequests = () =>
-  new HttpError(
-    429,
-    'too_many_requests',
-    'There have been too many tries from here. Wait an hour and try again.',
-  );
+export const tooManyRequests = () => problem({ kind: 'ConfirmationMailsThrottled' });
 
 export const confirmLink = (context: RequestContext, secret: string) =>
   `${context.siteUrl}/confirm-email?token=${secret}`;

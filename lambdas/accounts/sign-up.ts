@@ -8,18 +8,18 @@
  */
 
 import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../core/email-address.ts';
+import { newId } from '../core/ids.ts';
 import type { Pepper } from '../core/ports.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
 import type { PendingSignUp } from '../store/items.ts';
 import * as store from '../store/sign-ups.ts';
-
 import { inHours, type RequestContext } from './context.ts';
 import { hashPassword } from './password/hash.ts';
 import { checkNewPassword, passwordProblemMessages } from './password/policy.ts';
 import { CONFIRMATION_HOURS, confirmLink, type FieldProblems, signUpToken } from './sign-up-confirmation.ts';
-import { newId, newSecret, secretHash } from './tokens.ts';
+import { newSecret, secretHash } from './tokens.ts';
 
 export { CONFIRMATION_HOURS } from './sign-up-confirmation.ts';
 

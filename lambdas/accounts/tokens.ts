@@ -12,9 +12,3 @@ export const secretHash = (secret: string): string => createHash('sha256').updat
 /** What a well-formed secret looks like; anything else is refused before any lookup. */
 export const isWellFormedSecret = (value: unknown): value is string =>
   typeof value === 'string' && /^[\w-]{43}$/.test(value);
-
-export const newId = (): string => randomBytes(16).toString('base64url');
-
-/** What an id made by `newId` looks like: checked before an id from a form or URL reaches a key. */
-export const isId = (value: unknown): value is string =>
-  typeof value === 'string' && /^[\w-]{22}$/.test(value);

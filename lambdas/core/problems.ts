@@ -16,7 +16,7 @@ export type Problem =
   | { readonly kind: 'SessionEnded' }
   | { readonly kind: 'AccountChanged' }
   // emails and the links sent to them
-  | { readonly kind: 'LinkNotValid'; readonly link: 'mail' | 'account-reset' }
+  | { readonly kind: 'LinkNotValid'; readonly link: 'mail' | 'reset' | 'account-reset' }
   | { readonly kind: 'EmailHeldElsewhere' }
   | { readonly kind: 'ConfirmationMailsThrottled' }
   | { readonly kind: 'EmailNotOnAccount' }

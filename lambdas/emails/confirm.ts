@@ -13,7 +13,8 @@ import {
   type SignedIn,
   startSession,
 } from '../accounts/sign-in.ts';
-import { isWellFormedSecret, newId, secretHash } from '../accounts/tokens.ts';
+import { isWellFormedSecret, secretHash } from '../accounts/tokens.ts';
+import { newId } from '../core/ids.ts';
 import type { Pepper } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import type { Mailer } from '../mail/mailer.ts';

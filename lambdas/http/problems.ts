@@ -44,10 +44,12 @@ const answers: Answers = {
   LinkNotValid: (p) => ({
     status: 400,
     code: 'link_not_valid',
-    message:
-      p.link === 'mail'
-        ? 'This link has expired, was already used, or was replaced by a newer one. Ask for a new link below.'
-        : 'This link has expired, was already used, or the request was cancelled.',
+    message: {
+      mail: 'This link has expired, was already used, or was replaced by a newer one. Ask for a new link below.',
+      reset:
+        'This reset link has expired or was already used. Ask for a new one on the Forgot password page.',
+      'account-reset': 'This link has expired, was already used, or the request was cancelled.',
+    }[p.link],
   }),
   EmailHeldElsewhere: () => ({
     status: 409,

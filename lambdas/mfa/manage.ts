@@ -4,7 +4,7 @@
  * the handler). Each change is in the history and mailed to every confirmed email.
  */
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
-import { newId } from '../accounts/tokens.ts';
+import { newId } from '../core/ids.ts';
 import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
 import type { FieldCipher } from '../keys/field-cipher.ts';

@@ -10,7 +10,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
-import { newId } from '../accounts/tokens.ts';
+import { newId } from '../core/ids.ts';
 import type { Pepper } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';

@@ -19,7 +19,7 @@ import type {
 } from '@simplewebauthn/server';
 import * as v from 'valibot';
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
-import { newId } from '../accounts/tokens.ts';
+import { newId } from '../core/ids.ts';
 import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
 import type { Mailer } from '../mail/mailer.ts';

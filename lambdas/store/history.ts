@@ -4,7 +4,7 @@
  * an event item has one shape and one sort key everywhere.
  */
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { newId } from '../accounts/tokens.ts';
+import { newId } from '../core/ids.ts';
 import { documentClient, tableName } from './dynamo.ts';
 import { accountKey, type HistoryEvent } from './items.ts';
 

@@ -5,7 +5,7 @@
  * code works once (codes sent to a phone: phone-codes.ts).
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isId } from '../accounts/tokens.ts';
+import { isId } from '../core/ids.ts';
 import type { Factor } from '../mfa/factors.ts';
 import {
   documentClient,

@@ -4,7 +4,7 @@
  * deleting the account with everything it owns.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { newId } from '../accounts/tokens.ts';
+import { newId } from '../core/ids.ts';
 import { deletePartition, documentClient, type TransactItem, tableName, transact } from './dynamo.ts';
 import { eventPut, recordEvent } from './history.ts';
 import type { PasswordHash } from './items.ts';
