@@ -1,7 +1,7 @@
 /**
  * The regional stack: everything Verity runs on except the two things CloudFront needs from
  * us-east-1 (VerityEdgeStack). Read top to bottom, the constructor is the architecture of
- * docs/DESIGN.md: key -> tables, buckets, mail and its queue, workforce pool -> handlers and
+ * docs/architecture.md: key -> tables, buckets, mail and its queue, workforce pool -> handlers and
  * workers -> HTTP API -> CloudFront.
  */
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';

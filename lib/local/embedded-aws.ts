@@ -1,6 +1,6 @@
 /**
  * The embedded AWS: real AWS-compatible servers on this machine, started from the packages
- * DESIGN.md names. Handlers reach them through the standard AWS_ENDPOINT_URL_<SERVICE>
+ * docs/architecture.md names. Handlers reach them through the standard AWS_ENDPOINT_URL_<SERVICE>
  * variables, so their SDK clients are built exactly as in the cloud.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The deployed resources hold the promises of docs/DESIGN.md and docs/deploy.md: what runs where,
+ * The deployed resources hold the promises of docs/architecture.md and docs/deploy.md: what runs where,
  * how data is kept, who may do what. One bundled synth of the default (dev) app, one unbundled
  * synth of a production stage, one of a manifest whose handler has every kind of grant.
  */
