@@ -74,31 +74,31 @@ export interface HandlerDefinition {
 
 const handlerTable = {
   pages: {
-    entry: 'lambdas/handlers/pages.ts',
+    entry: 'lambdas/handlers/pages/handler.ts',
     description: 'Public hosted pages: home',
     audience: 'people',
     tables: {},
   },
   health: {
-    entry: 'lambdas/handlers/health.ts',
+    entry: 'lambdas/handlers/health/handler.ts',
     description: 'Liveness: status and deployed version',
     audience: 'partners',
     tables: {},
   },
   'csp-report': {
-    entry: 'lambdas/handlers/csp-report.ts',
+    entry: 'lambdas/handlers/csp-report/handler.ts',
     description: 'Receives Content-Security-Policy violation reports from browsers',
     audience: 'partners',
     tables: {},
   },
   'workforce-me': {
-    entry: 'lambdas/handlers/workforce-me.ts',
+    entry: 'lambdas/handlers/workforce-me/handler.ts',
     description: 'Tells a signed-in workforce user who the API takes them for',
     audience: 'partners',
     tables: {},
   },
   passwords: {
-    entry: 'lambdas/handlers/passwords.ts',
+    entry: 'lambdas/handlers/passwords/handler.ts',
     description: 'Every page that sets a new password: create account, reset password, change password',
     audience: 'people',
     tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
@@ -106,7 +106,7 @@ const handlerTable = {
     usesPepper: true,
   },
   'sign-up': {
-    entry: 'lambdas/handlers/sign-up.ts',
+    entry: 'lambdas/handlers/sign-up/handler.ts',
     description: 'The links members get by mail: confirm an email, move an email; resend confirmation',
     audience: 'people',
     tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
@@ -116,7 +116,7 @@ const handlerTable = {
     encryptsFields: true,
   },
   'sign-in': {
-    entry: 'lambdas/handlers/sign-in.ts',
+    entry: 'lambdas/handlers/sign-in/handler.ts',
     description: 'Sign in and out, forgotten passwords, entering the password again, account reset',
     audience: 'people',
     tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
@@ -124,7 +124,7 @@ const handlerTable = {
     usesPepper: true,
   },
   account: {
-    entry: 'lambdas/handlers/account.ts',
+    entry: 'lambdas/handlers/account/handler.ts',
     description: "The member's account: emails, history, deletion",
     audience: 'people',
     tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
@@ -144,7 +144,7 @@ const handlerTable = {
     sendsTexts: true,
   },
   'not-found': {
-    entry: 'lambdas/handlers/not-found.ts',
+    entry: 'lambdas/handlers/not-found/handler.ts',
     description: 'Every request that no route matches: a 404 page or JSON, or 405 for a wrong method',
     audience: 'people',
     tables: {},
@@ -175,7 +175,7 @@ export interface WorkerDefinition {
 
 const workerTable = {
   'mail-sender': {
-    entry: 'lambdas/handlers/mail-sender.ts',
+    entry: 'lambdas/handlers/mail-sender/handler.ts',
     description: 'Sends the mail that handlers put in the mail outbox (SQS) through SES',
     trigger: 'mail-queue',
     deliversMail: true,

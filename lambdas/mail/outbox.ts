@@ -5,7 +5,7 @@
  * cannot tell it by its timing either (docs/decisions.md, "Mail after the response").
  *
  * In the cloud a message is one SQS message on the mail queue (MAIL_QUEUE_URL); the mail-sender
- * worker (lambdas/handlers/mail-sender.ts) reads the queue and sends through SES, retrying, with a
+ * worker (lambdas/handlers/mail-sender/handler.ts) reads the queue and sends through SES, retrying, with a
  * dead-letter queue. Locally there is no queue: `npm start` registers a sink
  * (lib/local/mail-outbox.ts) that collects the messages of each request, and the local gateway
  * runs the same mail-sender on them right after it has written the response. The handlers choose

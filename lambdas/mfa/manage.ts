@@ -9,9 +9,9 @@ import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
 import type { FieldCipher } from '../keys/field-cipher.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import type { TotpFactor } from '../store/factors.ts';
 import * as historyStore from '../store/history.ts';
 import * as store from '../store/mfa.ts';
-import type { TotpFactor } from './factors.ts';
 import { newRecoveryCodes, recoveryCodeHash } from './recovery-codes.ts';
 import { groupedKey, matchTotp, newTotpSecret, otpauthUri, qrCodeSvg } from './totp.ts';
 

@@ -23,8 +23,8 @@ import { newId } from '../core/ids.ts';
 import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import type { Factor, WebAuthnFactor } from '../store/factors.ts';
 import * as store from '../store/mfa.ts';
-import type { Factor, WebAuthnFactor } from './factors.ts';
 import { factorName } from './manage.ts';
 import { refuseWhenLocked, rightTry, takeSecondStepTry, wrongTry } from './second-step-limit.ts';
 

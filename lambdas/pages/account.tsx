@@ -1,6 +1,7 @@
 /** The member's own pages: the profile with its Email section, adding an email, history, password, deletion, moving an email. */
-import { type Factor, factorKindNames } from '../mfa/factors.ts';
+import type { Factor } from '../store/factors.ts';
 import type { EmailItem, HistoryEvent } from '../store/items.ts';
+import { factorKindNames } from './factor-names.ts';
 import {
   CurrentPassword,
   EmailField,

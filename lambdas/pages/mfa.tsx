@@ -1,6 +1,6 @@
 /** Multi-factor authentication: setting up a method, recovery codes, and the second step of sign-in. */
-import type { Factor, FactorKind } from '../mfa/factors.ts';
-import { factorKindNames } from '../mfa/factors.ts';
+import type { Factor, FactorKind } from '../store/factors.ts';
+import { factorKindNames } from './factor-names.ts';
 import { ErrorSummary, Field, Form, Hidden, Narrow, Notice, SixDigitCode, Submit } from './forms.tsx';
 import { renderPage } from './layout.tsx';
 import { phoneCodeHint, SendAnotherCode } from './mfa-phone.tsx';

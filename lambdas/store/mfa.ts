@@ -6,7 +6,6 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isId } from '../core/ids.ts';
-import type { Factor } from '../mfa/factors.ts';
 import {
   documentClient,
   epochSeconds,
@@ -15,6 +14,7 @@ import {
   tableName,
   transact,
 } from './dynamo.ts';
+import type { Factor } from './factors.ts';
 import { eventPut } from './history.ts';
 import { accountKey, type HistoryEvent, profileKey } from './items.ts';
 

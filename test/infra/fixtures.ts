@@ -8,7 +8,7 @@ import type { HandlerDefinition } from '../../lib/routes.ts';
 
 /** Reads partners, writes the ephemeral table (which has indexes), and sends mail. */
 export const grantingHandler = {
-  entry: 'lambdas/handlers/health.ts',
+  entry: 'lambdas/handlers/health/handler.ts',
   description: 'Test double: a handler with every kind of grant',
   audience: 'people',
   tables: { partners: 'read', ephemeral: 'readwrite' },

@@ -20,7 +20,7 @@ const movedFlagManifest: VerityManifest = {
     ...verityManifest.handlers,
     mfa: { ...(verityManifest.handlers.mfa as HandlerDefinition), sendsTexts: false },
     texting: {
-      entry: 'lambdas/handlers/health.ts',
+      entry: 'lambdas/handlers/health/handler.ts',
       description: 'Test double: a handler that sends texts and nothing else',
       audience: 'people',
       tables: {},

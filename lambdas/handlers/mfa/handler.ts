@@ -14,7 +14,6 @@ import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
 import { mailOutbox } from '../../mail/outbox.ts';
 import { completeSecondStep, passFactorCode, passRecoveryCode } from '../../mfa/challenge.ts';
-import type { FactorKind } from '../../mfa/factors.ts';
 import {
   beginTotpSetup,
   createRecoveryCodes,
@@ -33,6 +32,7 @@ import {
   setupChoicePage,
   totpSetupPage,
 } from '../../pages/mfa.tsx';
+import type { FactorKind } from '../../store/factors.ts';
 import * as store from '../../store/mfa.ts';
 import * as profileStore from '../../store/profile.ts';
 import { phoneRoutes } from './phone-routes.ts';

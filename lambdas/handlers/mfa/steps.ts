@@ -12,12 +12,12 @@ import { requestContext, safeNext, signedInCookies } from '../../http/member.ts'
 import { redirect } from '../../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
 import { completeSecondStep } from '../../mfa/challenge.ts';
-import type { PhoneFactor } from '../../mfa/factors.ts';
 import { type SendPorts, sendSignInCode } from '../../mfa/phone.ts';
 import { DEVICE_COOKIE, rememberBrowser } from '../../mfa/remembered-browsers.ts';
 import { textSenderFromEnvironment } from '../../mfa/texts.ts';
 import { challengePage } from '../../pages/mfa.tsx';
 import { securityKeyChallengePage } from '../../pages/mfa-webauthn.tsx';
+import type { PhoneFactor } from '../../store/factors.ts';
 import type { SessionItem } from '../../store/items.ts';
 import * as store from '../../store/mfa.ts';
 import * as profileStore from '../../store/profile.ts';

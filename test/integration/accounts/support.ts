@@ -25,12 +25,12 @@ import { isAddressProblem, parseEmailAddress } from '../../../lambdas/core/email
 import { newId } from '../../../lambdas/core/ids.ts';
 import { fieldCipherFromEnvironment } from '../../../lambdas/keys/field-encryption.ts';
 import { pepperFromEnvironment } from '../../../lambdas/keys/pepper.ts';
-import type { TotpFactor } from '../../../lambdas/mfa/factors.ts';
 import { DEVICE_COOKIE, rememberBrowser } from '../../../lambdas/mfa/remembered-browsers.ts';
 import { newTotpSecret } from '../../../lambdas/mfa/totp.ts';
 import { parseSessionCookie, rotatedSession, SESSION_COOKIE } from '../../../lambdas/sessions/session.ts';
 import { documentClient, tableName } from '../../../lambdas/store/dynamo.ts';
 import * as emailStore from '../../../lambdas/store/emails.ts';
+import type { TotpFactor } from '../../../lambdas/store/factors.ts';
 import type {
   EmailItem,
   HistoryEvent,

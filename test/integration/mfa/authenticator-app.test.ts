@@ -11,7 +11,6 @@ import { asHttpError } from '../../../lambdas/http/handler.ts';
 import { fieldCipherFromEnvironment } from '../../../lambdas/keys/field-encryption.ts';
 import { sesMailer } from '../../../lambdas/mail/ses.ts';
 import { passRecoveryCode, passTotp } from '../../../lambdas/mfa/challenge.ts';
-import type { TotpFactor } from '../../../lambdas/mfa/factors.ts';
 import {
   beginTotpSetup,
   createRecoveryCodes,
@@ -19,6 +18,7 @@ import {
   removeFactor,
   setPrimaryFactor,
 } from '../../../lambdas/mfa/manage.ts';
+import type { TotpFactor } from '../../../lambdas/store/factors.ts';
 import * as store from '../../../lambdas/store/mfa.ts';
 import * as profileStore from '../../../lambdas/store/profile.ts';
 import { serverNow } from '../../support/clock.ts';

@@ -11,7 +11,6 @@ import { asHttpError } from '../../../lambdas/http/handler.ts';
 import { fieldCipherFromEnvironment } from '../../../lambdas/keys/field-encryption.ts';
 import { sesMailer } from '../../../lambdas/mail/ses.ts';
 import { passTotp } from '../../../lambdas/mfa/challenge.ts';
-import type { TotpFactor, WebAuthnFactor } from '../../../lambdas/mfa/factors.ts';
 import {
   beginWebAuthnSetup,
   beginWebAuthnSignIn,
@@ -19,6 +18,7 @@ import {
   passWebAuthn,
   relyingPartyOf,
 } from '../../../lambdas/mfa/webauthn.ts';
+import type { TotpFactor, WebAuthnFactor } from '../../../lambdas/store/factors.ts';
 import * as mfa from '../../../lambdas/store/mfa.ts';
 import { serverNow } from '../../support/clock.ts';
 import { SoftwareKey } from '../../support/software-key.ts';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { handler as notFoundHandler } from '../../../lambdas/handlers/not-found.ts';
+import { handler as notFoundHandler } from '../../../lambdas/handlers/not-found/handler.ts';
 import { CSRF_COOKIE, formToken } from '../../../lambdas/http/csrf.ts';
 import { badRequest } from '../../../lambdas/http/errors.ts';
 import { type HttpEvent, httpHandler } from '../../../lambdas/http/handler.ts';

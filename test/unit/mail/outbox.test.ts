@@ -6,7 +6,7 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { sendQueuedMail } from '../../../lambdas/handlers/mail-sender.ts';
+import { sendQueuedMail } from '../../../lambdas/handlers/mail-sender/handler.ts';
 import { logger } from '../../../lambdas/http/logger.ts';
 import type { Mailer, MailMessage } from '../../../lambdas/mail/mailer.ts';
 import { messages } from '../../../lambdas/mail/messages.ts';

@@ -6,7 +6,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isoCBOR } from '@simplewebauthn/server/helpers';
 import { describe, expect, it } from 'vitest';
-import type { WebAuthnFactor } from '../../../lambdas/mfa/factors.ts';
 import {
   authenticationOptions,
   parseAuthentication,
@@ -16,6 +15,7 @@ import {
   verifyAssertion,
   verifyNewCredential,
 } from '../../../lambdas/mfa/webauthn.ts';
+import type { WebAuthnFactor } from '../../../lambdas/store/factors.ts';
 import { SoftwareKey } from '../../support/software-key.ts';
 
 const rp = relyingPartyOf('https://id.example.gov');

@@ -4,9 +4,9 @@
  * tokens or personal data), and answer 204.
  */
 import * as v from 'valibot';
-import { httpHandler } from '../http/handler.ts';
-import { logger } from '../http/logger.ts';
-import { noContent } from '../http/respond.ts';
+import { httpHandler } from '../../http/handler.ts';
+import { logger } from '../../http/logger.ts';
+import { noContent } from '../../http/respond.ts';
 
 const text = v.optional(v.pipe(v.string(), v.maxLength(2048)));
 

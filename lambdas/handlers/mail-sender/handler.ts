@@ -10,10 +10,10 @@
  * failed and why (error name), never to whom or what it said.
  */
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { describeError, logger } from '../http/logger.ts';
-import type { Mailer } from '../mail/mailer.ts';
-import { decodeOutgoingMail } from '../mail/outbox.ts';
-import { sesMailer } from '../mail/ses.ts';
+import { describeError, logger } from '../../http/logger.ts';
+import type { Mailer } from '../../mail/mailer.ts';
+import { decodeOutgoingMail } from '../../mail/outbox.ts';
+import { sesMailer } from '../../mail/ses.ts';
 
 export async function sendQueuedMail(event: SQSEvent, mailer: Mailer): Promise<SQSBatchResponse> {
   const outcomes = await Promise.all(

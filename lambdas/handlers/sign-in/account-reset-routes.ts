@@ -1,10 +1,10 @@
 /** Routes of the account reset (lost every sign-in method), served by the sign-in handler. */
 
-import { field, query } from '../http/form.ts';
-import { type HttpRequest, memberOf } from '../http/handler.ts';
-import { requestContext, requestTime, signedOutCookies } from '../http/member.ts';
-import { type HttpResult, html, redirect } from '../http/respond.ts';
-import { mailOutbox } from '../mail/outbox.ts';
+import { field, query } from '../../http/form.ts';
+import { type HttpRequest, memberOf } from '../../http/handler.ts';
+import { requestContext, requestTime, signedOutCookies } from '../../http/member.ts';
+import { type HttpResult, html, redirect } from '../../http/respond.ts';
+import { mailOutbox } from '../../mail/outbox.ts';
 import {
   cancelAccountReset,
   checkResetLink,
@@ -12,8 +12,8 @@ import {
   requestAccountReset,
   resetState,
   sendDeletionLink,
-} from '../mfa/account-reset.ts';
-import { lostMethodsPage, resetDonePage, resetLinkPage } from '../pages/account-reset.tsx';
+} from '../../mfa/account-reset.ts';
+import { lostMethodsPage, resetDonePage, resetLinkPage } from '../../pages/account-reset.tsx';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 

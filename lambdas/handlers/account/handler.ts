@@ -2,28 +2,28 @@
  * The signed-in member's account: the Email section, history and deletion. Change password sets
  * a new password, so it is in passwords.ts.
  */
-import { deleteAccount } from '../accounts/delete-account.ts';
-import { checkAccountPassword } from '../accounts/sign-in.ts';
-import { addEmail, removeEmail, resendEmailConfirmation, setPrimaryEmail } from '../emails/manage.ts';
-import { memberAccess } from '../http/access.ts';
-import { HttpError } from '../http/errors.ts';
-import { checked, field, formBody, query } from '../http/form.ts';
-import { asHttpError, type HttpRequest, memberOf, routedHandler } from '../http/handler.ts';
-import { requestContext, signedOutCookies } from '../http/member.ts';
-import { type HttpResult, html, redirect } from '../http/respond.ts';
-import { pepperFromEnvironment } from '../keys/pepper.ts';
-import { mailOutbox } from '../mail/outbox.ts';
+import { deleteAccount } from '../../accounts/delete-account.ts';
+import { checkAccountPassword } from '../../accounts/sign-in.ts';
+import { addEmail, removeEmail, resendEmailConfirmation, setPrimaryEmail } from '../../emails/manage.ts';
+import { memberAccess } from '../../http/access.ts';
+import { HttpError } from '../../http/errors.ts';
+import { checked, field, formBody, query } from '../../http/form.ts';
+import { asHttpError, type HttpRequest, memberOf, routedHandler } from '../../http/handler.ts';
+import { requestContext, signedOutCookies } from '../../http/member.ts';
+import { type HttpResult, html, redirect } from '../../http/respond.ts';
+import { pepperFromEnvironment } from '../../keys/pepper.ts';
+import { mailOutbox } from '../../mail/outbox.ts';
 import {
   accountPage,
   addEmailPage,
   confirmationSentPage,
   deleteAccountPage,
   historyPage,
-} from '../pages/account.tsx';
-import * as emailStore from '../store/emails.ts';
-import * as historyStore from '../store/history.ts';
-import * as mfa from '../store/mfa.ts';
-import * as store from '../store/profile.ts';
+} from '../../pages/account.tsx';
+import * as emailStore from '../../store/emails.ts';
+import * as historyStore from '../../store/history.ts';
+import * as mfa from '../../store/mfa.ts';
+import * as store from '../../store/profile.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 

@@ -3,12 +3,12 @@
  * opens sets a new password, so it is in passwords.ts.
  */
 
-import { forgotPassword } from '../accounts/forgot-password.ts';
-import { enterPasswordAgain, signIn } from '../accounts/sign-in.ts';
-import { memberAccess } from '../http/access.ts';
-import { seeOther } from '../http/errors.ts';
-import { field, formBody, query } from '../http/form.ts';
-import { type HttpRequest, memberOf, routedHandler } from '../http/handler.ts';
+import { forgotPassword } from '../../accounts/forgot-password.ts';
+import { enterPasswordAgain, signIn } from '../../accounts/sign-in.ts';
+import { memberAccess } from '../../http/access.ts';
+import { seeOther } from '../../http/errors.ts';
+import { field, formBody, query } from '../../http/form.ts';
+import { type HttpRequest, memberOf, routedHandler } from '../../http/handler.ts';
 import {
   memberSession,
   requestContext,
@@ -16,15 +16,15 @@ import {
   safeNext,
   signedInCookies,
   signedOutCookies,
-} from '../http/member.ts';
-import { problemToShow } from '../http/problems.ts';
-import { type HttpResult, html, redirect } from '../http/respond.ts';
-import { pepperFromEnvironment } from '../keys/pepper.ts';
-import { mailOutbox } from '../mail/outbox.ts';
-import { DEVICE_COOKIE, isRememberedBrowser } from '../mfa/remembered-browsers.ts';
-import { forgotPasswordPage, reauthenticatePage, resetSentPage, signInPage } from '../pages/sign-in.tsx';
-import type { SessionItem } from '../store/items.ts';
-import * as store from '../store/sessions.ts';
+} from '../../http/member.ts';
+import { problemToShow } from '../../http/problems.ts';
+import { type HttpResult, html, redirect } from '../../http/respond.ts';
+import { pepperFromEnvironment } from '../../keys/pepper.ts';
+import { mailOutbox } from '../../mail/outbox.ts';
+import { DEVICE_COOKIE, isRememberedBrowser } from '../../mfa/remembered-browsers.ts';
+import { forgotPasswordPage, reauthenticatePage, resetSentPage, signInPage } from '../../pages/sign-in.tsx';
+import type { SessionItem } from '../../store/items.ts';
+import * as store from '../../store/sessions.ts';
 import { accountResetRoutes } from './account-reset-routes.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;

@@ -4,9 +4,9 @@
  * answer is for whoever the path's routes serve: on partners' routes (/health, /csp-report,
  * /workforce/me) it is JSON, whatever the client accepts.
  */
-import { allowedMethods, audienceAt } from '../../lib/routes.ts';
-import { methodNotAllowed, notFound } from '../http/errors.ts';
-import { type HttpEvent, httpHandler } from '../http/handler.ts';
+import { allowedMethods, audienceAt } from '../../../lib/routes.ts';
+import { methodNotAllowed, notFound } from '../../http/errors.ts';
+import { type HttpEvent, httpHandler } from '../../http/handler.ts';
 
 const options = { ignoresBody: true, audience: (event: HttpEvent) => audienceAt(event.rawPath ?? '/') };
 

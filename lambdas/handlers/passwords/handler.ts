@@ -5,25 +5,25 @@
  * 2 MB that no other handler should load; checking an existing password needs only scrypt and
  * the pepper.
  */
-import { changePassword, checkResetLink, resetPassword } from '../accounts/password-reset.ts';
-import { signUp } from '../accounts/sign-up.ts';
-import { memberAccess } from '../http/access.ts';
-import { seeOther } from '../http/errors.ts';
-import { field, formBody, query } from '../http/form.ts';
-import { type HttpRequest, memberOf, routedHandler } from '../http/handler.ts';
+import { changePassword, checkResetLink, resetPassword } from '../../accounts/password-reset.ts';
+import { signUp } from '../../accounts/sign-up.ts';
+import { memberAccess } from '../../http/access.ts';
+import { seeOther } from '../../http/errors.ts';
+import { field, formBody, query } from '../../http/form.ts';
+import { type HttpRequest, memberOf, routedHandler } from '../../http/handler.ts';
 import {
   memberSession,
   requestContext,
   requestTime,
   signedInCookies,
   signedOutCookies,
-} from '../http/member.ts';
-import { type HttpResult, html, redirect } from '../http/respond.ts';
-import { pepperFromEnvironment } from '../keys/pepper.ts';
-import { mailOutbox } from '../mail/outbox.ts';
-import { changePasswordPage } from '../pages/account.tsx';
-import { resetPasswordPage } from '../pages/sign-in.tsx';
-import { checkEmailPage, createAccountPage } from '../pages/sign-up.tsx';
+} from '../../http/member.ts';
+import { type HttpResult, html, redirect } from '../../http/respond.ts';
+import { pepperFromEnvironment } from '../../keys/pepper.ts';
+import { mailOutbox } from '../../mail/outbox.ts';
+import { changePasswordPage } from '../../pages/account.tsx';
+import { resetPasswordPage } from '../../pages/sign-in.tsx';
+import { checkEmailPage, createAccountPage } from '../../pages/sign-up.tsx';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 

@@ -2,20 +2,20 @@
  * The links that arrive by mail: confirm an email, move an email, and Resend confirmation.
  * Create account itself sets a password, so it is in passwords.ts.
  */
-import { resendSignUpConfirmation } from '../accounts/sign-up-confirmation.ts';
-import { confirmEmailAddress, describeConfirmationLink } from '../emails/confirm.ts';
-import { describeMove, moveEmail } from '../emails/move.ts';
-import { HttpError } from '../http/errors.ts';
-import { checked, field, formBody, query } from '../http/form.ts';
-import { asHttpError, type HttpRequest, routedHandler } from '../http/handler.ts';
-import { memberSession, requestContext, requestTime, signedInCookies } from '../http/member.ts';
-import { type HttpResult, html, redirect } from '../http/respond.ts';
-import { fieldCipherFromEnvironment } from '../keys/field-encryption.ts';
-import { pepperFromEnvironment } from '../keys/pepper.ts';
-import { mailOutbox } from '../mail/outbox.ts';
-import { DEVICE_COOKIE, isRememberedBrowser } from '../mfa/remembered-browsers.ts';
-import { emailMovedPage, moveEmailPage } from '../pages/account.tsx';
-import { checkEmailPage, confirmEmailPage, deadLinkPage } from '../pages/sign-up.tsx';
+import { resendSignUpConfirmation } from '../../accounts/sign-up-confirmation.ts';
+import { confirmEmailAddress, describeConfirmationLink } from '../../emails/confirm.ts';
+import { describeMove, moveEmail } from '../../emails/move.ts';
+import { HttpError } from '../../http/errors.ts';
+import { checked, field, formBody, query } from '../../http/form.ts';
+import { asHttpError, type HttpRequest, routedHandler } from '../../http/handler.ts';
+import { memberSession, requestContext, requestTime, signedInCookies } from '../../http/member.ts';
+import { type HttpResult, html, redirect } from '../../http/respond.ts';
+import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
+import { pepperFromEnvironment } from '../../keys/pepper.ts';
+import { mailOutbox } from '../../mail/outbox.ts';
+import { DEVICE_COOKIE, isRememberedBrowser } from '../../mfa/remembered-browsers.ts';
+import { emailMovedPage, moveEmailPage } from '../../pages/account.tsx';
+import { checkEmailPage, confirmEmailPage, deadLinkPage } from '../../pages/sign-up.tsx';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 

@@ -49,9 +49,3 @@ export interface WebAuthnFactor extends FactorBase {
 }
 
 export type Factor = TotpFactor | PhoneFactor | WebAuthnFactor;
-
-export const factorKindNames: Record<FactorKind, string> = {
-  totp: 'Authenticator app',
-  phone: 'Text or voice message',
-  webauthn: 'Security key or passkey',
-};
