@@ -4,9 +4,12 @@
  *
  *   export const handler = httpHandler('pages', {}, (request) => html(homePage()));
  *
- * Steps, in order: read cookies -> mint or reuse the CSRF token -> parse and validate the body
- * -> check the CSRF token on state-changing forms -> check workforce groups -> run the handler.
- * Around them: request logging, error-to-response mapping, security headers, no-store caching.
+ * Steps, in order: read cookies -> mint or reuse the CSRF cookie (its form token bound to the
+ * session cookie) -> parse and validate the body (the token travels in it) -> check the CSRF
+ * token on state-changing forms -> check workforce groups -> check the member level the route
+ * table asks for and load the session (lambdas/http/access.ts) -> run the handler.
+ * Around them: request logging, error-to-response mapping (domain problems through the one table
+ * in problems.ts), security headers, no-store caching.
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
