@@ -163,7 +163,7 @@ let cheapHash: ReturnType<typeof hashPassword> | undefined;
 
 /** A sign-up waiting for its link, as Create account leaves it. */
 async function pendingInStore(address: string): Promise<{ pending: PendingSignUp }> {
-  cheapHash ??= hashPassword(PASSWORD, pepperFromEnvironment(), { N: 2 ** 14, r: 8, p: 1 });
+  cheapHash ??= hashPassword(PASSWORD, { pepper: pepperFromEnvironment() }, { N: 2 ** 14, r: 8, p: 1 });
   const now = new Date();
   const pending: PendingSignUp = {
     signUpId: newId(),

@@ -16,12 +16,12 @@ import { generate } from 'otplib';
 import type { RequestContext } from '../lambdas/accounts/context.ts';
 import { signIn } from '../lambdas/accounts/sign-in.ts';
 import { signUp } from '../lambdas/accounts/sign-up.ts';
+import type { Ports } from '../lambdas/core/ports.ts';
 import { DomainError } from '../lambdas/core/problems.ts';
 import { confirmEmailAddress } from '../lambdas/emails/confirm.ts';
 import { addEmail, setPrimaryEmail } from '../lambdas/emails/manage.ts';
 import { fieldCipherFromEnvironment } from '../lambdas/keys/field-encryption.ts';
 import { pepperFromEnvironment } from '../lambdas/keys/pepper.ts';
-import type { Mailer } from '../lambdas/mail/mailer.ts';
 import { sesMailer } from '../lambdas/mail/ses.ts';
 import { completeSecondStep, passFactorCode } from '../lambdas/mfa/challenge.ts';
 import { beginTotpSetup, finishTotpSetup } from '../lambdas/mfa/manage.ts';
@@ -131,8 +131,11 @@ async function benchConfig(dataDir: string): Promise<LocalConfig> {
 
 /** One new member's way through the issue's flows, each counted on its own. */
 async function runFlows(state: RunningVerity, sent: SentRequest[]): Promise<FlowResult[]> {
-  const mail: Mailer = sesMailer();
-  const pepper = pepperFromEnvironment();
+  const ports = {
+    mail: sesMailer(),
+    pepper: pepperFromEnvironment(),
+    cipher: fieldCipherFromEnvironment(),
+  } satisfies Partial<Ports>;
   const run = Date.now().toString(36);
   const personal = `bench.${run}@personal.example`;
   const work = `bench.${run}@work.example`;
@@ -157,41 +160,37 @@ async function runFlows(state: RunningVerity, sent: SentRequest[]): Promise<Flow
   };
 
   const signedUp = await counted('sign-up', () =>
-    signUp({ email: personal, password: PASSWORD }, context(), { mail, pepper }),
+    signUp({ email: personal, password: PASSWORD }, context(), ports),
   );
   if (signedUp.kind !== 'check-email') throw new Error(`sign-up refused: ${JSON.stringify(signedUp)}`);
   const signUpToken = await newestToken(state, personal);
   const { accountId } = await counted('confirm (sign-up link)', () =>
-    confirmEmailAddress({ token: signUpToken, password: PASSWORD }, context(), { pepper, mail }),
+    confirmEmailAddress({ token: signUpToken, password: PASSWORD }, context(), ports),
   );
   await counted(
     'sign-in',
-    () => signIn({ email: personal, password: PASSWORD }, context(), pepper, async () => false),
+    () => signIn({ email: personal, password: PASSWORD }, context(), ports, async () => false),
     TARGETS.signIn.maxRequestsBesidesRateLimit,
   );
   const added = await counted('add email', () =>
-    addEmail(accountId, { email: work, work: true }, context(), mail),
+    addEmail(accountId, { email: work, work: true }, context(), ports),
   );
   if (added.kind !== 'sent') throw new Error(`add email refused: ${added.message}`);
   const addToken = await newestToken(state, work);
   await counted('confirm (added email)', () =>
-    confirmEmailAddress({ token: addToken, password: PASSWORD }, context(), { pepper, mail }),
+    confirmEmailAddress({ token: addToken, password: PASSWORD }, context(), ports),
   );
-  await counted('set primary', () => setPrimaryEmail(accountId, work, context(), mail));
+  await counted('set primary', () => setPrimaryEmail(accountId, work, context(), ports));
 
   // Issue 4: an authenticator app, then a sign-in with the password and a code, counted as the
   // handlers do it (the session is read from its cookie, the factor from the form).
-  const cipher = fieldCipherFromEnvironment();
-  const { key } = await beginTotpSetup(accountId, personal, context(), cipher);
+  const { key } = await beginTotpSetup(accountId, personal, context(), ports);
   const secret = key.replace(/\s/g, '');
   const added2 = await finishTotpSetup(
     accountId,
     { code: await generate({ secret }), name: 'Bench' },
     context(),
-    {
-      cipher,
-      mail,
-    },
+    ports,
   );
   if (added2.kind !== 'added') throw new Error('TOTP setup refused');
   // A code works once per 30-second step: the setup used this step's, so the sign-in takes the
@@ -203,13 +202,13 @@ async function runFlows(state: RunningVerity, sent: SentRequest[]): Promise<Flow
       const signedIn = await signIn(
         { email: personal, password: PASSWORD },
         context(),
-        pepper,
+        ports,
         async () => false,
       );
       const session = await sessionOf(signedIn.accountId, signedIn.session.keyHash, new Date());
       const factor = await factorOf(accountId, added2.factor.factorId);
       if (!session || !factor) throw new Error('no session or factor');
-      await passFactorCode(accountId, factor, await nextStepCode(), context(), cipher);
+      await passFactorCode(accountId, factor, await nextStepCode(), context(), ports);
       await completeSecondStep(session, context());
     },
     TARGETS.signInWithCode.maxRequests,
@@ -220,7 +219,7 @@ async function runFlows(state: RunningVerity, sent: SentRequest[]): Promise<Flow
     const outcome = await signIn(
       { email: work, password: `${PASSWORD} typo` },
       context(),
-      pepper,
+      ports,
       async () => false,
     ).then(
       () => 'signed in',

@@ -2,14 +2,18 @@
  * Delete account: frees every email at once, removes the account's data and sessions, keeps
  * only an anonymous audit record, and sends a last notice to the confirmed emails.
  */
+import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { noticeTo } from '../emails/notices.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import * as emailStore from '../store/emails.ts';
 import * as store from '../store/profile.ts';
 import type { RequestContext } from './context.ts';
 
-export async function deleteAccount(accountId: string, context: RequestContext, mail: Mailer): Promise<void> {
+export async function deleteAccount(
+  accountId: string,
+  context: RequestContext,
+  ports: Pick<Ports, 'mail'>,
+): Promise<void> {
   // The store deletes only if the confirmed emails are still the ones read here; an email
   // confirmed in between is read on the next try, so no address stays claimed by a deleted account.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -25,7 +29,7 @@ export async function deleteAccount(accountId: string, context: RequestContext, 
         confirmed.map((e) => e.address),
         'account-deleted',
         context,
-        mail,
+        ports,
       );
     }
     return;

@@ -7,8 +7,8 @@
  * such mails an hour to one address). What the link leads to is in password-reset.ts.
  */
 import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../core/email-address.ts';
+import type { Ports } from '../core/ports.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
 import * as emailStore from '../store/emails.ts';
 import * as tokenStore from '../store/tokens.ts';
@@ -18,8 +18,7 @@ import { newSecret, secretHash } from './tokens.ts';
 export async function forgotPassword(
   input: { email: unknown },
   context: RequestContext,
-  /** The mail outbox (lambdas/mail/outbox.ts): mail leaves after the answer. */
-  mail: Mailer,
+  ports: Pick<Ports, 'mail'>,
 ): Promise<{ kind: 'sent'; address: string } | { kind: 'problem'; message: string }> {
   const email = parseEmailAddress(input.email);
   if (isAddressProblem(email)) return { kind: 'problem', message: addressProblemMessages[email] };
@@ -34,7 +33,7 @@ export async function forgotPassword(
     createdAt: context.now.toISOString(),
     expiresAt: inHours(context.now, 1),
   });
-  await mail.send(
+  await ports.mail.send(
     email.address,
     issued === 'issued'
       ? messages.resetPassword(`${context.siteUrl}/reset-password?token=${secret}`)

@@ -6,7 +6,7 @@
  * An unknown account still costs one hash, so the time does not tell.
  */
 
-import type { Pepper } from '../core/ports.ts';
+import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { giveBack, limits, takeAttempt } from '../limits/counters.ts';
 import type { PasswordHash } from '../store/items.ts';
@@ -23,13 +23,13 @@ export async function passwordMatches(
   password: unknown,
   hash: PasswordHash | undefined,
   context: RequestContext,
-  pepper: Pepper,
+  ports: Pick<Ports, 'pepper'>,
 ): Promise<boolean> {
   const attempt = await takeAttempt(limits.failedSignIns, throttleKey, context.now);
   if (!attempt.granted)
     throw problem({ kind: 'SignInThrottled', retryAfterSeconds: attempt.retryAfterSeconds });
   const typed = typeof password === 'string' ? password : '';
-  const valid = hash ? await verifyPassword(typed, hash, pepper) : await dummyVerify(pepper);
+  const valid = hash ? await verifyPassword(typed, hash, ports) : await dummyVerify(ports);
   if (hash && valid) await giveBack(attempt);
   return Boolean(hash) && valid;
 }

@@ -5,10 +5,9 @@
  * only the handler that sets passwords imports this module.
  */
 
-import type { Pepper } from '../core/ports.ts';
+import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import * as store from '../store/profile.ts';
 import * as sessionStore from '../store/sessions.ts';
 import * as tokenStore from '../store/tokens.ts';
@@ -38,21 +37,21 @@ export async function checkResetLink(secret: unknown, now: Date): Promise<void> 
 export async function resetPassword(
   input: { token: unknown; password: unknown },
   context: RequestContext,
-  ports: { pepper: Pepper; mail: Mailer },
+  ports: Pick<Ports, 'pepper' | 'mail'>,
 ): Promise<{ kind: 'reset' } | { kind: 'problem'; message: string }> {
   const { hash, token, profile } = await readResetLink(input.token, context.now);
   const problem = await newPasswordProblem(input.password, profile.accountId);
   if (problem) return { kind: 'problem', message: problem };
   const outcome = await store.changePassword({
     accountId: profile.accountId,
-    password: await hashPassword(input.password as string, ports.pepper),
+    password: await hashPassword(input.password as string, ports),
     now: context.now,
     event: historyEvent('password-reset', context),
     resetToken: { hash, createdAt: token.createdAt },
   });
   if (outcome !== 'ok') throw deadResetLink();
   await sessionStore.endAllSessions(profile.accountId);
-  await sendNotice(profile.accountId, 'password-reset', context, ports.mail);
+  await sendNotice(profile.accountId, 'password-reset', context, ports);
   return { kind: 'reset' };
 }
 
@@ -64,19 +63,19 @@ export async function changePassword(
   accountId: string,
   input: { password: unknown },
   context: RequestContext,
-  ports: { pepper: Pepper; mail: Mailer },
+  ports: Pick<Ports, 'pepper' | 'mail'>,
 ): Promise<{ kind: 'changed'; signedIn: SignedIn } | { kind: 'problem'; message: string }> {
   const problem = await newPasswordProblem(input.password, accountId);
   if (problem) return { kind: 'problem', message: problem };
   await store.changePassword({
     accountId,
-    password: await hashPassword(input.password as string, ports.pepper),
+    password: await hashPassword(input.password as string, ports),
     now: context.now,
     event: historyEvent('password-changed', context),
   });
   await sessionStore.endAllSessions(accountId);
   const signedIn = await startSession({ accountId, failedSignIns: 0 }, context, { aal: 2 });
-  await sendNotice(accountId, 'password-changed', context, ports.mail);
+  await sendNotice(accountId, 'password-changed', context, ports);
   return { kind: 'changed', signedIn };
 }
 

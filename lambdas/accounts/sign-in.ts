@@ -6,7 +6,7 @@
  */
 
 import { isAddressProblem, parseEmailAddress } from '../core/email-address.ts';
-import type { Pepper } from '../core/ports.ts';
+import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { newSession, rotatedSession } from '../sessions/session.ts';
 import * as emailStore from '../store/emails.ts';
@@ -34,14 +34,14 @@ export interface SignedIn {
 export async function checkPassword(
   input: { email: unknown; password: unknown },
   context: RequestContext,
-  pepper: Pepper,
+  ports: Pick<Ports, 'pepper'>,
 ): Promise<Profile> {
   const email = parseEmailAddress(input.email);
   const normalized = isAddressProblem(email) ? '' : email.normalized;
   const throttleKey = `${normalized}|${context.ip}`;
   const accountId = normalized && input.password ? await emailStore.claimOf(normalized) : undefined;
   const profile = accountId ? await store.profileOf(accountId) : undefined;
-  return verifyOrCount(profile, input.password, throttleKey, context, pepper);
+  return verifyOrCount(profile, input.password, throttleKey, context, ports);
 }
 
 /**
@@ -52,9 +52,9 @@ export async function enterPasswordAgain(
   session: SessionItem,
   password: unknown,
   context: RequestContext,
-  pepper: Pepper,
+  ports: Pick<Ports, 'pepper'>,
 ): Promise<string> {
-  await checkAccountPassword(session.accountId, password, context, pepper);
+  await checkAccountPassword(session.accountId, password, context, ports);
   const lowered = rotatedSession(session, context.now, { aal: 1, pendingMfa: 'challenge' });
   if ((await sessionStore.replaceSession(session, lowered.item)) === 'ended') {
     throw problem({ kind: 'SessionEnded' });
@@ -67,10 +67,10 @@ export async function checkAccountPassword(
   accountId: string,
   password: unknown,
   context: RequestContext,
-  pepper: Pepper,
+  ports: Pick<Ports, 'pepper'>,
 ): Promise<Profile> {
   const throttleKey = `${accountId}|${context.ip}`;
-  return verifyOrCount(await store.profileOf(accountId), password, throttleKey, context, pepper);
+  return verifyOrCount(await store.profileOf(accountId), password, throttleKey, context, ports);
 }
 
 async function verifyOrCount(
@@ -78,9 +78,9 @@ async function verifyOrCount(
   password: unknown,
   throttleKey: string,
   context: RequestContext,
-  pepper: Pepper,
+  ports: Pick<Ports, 'pepper'>,
 ): Promise<Profile> {
-  const valid = await passwordMatches(throttleKey, password, profile?.password, context, pepper);
+  const valid = await passwordMatches(throttleKey, password, profile?.password, context, ports);
   if (profile && valid) {
     if (profile.failedSignIns >= LOCK_AFTER_FAILURES) throw problem({ kind: 'AccountLocked' });
     return profile;
@@ -98,10 +98,10 @@ async function verifyOrCount(
 export async function signIn(
   input: { email: unknown; password: unknown },
   context: RequestContext,
-  pepper: Pepper,
+  ports: Pick<Ports, 'pepper'>,
   rememberedDevice: (accountId: string) => Promise<boolean>,
 ): Promise<SignedIn> {
-  const profile = await checkPassword(input, context, pepper);
+  const profile = await checkPassword(input, context, ports);
   const remembered = profile.mfaCount ? await rememberedDevice(profile.accountId) : false;
   return startSession(profile, context, assuranceAfterPassword(profile, remembered));
 }

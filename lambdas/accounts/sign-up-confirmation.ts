@@ -5,9 +5,9 @@
  */
 
 import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../core/email-address.ts';
+import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
 import type { PendingSignUp, TokenItem } from '../store/items.ts';
 import * as store from '../store/sign-ups.ts';
@@ -38,7 +38,7 @@ export const signUpToken = (pending: PendingSignUp, context: RequestContext): To
 export async function resendSignUpConfirmation(
   input: { email: unknown },
   context: RequestContext,
-  ports: { readonly mail: Mailer },
+  ports: Pick<Ports, 'mail'>,
 ): Promise<{ kind: 'sent'; address: string } | { kind: 'problems'; problems: FieldProblems }> {
   const email = parseEmailAddress(input.email);
   if (isAddressProblem(email))

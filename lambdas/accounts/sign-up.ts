@@ -9,9 +9,8 @@
 
 import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../core/email-address.ts';
 import { newId } from '../core/ids.ts';
-import type { Pepper } from '../core/ports.ts';
+import type { Ports } from '../core/ports.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
 import type { PendingSignUp } from '../store/items.ts';
 import * as store from '../store/sign-ups.ts';
@@ -23,12 +22,6 @@ import { newSecret, secretHash } from './tokens.ts';
 
 export { CONFIRMATION_HOURS } from './sign-up-confirmation.ts';
 
-export interface SignUpPorts {
-  /** The mail outbox (lambdas/mail/outbox.ts): mail leaves after the answer. */
-  readonly mail: Mailer;
-  readonly pepper: Pepper;
-}
-
 export type SignUpResult =
   | { readonly kind: 'check-email'; readonly address: string }
   | { readonly kind: 'problems'; readonly problems: FieldProblems };
@@ -36,7 +29,7 @@ export type SignUpResult =
 export async function signUp(
   input: { email: unknown; password: unknown },
   context: RequestContext,
-  ports: SignUpPorts,
+  ports: Pick<Ports, 'mail' | 'pepper'>,
 ): Promise<SignUpResult> {
   const email = parseEmailAddress(input.email);
   const password = typeof input.password === 'string' ? input.password : '';
@@ -58,7 +51,7 @@ export async function signUp(
     signUpId: newId(),
     address: email.address,
     normalized: email.normalized,
-    password: await hashPassword(password, ports.pepper),
+    password: await hashPassword(password, ports),
     tokenHash: secretHash(secret),
     createdAt: context.now.toISOString(),
     expiresAt: inHours(context.now, CONFIRMATION_HOURS),

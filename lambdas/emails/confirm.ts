@@ -15,9 +15,8 @@ import {
 } from '../accounts/sign-in.ts';
 import { isWellFormedSecret, secretHash } from '../accounts/tokens.ts';
 import { newId } from '../core/ids.ts';
-import type { Pepper } from '../core/ports.ts';
+import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import * as store from '../store/emails.ts';
 import type { PasswordHash, SessionItem, TokenItem } from '../store/items.ts';
 import * as profileStore from '../store/profile.ts';
@@ -57,11 +56,6 @@ async function readLink(secret: unknown, now: Date) {
   throw deadLink();
 }
 
-export interface ConfirmPorts {
-  readonly pepper: Pepper;
-  readonly mail: Mailer;
-}
-
 /** Continue on the confirmation page: the password of the account, then the email is confirmed and the member signed in. */
 export async function confirmEmailAddress(
   input: {
@@ -73,14 +67,14 @@ export async function confirmEmailAddress(
     rememberedBrowser?: (accountId: string) => Promise<boolean>;
   },
   context: RequestContext,
-  ports: ConfirmPorts,
+  ports: Pick<Ports, 'pepper' | 'mail'>,
 ): Promise<
   (SignedIn | { accountId: string; cookie?: undefined }) & { address: string; purpose: TokenItem['purpose'] }
 > {
   const link = await readLink(input.token, context.now);
   const throttleKey = `confirm|${link.hash}|${context.ip}`;
   const check = async (hash: PasswordHash) => {
-    if (!(await passwordMatches(throttleKey, input.password, hash, context, ports.pepper))) {
+    if (!(await passwordMatches(throttleKey, input.password, hash, context, ports))) {
       throw wrongPassword();
     }
   };
@@ -121,7 +115,7 @@ export async function confirmEmailAddress(
   });
   if (outcome === 'email-taken') throw emailTaken();
   if (outcome === 'link-used') throw deadLink();
-  await sendNotice(accountId, 'email-added', context, ports.mail, link.address);
+  await sendNotice(accountId, 'email-added', context, ports, link.address);
   if (input.currentSession?.accountId === accountId && input.currentSession.aal === 2) {
     return { accountId, address: link.address, purpose: 'add-email' };
   }

@@ -8,9 +8,9 @@
 import { historyEvent, inHours, type RequestContext } from '../accounts/context.ts';
 import { newSecret, secretHash } from '../accounts/tokens.ts';
 import { addressProblemMessages, isAddressProblem, parseEmailAddress } from '../core/email-address.ts';
+import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { limits, withinLimit } from '../limits/counters.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
 import * as store from '../store/emails.ts';
 import type { EmailItem, TokenItem } from '../store/items.ts';
@@ -27,7 +27,7 @@ export async function addEmail(
   accountId: string,
   input: { email: unknown; work: boolean },
   context: RequestContext,
-  mail: Mailer,
+  ports: Pick<Ports, 'mail'>,
 ): Promise<AddEmailResult> {
   const email = parseEmailAddress(input.email);
   if (isAddressProblem(email)) return { kind: 'problem', message: addressProblemMessages[email] };
@@ -63,7 +63,7 @@ export async function addEmail(
       message: 'This email is already on your account. Use Resend confirmation next to it.',
     };
   }
-  await mail.send(email.address, linkMessage(token, secret, email.address, context));
+  await ports.mail.send(email.address, linkMessage(token, secret, email.address, context));
   return { kind: 'sent', address: email.address };
 }
 
@@ -106,7 +106,7 @@ export async function resendEmailConfirmation(
   accountId: string,
   normalized: unknown,
   context: RequestContext,
-  mail: Mailer,
+  ports: Pick<Ports, 'mail'>,
 ): Promise<string> {
   const email = await emailOf(accountId, normalized);
   if (email.confirmed) throw problem({ kind: 'EmailAlreadyConfirmed' });
@@ -122,7 +122,7 @@ export async function resendEmailConfirmation(
   const token = emailLinkToken(accountId, email.normalized, holder, context);
   if ((await store.replaceEmailToken(accountId, email.normalized, hash, token)) !== 'ok')
     throw notOnAccount();
-  await mail.send(email.address, linkMessage(token, secret, email.address, context));
+  await ports.mail.send(email.address, linkMessage(token, secret, email.address, context));
   return email.address;
 }
 
@@ -130,7 +130,7 @@ export async function setPrimaryEmail(
   accountId: string,
   normalized: unknown,
   context: RequestContext,
-  mail: Mailer,
+  ports: Pick<Ports, 'mail'>,
 ): Promise<string> {
   const email = await emailOf(accountId, normalized);
   const notConfirmed = () => problem({ kind: 'EmailNotConfirmed' });
@@ -141,7 +141,7 @@ export async function setPrimaryEmail(
     historyEvent('primary-changed', context, email.address),
   );
   if (outcome !== 'ok') throw notConfirmed();
-  await sendNotice(accountId, 'primary-changed', context, mail, email.address);
+  await sendNotice(accountId, 'primary-changed', context, ports, email.address);
   return email.address;
 }
 
@@ -149,7 +149,7 @@ export async function removeEmail(
   accountId: string,
   normalized: unknown,
   context: RequestContext,
-  mail: Mailer,
+  ports: Pick<Ports, 'mail'>,
 ): Promise<string> {
   const email = await emailOf(accountId, normalized);
   const outcome = await store.removeEmail(
@@ -163,6 +163,6 @@ export async function removeEmail(
   if (outcome === 'gone') throw notOnAccount();
   // The removed address hears it too: it may be the owner's, taken out by someone else.
   if (email.confirmed)
-    await sendNotice(accountId, 'email-removed', context, mail, email.address, [email.address]);
+    await sendNotice(accountId, 'email-removed', context, ports, email.address, [email.address]);
   return email.address;
 }

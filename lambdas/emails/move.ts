@@ -7,10 +7,8 @@
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import { passwordMatches } from '../accounts/password-check.ts';
 import { isWellFormedSecret, secretHash } from '../accounts/tokens.ts';
-import type { Pepper } from '../core/ports.ts';
+import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
-import type { FieldCipher } from '../keys/field-cipher.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import { passRecoveryCode, passTotp } from '../mfa/challenge.ts';
 import { normalizeRecoveryCode } from '../mfa/recovery-codes.ts';
 import * as store from '../store/emails.ts';
@@ -68,12 +66,12 @@ export async function describeMove(secret: unknown, now: Date): Promise<MoveDesc
 export async function moveEmail(
   input: { token: unknown; password: unknown; code: unknown; confirmDeletion: boolean },
   context: RequestContext,
-  ports: { pepper: Pepper; mail: Mailer; cipher: FieldCipher },
+  ports: Pick<Ports, 'pepper' | 'mail' | 'cipher'>,
 ): Promise<{ address: string; holderDeleted: boolean }> {
   const link = await readMoveLink(input.token, context.now);
   const { token, holderProfile } = link;
   const throttleKey = `move|${link.hash}|${context.ip}`;
-  if (!(await passwordMatches(throttleKey, input.password, holderProfile.password, context, ports.pepper))) {
+  if (!(await passwordMatches(throttleKey, input.password, holderProfile.password, context, ports))) {
     throw wrongPassword();
   }
   // Everything that can refuse the move is checked before the second factor, which a check
@@ -86,7 +84,7 @@ export async function moveEmail(
     throw problem({ kind: 'MoveOfPrimaryEmail' });
   }
   if (holderProfile.mfaCount) {
-    await passHolderSecondFactor(holderProfile.accountId, input.code, context, ports.cipher);
+    await passHolderSecondFactor(holderProfile.accountId, input.code, context, ports);
   }
   const holderAddresses = link.confirmedAtHolder.map((e) => e.address);
   const outcome = await store.moveEmail({
@@ -101,12 +99,10 @@ export async function moveEmail(
   });
   if (outcome !== 'ok') throw deadLink();
   await Promise.all([
-    sendNotice(token.accountId as string, 'email-added', context, ports.mail, link.address),
+    sendNotice(token.accountId as string, 'email-added', context, ports, link.address),
     deleteHolder
-      ? noticeTo(holderAddresses, 'account-deleted', context, ports.mail)
-      : sendNotice(holderProfile.accountId, 'email-removed', context, ports.mail, link.address, [
-          link.address,
-        ]),
+      ? noticeTo(holderAddresses, 'account-deleted', context, ports)
+      : sendNotice(holderProfile.accountId, 'email-removed', context, ports, link.address, [link.address]),
   ]);
   return { address: link.address, holderDeleted: deleteHolder };
 }
@@ -116,7 +112,7 @@ async function passHolderSecondFactor(
   accountId: string,
   input: unknown,
   context: RequestContext,
-  cipher: FieldCipher,
+  ports: Pick<Ports, 'cipher'>,
 ) {
   const code = typeof input === 'string' ? input.trim() : '';
   if (normalizeRecoveryCode(code)) {
@@ -128,5 +124,5 @@ async function passHolderSecondFactor(
   if (!totp) {
     throw problem({ kind: 'MoveNeedsRecoveryCode' });
   }
-  await passTotp(accountId, totp, code, context, cipher);
+  await passTotp(accountId, totp, code, context, ports);
 }

@@ -8,9 +8,10 @@
 import { historyEvent, inHours, type RequestContext } from '../accounts/context.ts';
 import { deleteAccount } from '../accounts/delete-account.ts';
 import { isWellFormedSecret, newSecret, secretHash } from '../accounts/tokens.ts';
+import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { noticeTo } from '../emails/notices.ts';
-import { type Mailer, sendToEach } from '../mail/mailer.ts';
+import { sendToEach } from '../mail/mailer.ts';
 import { messages } from '../mail/messages.ts';
 import { cancelResetRequest, createResetRequest, resetRequestOf } from '../store/account-reset.ts';
 import * as emailStore from '../store/emails.ts';
@@ -40,7 +41,7 @@ async function confirmedAddresses(accountId: string): Promise<string[]> {
 export async function requestAccountReset(
   accountId: string,
   context: RequestContext,
-  mail: Mailer,
+  ports: Pick<Ports, 'mail'>,
 ): Promise<void> {
   const outcome = await createResetRequest({
     accountId,
@@ -59,14 +60,14 @@ export async function requestAccountReset(
     `${context.siteUrl}/account-reset/cancel?token=${secret}`,
     readyAt(context.now.toISOString()),
   );
-  await sendToEach(mail, await confirmedAddresses(accountId), message);
+  await sendToEach(ports.mail, await confirmedAddresses(accountId), message);
   await historyStore.recordEvent(accountId, historyEvent('account-reset-requested', context));
 }
 
 export async function sendDeletionLink(
   accountId: string,
   context: RequestContext,
-  mail: Mailer,
+  ports: Pick<Ports, 'mail'>,
 ): Promise<void> {
   const state = await resetState(accountId, context.now);
   if (state.kind !== 'ready') {
@@ -80,7 +81,7 @@ export async function sendDeletionLink(
     expiresAt: inHours(context.now, WAIT_HOURS),
   });
   const link = `${context.siteUrl}/account-reset/delete?token=${secret}`;
-  await sendToEach(mail, await confirmedAddresses(accountId), messages.accountResetReady(link));
+  await sendToEach(ports.mail, await confirmedAddresses(accountId), messages.accountResetReady(link));
 }
 
 const deadLink = () => problem({ kind: 'LinkNotValid', link: 'account-reset' });
@@ -106,20 +107,20 @@ export async function checkResetLink(
 export async function cancelAccountReset(
   secret: unknown,
   context: RequestContext,
-  mail: Mailer,
+  ports: Pick<Ports, 'mail'>,
 ): Promise<void> {
   const { accountId } = await liveResetLink(secret, 'cancel-account-reset', context.now);
   await cancelResetRequest(accountId);
   await historyStore.recordEvent(accountId, historyEvent('account-reset-cancelled', context));
-  await noticeTo(await confirmedAddresses(accountId), 'account-reset-cancelled', context, mail);
+  await noticeTo(await confirmedAddresses(accountId), 'account-reset-cancelled', context, ports);
 }
 
 export async function deleteByResetLink(
   secret: unknown,
   context: RequestContext,
-  mail: Mailer,
+  ports: Pick<Ports, 'mail'>,
 ): Promise<void> {
   const { accountId } = await liveResetLink(secret, 'delete-account', context.now);
   await cancelResetRequest(accountId);
-  await deleteAccount(accountId, context, mail);
+  await deleteAccount(accountId, context, ports);
 }

@@ -5,8 +5,8 @@
  * codes also allow only 10 tries an hour. Passing raises the session to AAL2.
  */
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
+import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
-import type { FieldCipher } from '../keys/field-cipher.ts';
 import { giveBack, limitReached, limits, takeAttempt } from '../limits/counters.ts';
 import { rotatedSession } from '../sessions/session.ts';
 import type { Factor, TotpFactor } from '../store/factors.ts';
@@ -25,10 +25,10 @@ export async function passTotp(
   factor: TotpFactor,
   code: string,
   context: RequestContext,
-  cipher: FieldCipher,
+  ports: Pick<Ports, 'cipher'>,
 ): Promise<void> {
   const attempt = await takeSecondStepTry(accountId, context.now);
-  const secret = await cipher.decrypt(factor.secret, { accountId, field: 'totp-secret' });
+  const secret = await ports.cipher.decrypt(factor.secret, { accountId, field: 'totp-secret' });
   const step = await matchTotp(secret, code.replace(/\s/g, ''), context.now, factor.lastUsedStep);
   if (step === undefined) return wrongTry(attempt, accountId, context);
   const used = await store.markFactorUsed(accountId, factor.factorId, context.now.toISOString(), {
@@ -76,9 +76,9 @@ export async function passFactorCode(
   factor: Factor,
   code: string,
   context: RequestContext,
-  cipher: FieldCipher,
+  ports: Pick<Ports, 'cipher'>,
 ): Promise<void> {
-  if (factor.kind === 'totp') return passTotp(accountId, factor, code, context, cipher);
+  if (factor.kind === 'totp') return passTotp(accountId, factor, code, context, ports);
   if (factor.kind === 'phone') return passPhoneCode(accountId, factor, code, context);
   throw problem({ kind: 'UseMethodPage' });
 }

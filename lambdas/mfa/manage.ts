@@ -5,10 +5,9 @@
  */
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import { newId } from '../core/ids.ts';
+import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
-import type { FieldCipher } from '../keys/field-cipher.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import type { TotpFactor } from '../store/factors.ts';
 import * as historyStore from '../store/history.ts';
 import * as store from '../store/mfa.ts';
@@ -27,15 +26,15 @@ export async function beginTotpSetup(
   accountId: string,
   label: string,
   context: RequestContext,
-  cipher: FieldCipher,
+  ports: Pick<Ports, 'cipher'>,
 ): Promise<TotpSetup> {
   const existing = await store.setupOf<{ secret: string }>(accountId, 'totp', context.now);
   const secret = existing
-    ? await cipher.decrypt(existing.secret, { accountId, field: 'totp-setup' })
+    ? await ports.cipher.decrypt(existing.secret, { accountId, field: 'totp-setup' })
     : newTotpSecret();
   if (!existing) {
     const expiresAt = Math.floor(context.now.getTime() / 1000) + SETUP_MINUTES * 60;
-    const encrypted = await cipher.encrypt(secret, { accountId, field: 'totp-setup' });
+    const encrypted = await ports.cipher.encrypt(secret, { accountId, field: 'totp-setup' });
     await store.putSetup(accountId, 'totp', { secret: encrypted }, expiresAt);
   }
   return { key: groupedKey(secret), qrSvg: await qrCodeSvg(otpauthUri(secret, label)) };
@@ -46,7 +45,7 @@ export async function finishTotpSetup(
   accountId: string,
   input: { code: unknown; name: unknown },
   context: RequestContext,
-  ports: { cipher: FieldCipher; mail: Mailer },
+  ports: Pick<Ports, 'cipher' | 'mail'>,
 ): Promise<{ kind: 'added'; factor: TotpFactor } | { kind: 'wrong-code' }> {
   const setup = await store.setupOf<{ secret: string }>(accountId, 'totp', context.now);
   if (!setup) throw problem({ kind: 'SetupExpired', what: 'key' });
@@ -66,7 +65,7 @@ export async function finishTotpSetup(
     throw problem({ kind: 'AccountGone' });
   }
   await store.endSetup(accountId, 'totp');
-  await sendNotice(accountId, 'mfa-added', context, ports.mail, factor.name);
+  await sendNotice(accountId, 'mfa-added', context, ports, factor.name);
   return { kind: 'added', factor };
 }
 
@@ -79,7 +78,7 @@ export function factorName(input: unknown, fallback: string): string {
 export async function createRecoveryCodes(
   accountId: string,
   context: RequestContext,
-  mail: Mailer,
+  ports: Pick<Ports, 'mail'>,
 ): Promise<string[]> {
   const codes = newRecoveryCodes();
   const hashes = codes.map((code) => recoveryCodeHash(accountId, code.replace(/-/g, '')));
@@ -87,7 +86,7 @@ export async function createRecoveryCodes(
   if ((await store.replaceRecoveryCodes(accountId, hashes, event, newId())) === 'changed') {
     throw problem({ kind: 'RecoveryCodesChanged' });
   }
-  await sendNotice(accountId, 'recovery-codes-created', context, mail);
+  await sendNotice(accountId, 'recovery-codes-created', context, ports);
   return codes;
 }
 
@@ -103,7 +102,7 @@ export async function removeFactor(
   accountId: string,
   factorId: unknown,
   context: RequestContext,
-  mail: Mailer,
+  ports: Pick<Ports, 'mail'>,
 ) {
   const factor = await factorOnAccount(accountId, factorId);
   const outcome = await store.removeFactor(
@@ -113,14 +112,14 @@ export async function removeFactor(
   );
   if (outcome === 'last-or-primary') throw problem({ kind: 'CannotRemoveMethod' });
   if (outcome === 'gone') throw notOnAccount();
-  await sendNotice(accountId, 'mfa-removed', context, mail, factor.name);
+  await sendNotice(accountId, 'mfa-removed', context, ports, factor.name);
 }
 
 export async function setPrimaryFactor(
   accountId: string,
   factorId: unknown,
   context: RequestContext,
-  mail: Mailer,
+  ports: Pick<Ports, 'mail'>,
 ) {
   const factor = await factorOnAccount(accountId, factorId);
   const outcome = await store.setPrimaryFactor(
@@ -130,7 +129,7 @@ export async function setPrimaryFactor(
   );
   // Removed between the read and the write: nothing changed, and the member is told so.
   if (outcome === 'gone') throw notOnAccount();
-  await sendNotice(accountId, 'mfa-primary-changed', context, mail, factor.name);
+  await sendNotice(accountId, 'mfa-primary-changed', context, ports, factor.name);
 }
 
 export async function renameFactor(
@@ -138,18 +137,22 @@ export async function renameFactor(
   factorId: unknown,
   name: unknown,
   context: RequestContext,
-  mail: Mailer,
+  ports: Pick<Ports, 'mail'>,
 ) {
   const factor = await factorOnAccount(accountId, factorId);
   const newName = factorName(name, factor.name);
   if ((await store.renameFactor(accountId, factor.factorId, newName)) === 'gone') throw notOnAccount();
   const detail = `${factor.name} is now called ${newName}`;
   await historyStore.recordEvent(accountId, historyEvent('mfa-renamed', context, detail));
-  await sendNotice(accountId, 'mfa-renamed', context, mail, detail);
+  await sendNotice(accountId, 'mfa-renamed', context, ports, detail);
 }
 
-export async function forgetAllBrowsers(accountId: string, context: RequestContext, mail: Mailer) {
+export async function forgetAllBrowsers(
+  accountId: string,
+  context: RequestContext,
+  ports: Pick<Ports, 'mail'>,
+) {
   await store.forgetDevices(accountId);
   await historyStore.recordEvent(accountId, historyEvent('browsers-forgotten', context));
-  await sendNotice(accountId, 'browsers-forgotten', context, mail);
+  await sendNotice(accountId, 'browsers-forgotten', context, ports);
 }

@@ -11,19 +11,17 @@
 import { createHash, randomInt } from 'node:crypto';
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import { newId } from '../core/ids.ts';
-import type { Pepper } from '../core/ports.ts';
+import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
-import type { FieldCipher } from '../keys/field-cipher.ts';
 import { limits, takeAttempt } from '../limits/counters.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import { epochSeconds } from '../store/dynamo.ts';
 import type { PhoneFactor } from '../store/factors.ts';
 import * as store from '../store/mfa.ts';
 import { phoneCodeOf, putPhoneCode, usePhoneCode } from '../store/phone-codes.ts';
 import { factorName } from './manage.ts';
 import { refuseWhenLocked, rightTry, takeSecondStepTry, wrongTry } from './second-step-limit.ts';
-import { type TextChannel, TextNotSent, type TextSender } from './texts.ts';
+import { type TextChannel, TextNotSent } from './texts.ts';
 
 export const PHONE_CODE_MINUTES = 10;
 const SETUP_MINUTES = 15;
@@ -68,8 +66,8 @@ export function phoneCodeMessage(code: string, channel: TextChannel): string {
 }
 
 /** The MAC is keyed, so a table copy without the pepper key says nothing about the number. */
-export async function phoneKeyOf(e164: string, pepper: Pepper): Promise<string> {
-  const mac = await pepper.mac(Buffer.from(`verity/phone-key/v1:${e164}`, 'utf8'));
+export async function phoneKeyOf(e164: string, ports: Pick<Ports, 'pepper'>): Promise<string> {
+  const mac = await ports.pepper.mac(Buffer.from(`verity/phone-key/v1:${e164}`, 'utf8'));
   return mac.toString('base64url');
 }
 
@@ -83,18 +81,13 @@ const codeHash = (accountId: string, target: string, code: string) =>
 
 /* ------------------------------------------------------------------ sending */
 
-export interface SendPorts {
-  readonly cipher: FieldCipher;
-  readonly texts: TextSender;
-}
-
 /** Within the per-phone limit, stores a new code (replacing the one before) and sends it. */
 async function sendCode(
   accountId: string,
   target: string,
   to: { phone: string; phoneKey: string; channel: TextChannel },
   context: RequestContext,
-  texts: TextSender,
+  ports: Pick<Ports, 'texts'>,
 ): Promise<void> {
   const send = await takeAttempt(limits.phoneCodeSends, to.phoneKey, context.now);
   if (!send.granted) {
@@ -111,7 +104,7 @@ async function sendCode(
     expiresAt: epochSeconds(context.now) + PHONE_CODE_MINUTES * 60,
   });
   try {
-    await texts.send(to.phone, phoneCodeMessage(code, to.channel), to.channel);
+    await ports.texts.send(to.phone, phoneCodeMessage(code, to.channel), to.channel);
   } catch (error) {
     if (error instanceof TextNotSent) throw problem({ kind: 'TextNotSent' });
     throw error;
@@ -156,13 +149,13 @@ export async function beginPhoneSetup(
   accountId: string,
   input: { phone: unknown; channel: unknown },
   context: RequestContext,
-  ports: SendPorts & { pepper: Pepper },
+  ports: Pick<Ports, 'cipher' | 'texts' | 'pepper'>,
 ): Promise<{ kind: 'sent'; last4: string } | PhoneSetupProblem> {
   const phone = normalizePhoneNumber(input.phone);
   if (!phone) return { kind: 'problem', field: 'phone', message: PHONE_NUMBER_PROBLEM };
   const channel = ports.texts.channels.find((c) => c === input.channel);
   if (!channel) return { kind: 'problem', field: 'channel', message: 'Choose how we should send the code.' };
-  const phoneKey = await phoneKeyOf(phone, ports.pepper);
+  const phoneKey = await phoneKeyOf(phone, ports);
   const factors = await store.factorsOf(accountId);
   if (factors.some((f) => f.kind === 'phone' && f.phoneKey === phoneKey)) {
     return { kind: 'problem', field: 'phone', message: 'This phone is already one of your sign-in methods.' };
@@ -174,7 +167,7 @@ export async function beginPhoneSetup(
     channel,
   };
   await store.putSetup(accountId, SETUP_KIND, { ...setup }, epochSeconds(context.now) + SETUP_MINUTES * 60);
-  await sendCode(accountId, SETUP_TARGET, { phone, phoneKey, channel }, context, ports.texts);
+  await sendCode(accountId, SETUP_TARGET, { phone, phoneKey, channel }, context, ports);
   return { kind: 'sent', last4: setup.last4 };
 }
 
@@ -188,7 +181,11 @@ export async function phoneSetupOf(
 }
 
 /** Send another code: replaces the code of the setup under way. */
-export async function resendSetupCode(accountId: string, context: RequestContext, ports: SendPorts) {
+export async function resendSetupCode(
+  accountId: string,
+  context: RequestContext,
+  ports: Pick<Ports, 'cipher' | 'texts'>,
+) {
   const setup = await store.setupOf<PhoneSetup>(accountId, SETUP_KIND, context.now);
   if (!setup) throw problem({ kind: 'SetupExpired', what: 'code' });
   const phone = await ports.cipher.decrypt(setup.phone, { accountId, field: PHONE_FIELD });
@@ -197,7 +194,7 @@ export async function resendSetupCode(accountId: string, context: RequestContext
     SETUP_TARGET,
     { phone, phoneKey: setup.phoneKey, channel: setup.channel },
     context,
-    ports.texts,
+    ports,
   );
 }
 
@@ -206,7 +203,7 @@ export async function finishPhoneSetup(
   accountId: string,
   input: { code: unknown; name: unknown },
   context: RequestContext,
-  mail: Mailer,
+  ports: Pick<Ports, 'mail'>,
 ): Promise<PhoneFactor> {
   const setup = await store.setupOf<PhoneSetup>(accountId, SETUP_KIND, context.now);
   if (!setup) throw problem({ kind: 'SetupExpired', what: 'code' });
@@ -227,7 +224,7 @@ export async function finishPhoneSetup(
     throw problem({ kind: 'AccountGone' });
   }
   await store.endSetup(accountId, SETUP_KIND);
-  await sendNotice(accountId, 'mfa-added', context, mail, factor.name);
+  await sendNotice(accountId, 'mfa-added', context, ports, factor.name);
   return factor;
 }
 
@@ -242,7 +239,7 @@ export async function sendSignInCode(
   accountId: string,
   factor: PhoneFactor,
   context: RequestContext,
-  ports: SendPorts,
+  ports: Pick<Ports, 'cipher' | 'texts'>,
   options: { evenIfJustSent: boolean },
 ): Promise<'sent' | 'just-sent'> {
   await refuseWhenLocked(accountId, context.now);
@@ -258,7 +255,7 @@ export async function sendSignInCode(
     target,
     { phone, phoneKey: factor.phoneKey, channel: factor.channel },
     context,
-    ports.texts,
+    ports,
   );
   return 'sent';
 }

@@ -20,9 +20,9 @@ import type {
 import * as v from 'valibot';
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import { newId } from '../core/ids.ts';
+import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
-import type { Mailer } from '../mail/mailer.ts';
 import type { Factor, WebAuthnFactor } from '../store/factors.ts';
 import * as store from '../store/mfa.ts';
 import { factorName } from './manage.ts';
@@ -238,7 +238,7 @@ export async function finishWebAuthnSetup(
   accountId: string,
   input: { credential: unknown; name: unknown },
   context: RequestContext,
-  ports: { mail: Mailer },
+  ports: Pick<Ports, 'mail'>,
 ): Promise<WebAuthnSetupResult> {
   const ceremony = await store.takeSetup<{ challenge: string }>(accountId, REGISTRATION, context.now);
   if (!ceremony) return refused('This took longer than 5 minutes. Select Add security key again.');
@@ -259,7 +259,7 @@ export async function finishWebAuthnSetup(
   if ((await store.addFactor(accountId, factor, historyEvent('mfa-added', context, factor.name))) !== 'ok') {
     throw problem({ kind: 'AccountGone' });
   }
-  await sendNotice(accountId, 'mfa-added', context, ports.mail, factor.name);
+  await sendNotice(accountId, 'mfa-added', context, ports, factor.name);
   return { kind: 'added', factor };
 }
 

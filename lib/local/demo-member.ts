@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { hashPassword } from '../../lambdas/accounts/password/hash.ts';
 import { newSecret, secretHash } from '../../lambdas/accounts/tokens.ts';
 import { newId } from '../../lambdas/core/ids.ts';
+import type { Ports } from '../../lambdas/core/ports.ts';
 import { fieldCipherFromEnvironment } from '../../lambdas/keys/field-encryption.ts';
 import { pepperFromEnvironment } from '../../lambdas/keys/pepper.ts';
 import { lastFourOf, phoneKeyOf } from '../../lambdas/mfa/phone.ts';
@@ -36,13 +37,18 @@ export async function seedDemoMember(config: LocalConfig): Promise<DemoMember> {
     email: DEMO_EMAIL,
     password: `demo ${randomBytes(6).toString('base64url')} lantern orbit`,
   };
+  // Built here, not at module load: npm start sets the key files' variables just before seeding.
+  const ports = {
+    pepper: pepperFromEnvironment(),
+    cipher: fieldCipherFromEnvironment(),
+  } satisfies Partial<Ports>;
   const now = new Date();
   const secret = newSecret();
   const pending = {
     signUpId: newId(),
     address: DEMO_EMAIL,
     normalized: DEMO_EMAIL,
-    password: await hashPassword(member.password, pepperFromEnvironment()),
+    password: await hashPassword(member.password, ports),
     tokenHash: secretHash(secret),
     createdAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + 3600,
@@ -66,14 +72,14 @@ export async function seedDemoMember(config: LocalConfig): Promise<DemoMember> {
   });
   if (outcome !== 'ok') throw new Error(`could not seed the demo member (${outcome})`);
   // Its second factor is a phone whose codes land in the local text outbox: no app needed.
-  const phone = await fieldCipherFromEnvironment().encrypt(DEMO_PHONE, { accountId, field: 'phone' });
+  const phone = await ports.cipher.encrypt(DEMO_PHONE, { accountId, field: 'phone' });
   const factor: PhoneFactor = {
     factorId: newId(),
     kind: 'phone',
     name: 'Demo phone',
     createdAt: pending.createdAt,
     phone,
-    phoneKey: await phoneKeyOf(DEMO_PHONE, pepperFromEnvironment()),
+    phoneKey: await phoneKeyOf(DEMO_PHONE, ports),
     last4: lastFourOf(DEMO_PHONE),
     channel: 'sms',
   };

@@ -5,7 +5,7 @@
  * each guess still costs a full scrypt.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import type { Pepper } from '../../core/ports.ts';
+import type { Ports } from '../../core/ports.ts';
 import type { PasswordHash, ScryptParams } from '../../store/items.ts';
 import { normalizePassword } from './normalize.ts';
 
@@ -27,12 +27,12 @@ const MAC_LABEL = Buffer.from('verity password v1\0', 'utf8');
 
 export async function hashPassword(
   password: string,
-  pepper: Pepper,
+  ports: Pick<Ports, 'pepper'>,
   params: ScryptParams = CURRENT_SCRYPT_PARAMS,
 ): Promise<PasswordHash> {
   assertParams(params);
   const salt = randomBytes(SALT_BYTES);
-  const hash = await pepperedHash(password, salt, params, pepper);
+  const hash = await pepperedHash(password, salt, params, ports);
   return {
     v: 1,
     alg: 'scrypt',
@@ -48,11 +48,11 @@ export async function hashPassword(
 export async function verifyPassword(
   password: string,
   stored: PasswordHash,
-  pepper: Pepper,
+  ports: Pick<Ports, 'pepper'>,
 ): Promise<boolean> {
   if (!isPasswordHash(stored)) throw new TypeError('stored password hash is not a Verity scrypt hash');
   const expected = Buffer.from(stored.hash, 'base64url');
-  const actual = await pepperedHash(password, Buffer.from(stored.salt, 'base64url'), stored, pepper);
+  const actual = await pepperedHash(password, Buffer.from(stored.salt, 'base64url'), stored, ports);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
@@ -61,12 +61,12 @@ export async function verifyPassword(
  * a real verification at current parameters, so the time taken does not say whether the
  * account exists. Always false.
  */
-export async function dummyVerify(pepper: Pepper): Promise<false> {
+export async function dummyVerify(ports: Pick<Ports, 'pepper'>): Promise<false> {
   const actual = await pepperedHash(
     randomBytes(SALT_BYTES).toString('base64url'),
     randomBytes(SALT_BYTES),
     CURRENT_SCRYPT_PARAMS,
-    pepper,
+    ports,
   );
   timingSafeEqual(actual, Buffer.alloc(actual.length));
   return false;
@@ -107,10 +107,10 @@ async function pepperedHash(
   password: string,
   salt: Buffer,
   params: ScryptParams,
-  pepper: Pepper,
+  ports: Pick<Ports, 'pepper'>,
 ): Promise<Buffer> {
   const derived = await scryptAsync(Buffer.from(normalizePassword(password), 'utf8'), salt, params);
-  return pepper.mac(Buffer.concat([MAC_LABEL, derived]));
+  return ports.pepper.mac(Buffer.concat([MAC_LABEL, derived]));
 }
 
 function scryptAsync(password: Buffer, salt: Buffer, { N, r, p }: ScryptParams): Promise<Buffer> {

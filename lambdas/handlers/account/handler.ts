@@ -4,6 +4,7 @@
  */
 import { deleteAccount } from '../../accounts/delete-account.ts';
 import { checkAccountPassword } from '../../accounts/sign-in.ts';
+import type { Ports } from '../../core/ports.ts';
 import { addEmail, removeEmail, resendEmailConfirmation, setPrimaryEmail } from '../../emails/manage.ts';
 import { memberAccess } from '../../http/access.ts';
 import { HttpError } from '../../http/errors.ts';
@@ -26,6 +27,9 @@ import * as mfa from '../../store/mfa.ts';
 import * as store from '../../store/profile.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
+
+/** Built once, at module load: the ports of this Lambda's grants (sendsMail, usesPepper). */
+const ports = { mail: mailOutbox(), pepper: pepperFromEnvironment() } satisfies Partial<Ports>;
 
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /account': async (request) => {
@@ -58,7 +62,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const session = memberOf(request);
     const email = field(request.body, 'email');
     const work = checked(request.body, 'work');
-    const result = await addEmail(session.accountId, { email, work }, requestContext(request), mailOutbox());
+    const result = await addEmail(session.accountId, { email, work }, requestContext(request), ports);
     if (result.kind === 'problem') {
       return html(addEmailPage({ csrfToken: request.csrfToken, email, work, problem: result.message }), 400);
     }
@@ -71,25 +75,20 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       session.accountId,
       field(request.body, 'email'),
       requestContext(request),
-      mailOutbox(),
+      ports,
     );
     return redirect('/account?notice=confirmation-sent');
   },
 
   'POST /account/emails/primary': async (request) => {
     const session = memberOf(request);
-    await setPrimaryEmail(
-      session.accountId,
-      field(request.body, 'email'),
-      requestContext(request),
-      mailOutbox(),
-    );
+    await setPrimaryEmail(session.accountId, field(request.body, 'email'), requestContext(request), ports);
     return redirect('/account?notice=primary-changed');
   },
 
   'POST /account/emails/remove': async (request) => {
     const session = memberOf(request);
-    await removeEmail(session.accountId, field(request.body, 'email'), requestContext(request), mailOutbox());
+    await removeEmail(session.accountId, field(request.body, 'email'), requestContext(request), ports);
     return redirect('/account?notice=email-removed');
   },
 
@@ -108,12 +107,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const session = memberOf(request);
     const context = requestContext(request);
     try {
-      await checkAccountPassword(
-        session.accountId,
-        field(request.body, 'password'),
-        context,
-        pepperFromEnvironment(),
-      );
+      await checkAccountPassword(session.accountId, field(request.body, 'password'), context, ports);
     } catch (thrown) {
       const error = asHttpError(thrown) ?? thrown;
       if (!(error instanceof HttpError) || ![401, 429].includes(error.status)) throw error;
@@ -122,7 +116,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
         error.status,
       );
     }
-    await deleteAccount(session.accountId, context, mailOutbox());
+    await deleteAccount(session.accountId, context, ports);
     const response = redirect('/sign-in?notice=account-deleted');
     response.cookies = signedOutCookies();
     return response;

@@ -11,8 +11,6 @@ import { memberOf, routedHandler } from '../../http/handler.ts';
 import { requestContext, signedInCookies } from '../../http/member.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
-import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
-import { mailOutbox } from '../../mail/outbox.ts';
 import { completeSecondStep, passFactorCode, passRecoveryCode } from '../../mfa/challenge.ts';
 import {
   beginTotpSetup,
@@ -36,6 +34,7 @@ import type { FactorKind } from '../../store/factors.ts';
 import * as store from '../../store/mfa.ts';
 import * as profileStore from '../../store/profile.ts';
 import { phoneRoutes } from './phone-routes.ts';
+import { ports } from './ports.ts';
 import { securityKeyRoutes } from './security-key-routes.ts';
 import { challengeFor, methodAdded, nextOf, type Request, secondStepPassed, setupSession } from './steps.ts';
 
@@ -62,7 +61,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       session.accountId,
       profile?.primaryEmail ?? 'Verity',
       requestContext(request),
-      fieldCipherFromEnvironment(),
+      ports,
     );
     return html(totpSetupPage({ csrfToken: request.csrfToken, ...setup }));
   },
@@ -70,12 +69,11 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'POST /mfa/setup/totp': async (request) => {
     const { session, first } = setupSession(request);
     const context = requestContext(request);
-    const cipher = fieldCipherFromEnvironment();
     const result = await finishTotpSetup(
       session.accountId,
       { code: field(request.body, 'code'), name: field(request.body, 'name') },
       context,
-      { cipher, mail: mailOutbox() },
+      ports,
     );
     if (result.kind === 'wrong-code') {
       const profile = await profileStore.profileOf(session.accountId);
@@ -83,7 +81,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
         session.accountId,
         profile?.primaryEmail ?? 'Verity',
         context,
-        cipher,
+        ports,
       );
       const problem = 'That code is not right. Enter the code the app shows now.';
       return html(totpSetupPage({ csrfToken: request.csrfToken, ...setup, problem }), 400);
@@ -99,7 +97,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 
   'POST /mfa/recovery-codes': async (request) => {
     const session = memberOf(request);
-    const codes = await createRecoveryCodes(session.accountId, requestContext(request), mailOutbox());
+    const codes = await createRecoveryCodes(session.accountId, requestContext(request), ports);
     return html(recoveryCodesPage({ csrfToken: request.csrfToken, codes }));
   },
 
@@ -125,13 +123,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const factor = await store.factorOf(session.accountId, factorId);
     if (!factor) throw badRequest('Choose one of your sign-in methods.');
     try {
-      await passFactorCode(
-        session.accountId,
-        factor,
-        field(request.body, 'code') ?? '',
-        context,
-        fieldCipherFromEnvironment(),
-      );
+      await passFactorCode(session.accountId, factor, field(request.body, 'code') ?? '', context, ports);
     } catch (error) {
       const shown = problemToShow(error, ...SECOND_STEP_PROBLEMS, 'UseMethodPage');
       if (!shown) throw error;
@@ -174,23 +166,13 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 
   'POST /mfa/methods/primary': async (request) => {
     const session = memberOf(request);
-    await setPrimaryFactor(
-      session.accountId,
-      field(request.body, 'factor'),
-      requestContext(request),
-      mailOutbox(),
-    );
+    await setPrimaryFactor(session.accountId, field(request.body, 'factor'), requestContext(request), ports);
     return redirect('/account?notice=mfa-primary-changed');
   },
 
   'POST /mfa/methods/remove': async (request) => {
     const session = memberOf(request);
-    await removeFactor(
-      session.accountId,
-      field(request.body, 'factor'),
-      requestContext(request),
-      mailOutbox(),
-    );
+    await removeFactor(session.accountId, field(request.body, 'factor'), requestContext(request), ports);
     return redirect('/account?notice=mfa-removed');
   },
 
@@ -201,14 +183,14 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       field(request.body, 'factor'),
       field(request.body, 'name'),
       requestContext(request),
-      mailOutbox(),
+      ports,
     );
     return redirect('/account?notice=mfa-renamed');
   },
 
   'POST /mfa/forget-browsers': async (request) => {
     const session = memberOf(request);
-    await forgetAllBrowsers(session.accountId, requestContext(request), mailOutbox());
+    await forgetAllBrowsers(session.accountId, requestContext(request), ports);
     return redirect('/account?notice=browsers-forgotten');
   },
 };

@@ -5,8 +5,6 @@ import { memberOf } from '../../http/handler.ts';
 import { requestContext } from '../../http/member.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
-import { pepperFromEnvironment } from '../../keys/pepper.ts';
-import { mailOutbox } from '../../mail/outbox.ts';
 import {
   beginPhoneSetup,
   finishPhoneSetup,
@@ -14,10 +12,10 @@ import {
   resendSetupCode,
   sendSignInCode,
 } from '../../mfa/phone.ts';
-import { textSenderFromEnvironment } from '../../mfa/texts.ts';
 import { phoneCodePage, phoneNumberPage } from '../../pages/mfa-phone.tsx';
 import * as store from '../../store/mfa.ts';
-import { challengeFor, methodAdded, nextOf, type Request, sendPorts, setupSession } from './steps.ts';
+import { ports } from './ports.ts';
+import { challengeFor, methodAdded, nextOf, type Request, setupSession } from './steps.ts';
 
 type Route = (request: Request) => Promise<HttpResult>;
 
@@ -35,15 +33,13 @@ const codePage = async (request: Request, accountId: string, problem?: string, s
 
 export const phoneRoutes: Record<string, Route> = {
   'GET /mfa/setup/phone': async (request) => {
-    const { channels } = textSenderFromEnvironment();
-    return html(phoneNumberPage({ csrfToken: request.csrfToken, channels }));
+    return html(phoneNumberPage({ csrfToken: request.csrfToken, channels: ports.texts.channels }));
   },
 
   'POST /mfa/setup/phone': async (request) => {
     const session = memberOf(request);
     const phone = field(request.body, 'phone');
     const channel = field(request.body, 'channel');
-    const ports = { ...sendPorts(), pepper: pepperFromEnvironment() };
     const page = (problems: { phone?: string; channel?: string }, status: number) =>
       html(
         phoneNumberPage({
@@ -84,7 +80,7 @@ export const phoneRoutes: Record<string, Route> = {
         session.accountId,
         { code: field(request.body, 'code'), name: field(request.body, 'name') },
         context,
-        mailOutbox(),
+        ports,
       );
     } catch (error) {
       const shown = shownProblem(error);
@@ -97,7 +93,7 @@ export const phoneRoutes: Record<string, Route> = {
   'POST /mfa/setup/phone/resend': async (request) => {
     const session = memberOf(request);
     try {
-      await resendSetupCode(session.accountId, requestContext(request), sendPorts());
+      await resendSetupCode(session.accountId, requestContext(request), ports);
     } catch (error) {
       const shown = shownProblem(error);
       if (!shown) throw error;
@@ -114,7 +110,7 @@ export const phoneRoutes: Record<string, Route> = {
     const { factorId } = factor;
     try {
       const context = requestContext(request);
-      await sendSignInCode(session.accountId, factor, context, sendPorts(), { evenIfJustSent: true });
+      await sendSignInCode(session.accountId, factor, context, ports, { evenIfJustSent: true });
     } catch (error) {
       const shown = shownProblem(error);
       if (!shown) throw error;

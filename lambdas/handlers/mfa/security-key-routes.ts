@@ -4,7 +4,6 @@ import { memberOf } from '../../http/handler.ts';
 import { requestContext } from '../../http/member.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, json } from '../../http/respond.ts';
-import { mailOutbox } from '../../mail/outbox.ts';
 import {
   beginWebAuthnSetup,
   beginWebAuthnSignIn,
@@ -13,6 +12,7 @@ import {
 } from '../../mfa/webauthn.ts';
 import { securityKeySetupPage } from '../../pages/mfa-webauthn.tsx';
 import * as profileStore from '../../store/profile.ts';
+import { ports } from './ports.ts';
 import { challengeFor, methodAdded, nextOf, type Request, secondStepPassed, setupSession } from './steps.ts';
 
 type Route = (request: Request) => Promise<HttpResult>;
@@ -42,7 +42,7 @@ export const securityKeyRoutes: Record<string, Route> = {
       session.accountId,
       { credential: field(request.body, 'credential'), name },
       context,
-      { mail: mailOutbox() },
+      ports,
     );
     if (result.kind === 'refused') {
       const page = securityKeySetupPage({ csrfToken: request.csrfToken, problem: result.problem, name });

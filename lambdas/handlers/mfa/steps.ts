@@ -10,26 +10,20 @@ import { checked } from '../../http/form.ts';
 import { type HttpRequest, memberOf } from '../../http/handler.ts';
 import { requestContext, safeNext, signedInCookies } from '../../http/member.ts';
 import { redirect } from '../../http/respond.ts';
-import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
 import { completeSecondStep } from '../../mfa/challenge.ts';
-import { type SendPorts, sendSignInCode } from '../../mfa/phone.ts';
+import { sendSignInCode } from '../../mfa/phone.ts';
 import { DEVICE_COOKIE, rememberBrowser } from '../../mfa/remembered-browsers.ts';
-import { textSenderFromEnvironment } from '../../mfa/texts.ts';
 import { challengePage } from '../../pages/mfa.tsx';
 import { securityKeyChallengePage } from '../../pages/mfa-webauthn.tsx';
 import type { PhoneFactor } from '../../store/factors.ts';
 import type { SessionItem } from '../../store/items.ts';
 import * as store from '../../store/mfa.ts';
 import * as profileStore from '../../store/profile.ts';
+import { ports } from './ports.ts';
 
 export type Request = HttpRequest<Record<string, string> | undefined>;
 
 export const nextOf = (value: string | undefined) => safeNext(value) ?? '/account';
-
-export const sendPorts = (): SendPorts => ({
-  cipher: fieldCipherFromEnvironment(),
-  texts: textSenderFromEnvironment(),
-});
 
 /** The session of a setup page, and whether this is the first method, right after sign-up. */
 export function setupSession(request: Request): { session: SessionItem; first: boolean } {
@@ -42,7 +36,7 @@ export function setupSession(request: Request): { session: SessionItem; first: b
  * Throws the limit's problem (or the lockout's) for the page to show in place of the hint.
  */
 async function sendCodeOnShow(request: Request, accountId: string, factor: PhoneFactor) {
-  await sendSignInCode(accountId, factor, requestContext(request), sendPorts(), { evenIfJustSent: false });
+  await sendSignInCode(accountId, factor, requestContext(request), ports, { evenIfJustSent: false });
 }
 
 /** The second-step page of this factor (or the primary one), with a problem to show. */

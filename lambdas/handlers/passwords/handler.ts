@@ -7,6 +7,7 @@
  */
 import { changePassword, checkResetLink, resetPassword } from '../../accounts/password-reset.ts';
 import { signUp } from '../../accounts/sign-up.ts';
+import type { Ports } from '../../core/ports.ts';
 import { memberAccess } from '../../http/access.ts';
 import { seeOther } from '../../http/errors.ts';
 import { field, formBody, query } from '../../http/form.ts';
@@ -27,7 +28,8 @@ import { checkEmailPage, createAccountPage } from '../../pages/sign-up.tsx';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 
-const ports = () => ({ mail: mailOutbox(), pepper: pepperFromEnvironment() });
+/** Built once, at module load: the ports of this Lambda's grants (sendsMail, usesPepper). */
+const ports = { mail: mailOutbox(), pepper: pepperFromEnvironment() } satisfies Partial<Ports>;
 
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /create-account': async (request) => {
@@ -40,7 +42,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const result = await signUp(
       { email, password: field(request.body, 'password') },
       requestContext(request),
-      ports(),
+      ports,
     );
     if (result.kind === 'problems') {
       return html(createAccountPage({ csrfToken: request.csrfToken, email, problems: result.problems }), 400);
@@ -59,7 +61,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const result = await resetPassword(
       { token, password: field(request.body, 'password') },
       requestContext(request),
-      ports(),
+      ports,
     );
     if (result.kind === 'problem') {
       return html(
@@ -82,7 +84,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       session.accountId,
       { password: field(request.body, 'password') },
       requestContext(request),
-      ports(),
+      ports,
     );
     if (result.kind === 'problem') {
       return html(changePasswordPage({ csrfToken: request.csrfToken, problem: result.message }), 400);

@@ -1,10 +1,13 @@
-/** Routes of the account reset (lost every sign-in method), served by the sign-in handler. */
+/**
+ * Routes of the account reset (lost every sign-in method), served by the sign-in handler, over
+ * the ports its handler.ts builds.
+ */
 
+import type { Ports } from '../../core/ports.ts';
 import { field, query } from '../../http/form.ts';
 import { type HttpRequest, memberOf } from '../../http/handler.ts';
 import { requestContext, requestTime, signedOutCookies } from '../../http/member.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
-import { mailOutbox } from '../../mail/outbox.ts';
 import {
   cancelAccountReset,
   checkResetLink,
@@ -17,7 +20,9 @@ import { lostMethodsPage, resetDonePage, resetLinkPage } from '../../pages/accou
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 
-export const accountResetRoutes: Record<string, (request: Request) => Promise<HttpResult>> = {
+export const accountResetRoutes = (
+  ports: Pick<Ports, 'mail'>,
+): Record<string, (request: Request) => Promise<HttpResult>> => ({
   // The password proves this much: someone who knows it lost the second factor.
   'GET /account-reset': async (request) => {
     const session = memberOf(request);
@@ -27,13 +32,13 @@ export const accountResetRoutes: Record<string, (request: Request) => Promise<Ht
 
   'POST /account-reset/request': async (request) => {
     const session = memberOf(request);
-    await requestAccountReset(session.accountId, requestContext(request), mailOutbox());
+    await requestAccountReset(session.accountId, requestContext(request), ports);
     return redirect('/account-reset');
   },
 
   'POST /account-reset/send-link': async (request) => {
     const session = memberOf(request);
-    await sendDeletionLink(session.accountId, requestContext(request), mailOutbox());
+    await sendDeletionLink(session.accountId, requestContext(request), ports);
     return html(
       resetDonePage({
         heading: 'Check your email',
@@ -49,7 +54,7 @@ export const accountResetRoutes: Record<string, (request: Request) => Promise<Ht
   },
 
   'POST /account-reset/cancel': async (request) => {
-    await cancelAccountReset(field(request.body, 'token'), requestContext(request), mailOutbox());
+    await cancelAccountReset(field(request.body, 'token'), requestContext(request), ports);
     const text = 'Your account stays as it is. If you did not ask for this, change your password now.';
     return html(resetDonePage({ heading: 'Request cancelled', text }));
   },
@@ -61,7 +66,7 @@ export const accountResetRoutes: Record<string, (request: Request) => Promise<Ht
   },
 
   'POST /account-reset/delete': async (request) => {
-    await deleteByResetLink(field(request.body, 'token'), requestContext(request), mailOutbox());
+    await deleteByResetLink(field(request.body, 'token'), requestContext(request), ports);
     const response = html(
       resetDonePage({
         heading: 'Your account was deleted',
@@ -71,4 +76,4 @@ export const accountResetRoutes: Record<string, (request: Request) => Promise<Ht
     response.cookies = signedOutCookies();
     return response;
   },
-};
+});

@@ -5,6 +5,7 @@
 
 import { forgotPassword } from '../../accounts/forgot-password.ts';
 import { enterPasswordAgain, signIn } from '../../accounts/sign-in.ts';
+import type { Ports } from '../../core/ports.ts';
 import { memberAccess } from '../../http/access.ts';
 import { seeOther } from '../../http/errors.ts';
 import { field, formBody, query } from '../../http/form.ts';
@@ -29,6 +30,9 @@ import { accountResetRoutes } from './account-reset-routes.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 
+/** Built once, at module load: the ports of this Lambda's grants (sendsMail, usesPepper). */
+const ports = { mail: mailOutbox(), pepper: pepperFromEnvironment() } satisfies Partial<Ports>;
+
 /** Where a password sign-in continues: the first factor's setup, the second step, or on. */
 function afterPassword(session: SessionItem, next: string): string {
   if (session.aal === 2) return next;
@@ -40,7 +44,7 @@ const formProblem = (error: unknown) =>
   problemToShow(error, 'SignInFailed', 'SignInThrottled', 'AccountLocked');
 
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
-  ...accountResetRoutes,
+  ...accountResetRoutes(ports),
   'GET /sign-in': async (request) => {
     const next = safeNext(query(request.event, 'next'));
     if (await memberSession(request, requestTime(request))) throw seeOther(next ?? '/account');
@@ -55,7 +59,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       const signedIn = await signIn(
         { email, password: field(request.body, 'password') },
         context,
-        pepperFromEnvironment(),
+        ports,
         (id) => isRememberedBrowser(request.cookies[DEVICE_COOKIE], id, context.now),
       );
       const response = redirect(afterPassword(signedIn.session, next ?? '/account'));
@@ -85,7 +89,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 
   'POST /forgot-password': async (request) => {
     const email = field(request.body, 'email');
-    const result = await forgotPassword({ email }, requestContext(request), mailOutbox());
+    const result = await forgotPassword({ email }, requestContext(request), ports);
     if (result.kind === 'problem') {
       return html(forgotPasswordPage({ csrfToken: request.csrfToken, email, problem: result.message }), 400);
     }
@@ -103,12 +107,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const context = requestContext(request);
     let cookie: string;
     try {
-      cookie = await enterPasswordAgain(
-        session,
-        field(request.body, 'password'),
-        context,
-        pepperFromEnvironment(),
-      );
+      cookie = await enterPasswordAgain(session, field(request.body, 'password'), context, ports);
     } catch (error) {
       const shown = formProblem(error);
       if (!shown) throw error;

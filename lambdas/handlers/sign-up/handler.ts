@@ -3,6 +3,7 @@
  * Create account itself sets a password, so it is in passwords.ts.
  */
 import { resendSignUpConfirmation } from '../../accounts/sign-up-confirmation.ts';
+import type { Ports } from '../../core/ports.ts';
 import { confirmEmailAddress, describeConfirmationLink } from '../../emails/confirm.ts';
 import { describeMove, moveEmail } from '../../emails/move.ts';
 import { HttpError } from '../../http/errors.ts';
@@ -19,7 +20,12 @@ import { checkEmailPage, confirmEmailPage, deadLinkPage } from '../../pages/sign
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 
-const ports = () => ({ mail: mailOutbox(), pepper: pepperFromEnvironment() });
+/** Built once, at module load: the ports of this Lambda's grants (sendsMail, usesPepper, encryptsFields). */
+const ports = {
+  mail: mailOutbox(),
+  pepper: pepperFromEnvironment(),
+  cipher: fieldCipherFromEnvironment(),
+} satisfies Partial<Ports>;
 
 const isHttp = (error: unknown, ...statuses: number[]): error is HttpError =>
   error instanceof HttpError && statuses.includes(error.status);
@@ -30,7 +36,7 @@ const deadLinkAnswer = (request: Request, error: HttpError) =>
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'POST /resend-confirmation': async (request) => {
     const email = field(request.body, 'email');
-    const result = await resendSignUpConfirmation({ email }, requestContext(request), ports());
+    const result = await resendSignUpConfirmation({ email }, requestContext(request), ports);
     if (result.kind === 'problems') {
       const message = 'Enter the email address you used to create your account.';
       return html(
@@ -65,7 +71,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
           rememberedBrowser: (id) => isRememberedBrowser(request.cookies[DEVICE_COOKIE], id, context.now),
         },
         context,
-        ports(),
+        ports,
       );
       // A new account goes on to set up its first sign-in method; a confirmed added email to its
       // account (through the second step when this browser was not already signed in to it).
@@ -113,7 +119,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
           confirmDeletion: checked(request.body, 'confirmDeletion'),
         },
         requestContext(request),
-        { ...ports(), cipher: fieldCipherFromEnvironment() },
+        ports,
       );
       return html(emailMovedPage(moved));
     } catch (thrown) {

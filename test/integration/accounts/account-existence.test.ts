@@ -218,7 +218,7 @@ describe('Forgot password', () => {
     const paths = [];
     for (const address of [member.primary, unknown]) {
       const { mail, handed } = memoryOutbox();
-      const work = await workOf(() => forgotPassword({ email: address }, context(), mail));
+      const work = await workOf(() => forgotPassword({ email: address }, context(), { mail }));
       paths.push({ work, handed });
     }
     const [forMember, forUnknown] = paths as [(typeof paths)[0], (typeof paths)[0]];
@@ -258,13 +258,15 @@ describe('Resend confirmation of an added email', () => {
     await addEmailInStore(member.accountId, free);
     // An address another account holds, waiting for its holder to move it.
     const { mail } = memoryOutbox();
-    const added = await addEmail(member.accountId, { email: holder.primary, work: false }, context(), mail);
+    const added = await addEmail(member.accountId, { email: holder.primary, work: false }, context(), {
+      mail,
+    });
     expect(added.kind).toBe('sent');
     const forHeld = await workOf(() =>
-      resendEmailConfirmation(member.accountId, normalized(holder.primary), context(), mail),
+      resendEmailConfirmation(member.accountId, normalized(holder.primary), context(), { mail }),
     );
     const forFree = await workOf(() =>
-      resendEmailConfirmation(member.accountId, normalized(free), context(), mail),
+      resendEmailConfirmation(member.accountId, normalized(free), context(), { mail }),
     );
     expect(forHeld).toEqual(forFree);
   });

@@ -152,7 +152,7 @@ describe('Delete account', () => {
 
     // Deleting again (the member presses the button again) frees both.
     const context = { now: serverNow(), siteUrl: site, device: 'test', place: 'Unknown', ip: '127.0.0.1' };
-    await deleteAccountNow(member.accountId, context, sesMailer());
+    await deleteAccountNow(member.accountId, context, { mail: sesMailer() });
     expect(await profileStore.profileOf(member.accountId)).toBeUndefined();
     expect(await store.claimOf(normalized(late))).toBeUndefined();
     expect(await store.claimOf(normalized(member.primary))).toBeUndefined();

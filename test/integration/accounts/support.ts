@@ -488,7 +488,7 @@ const cheapHashes = new Map<string, Promise<PasswordHash>>();
 const fixtureHash = (password: string) => {
   let hash = cheapHashes.get(password);
   if (!hash) {
-    hash = hashPassword(password, pepperFromEnvironment(), { N: 2 ** 14, r: 8, p: 1 });
+    hash = hashPassword(password, { pepper: pepperFromEnvironment() }, { N: 2 ** 14, r: 8, p: 1 });
     cheapHashes.set(password, hash);
   }
   return hash;

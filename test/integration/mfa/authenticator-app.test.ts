@@ -7,6 +7,7 @@
 import { generate } from 'otplib';
 import { describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../../lambdas/accounts/context.ts';
+import type { Ports } from '../../../lambdas/core/ports.ts';
 import { asHttpError } from '../../../lambdas/http/handler.ts';
 import { fieldCipherFromEnvironment } from '../../../lambdas/keys/field-encryption.ts';
 import { sesMailer } from '../../../lambdas/mail/ses.ts';
@@ -24,8 +25,7 @@ import * as profileStore from '../../../lambdas/store/profile.ts';
 import { serverNow } from '../../support/clock.ts';
 import { createMember, lastMailTo, uniqueEmail } from '../accounts/support.ts';
 
-const cipher = fieldCipherFromEnvironment();
-const mail = sesMailer();
+const ports = { cipher: fieldCipherFromEnvironment(), mail: sesMailer() } satisfies Partial<Ports>;
 const contextAt = (now: Date): RequestContext => ({
   now,
   siteUrl: 'http://localhost',
@@ -53,21 +53,23 @@ describe('an authenticator app', () => {
   it('counts only after a first code proves the key was saved, and then mails a notice', async () => {
     const member = await createMember({ confirmed: [uniqueEmail('setup')], mfa: false });
     const now = midStep();
-    const setup = await beginTotpSetup(member.accountId, member.primary, contextAt(now), cipher);
-    const again = await beginTotpSetup(member.accountId, member.primary, contextAt(now), cipher);
+    const setup = await beginTotpSetup(member.accountId, member.primary, contextAt(now), ports);
+    const again = await beginTotpSetup(member.accountId, member.primary, contextAt(now), ports);
     expect(again.key, 'a reload shows the same key').toBe(setup.key);
     const secret = setup.key.replace(/\s/g, '');
-    const wrong = await finishTotpSetup(member.accountId, { code: '000000', name: 'x' }, contextAt(now), {
-      cipher,
-      mail,
-    });
+    const wrong = await finishTotpSetup(
+      member.accountId,
+      { code: '000000', name: 'x' },
+      contextAt(now),
+      ports,
+    );
     expect(wrong.kind).toBe('wrong-code');
     expect(await store.factorsOf(member.accountId)).toEqual([]);
     const added = await finishTotpSetup(
       member.accountId,
       { code: await codeAt(secret, now), name: '  My   phone ' },
       contextAt(now),
-      { cipher, mail },
+      ports,
     );
     expect(added.kind).toBe('added');
     const [factor] = await store.factorsOf(member.accountId);
@@ -84,13 +86,13 @@ describe('an authenticator app', () => {
     const now = midStep();
     const code = await codeAt(secret, now);
     const results = await Promise.all([
-      status(passTotp(member.accountId, factor, code, contextAt(now), cipher)),
-      status(passTotp(member.accountId, factor, code, contextAt(now), cipher)),
+      status(passTotp(member.accountId, factor, code, contextAt(now), ports)),
+      status(passTotp(member.accountId, factor, code, contextAt(now), ports)),
     ]);
     expect(results.sort()).toEqual([200, 401]);
     const used = (await store.factorOf(member.accountId, factor.factorId)) as TotpFactor;
     expect(
-      await status(passTotp(member.accountId, used, code, contextAt(now), cipher)),
+      await status(passTotp(member.accountId, used, code, contextAt(now), ports)),
       'and never again',
     ).toBe(401);
   });
@@ -101,22 +103,22 @@ describe('an authenticator app', () => {
     const wrong = (await codeAt(secret, now)) === '123456' ? '654321' : '123456';
     const answers: number[] = [];
     for (let i = 0; i < 10; i++)
-      answers.push(await status(passTotp(member.accountId, factor, wrong, contextAt(now), cipher)));
+      answers.push(await status(passTotp(member.accountId, factor, wrong, contextAt(now), ports)));
     expect(answers).toEqual([...Array(9).fill(401), 429]);
     const right = await codeAt(secret, now);
     expect(
-      await status(passTotp(member.accountId, factor, right, contextAt(now), cipher)),
+      await status(passTotp(member.accountId, factor, right, contextAt(now), ports)),
       'locked: says so',
     ).toBe(429);
     // All 10 fell in one 10-minute window: the next window still sees them, the one after opens.
     const opens = (Math.floor(now.getTime() / 600_000) + 2) * 600_000;
     const later = new Date(opens - 30_000);
     expect(
-      await status(passTotp(member.accountId, factor, await codeAt(secret, later), contextAt(later), cipher)),
+      await status(passTotp(member.accountId, factor, await codeAt(secret, later), contextAt(later), ports)),
     ).toBe(429);
     const after = new Date(opens + 10_000);
     expect(
-      await status(passTotp(member.accountId, factor, await codeAt(secret, after), contextAt(after), cipher)),
+      await status(passTotp(member.accountId, factor, await codeAt(secret, after), contextAt(after), ports)),
     ).toBe(200);
   });
 });
@@ -125,7 +127,7 @@ describe('recovery codes', () => {
   it('are 10, each working once; of two racing uses of one code exactly one wins; a new set kills the old', async () => {
     const { member } = await memberWithApp();
     const context = contextAt(serverNow());
-    const codes = await createRecoveryCodes(member.accountId, context, mail);
+    const codes = await createRecoveryCodes(member.accountId, context, ports);
     expect(codes).toHaveLength(10);
     expect(await store.recoveryCodesLeft(member.accountId)).toBe(10);
     const code = codes[0] as string;
@@ -135,7 +137,7 @@ describe('recovery codes', () => {
     ]);
     expect(results.sort()).toEqual([200, 401]);
     expect(await store.recoveryCodesLeft(member.accountId)).toBe(9);
-    const fresh = await createRecoveryCodes(member.accountId, context, mail);
+    const fresh = await createRecoveryCodes(member.accountId, context, ports);
     expect(
       await status(passRecoveryCode(member.accountId, codes[1] as string, context)),
       'the old set died',
@@ -146,7 +148,7 @@ describe('recovery codes', () => {
   it('allow 10 wrong tries an hour', async () => {
     const { member } = await memberWithApp();
     const context = contextAt(serverNow());
-    const codes = await createRecoveryCodes(member.accountId, context, mail);
+    const codes = await createRecoveryCodes(member.accountId, context, ports);
     const answers: number[] = [];
     for (let i = 0; i < 10; i++)
       answers.push(await status(passRecoveryCode(member.accountId, 'ZZZZ-ZZZZ-ZZZZ', context)));
@@ -159,24 +161,25 @@ describe('managing methods', () => {
   it('never removes the only method, nor the primary one; another one goes, with a notice', async () => {
     const { member, factor, secret } = await memberWithApp();
     const context = contextAt(midStep());
-    expect(await status(removeFactor(member.accountId, factor.factorId, context, mail)), 'the only one').toBe(
-      409,
-    );
-    const setup = await beginTotpSetup(member.accountId, member.primary, context, cipher);
+    expect(
+      await status(removeFactor(member.accountId, factor.factorId, context, ports)),
+      'the only one',
+    ).toBe(409);
+    const setup = await beginTotpSetup(member.accountId, member.primary, context, ports);
     const second = setup.key.replace(/\s/g, '');
     expect(second).not.toBe(secret);
     const added = await finishTotpSetup(
       member.accountId,
       { code: await codeAt(second, context.now), name: 'Tablet' },
       context,
-      { cipher, mail },
+      ports,
     );
     if (added.kind !== 'added') throw new Error('setup refused');
-    expect(await status(removeFactor(member.accountId, factor.factorId, context, mail)), 'the primary').toBe(
+    expect(await status(removeFactor(member.accountId, factor.factorId, context, ports)), 'the primary').toBe(
       409,
     );
-    await setPrimaryFactor(member.accountId, added.factor.factorId, context, mail);
-    expect(await status(removeFactor(member.accountId, factor.factorId, context, mail))).toBe(200);
+    await setPrimaryFactor(member.accountId, added.factor.factorId, context, ports);
+    expect(await status(removeFactor(member.accountId, factor.factorId, context, ports))).toBe(200);
     expect((await store.factorsOf(member.accountId)).map((f) => f.name)).toEqual(['Tablet']);
     expect((await profileStore.profileOf(member.accountId))?.mfaCount).toBe(1);
     expect(
@@ -187,17 +190,14 @@ describe('managing methods', () => {
   it('never leaves the primary pointing at a removed method when Make primary and Remove race', async () => {
     const { member } = await memberWithApp();
     const context = contextAt(midStep());
-    const setup = await beginTotpSetup(member.accountId, member.primary, context, cipher);
+    const setup = await beginTotpSetup(member.accountId, member.primary, context, ports);
     const code = await codeAt(setup.key.replace(/\s/g, ''), context.now);
-    const added = await finishTotpSetup(member.accountId, { code, name: 'Second' }, context, {
-      cipher,
-      mail,
-    });
+    const added = await finishTotpSetup(member.accountId, { code, name: 'Second' }, context, ports);
     if (added.kind !== 'added') throw new Error('setup refused');
     const second = added.factor.factorId;
     const results = await Promise.all([
-      status(setPrimaryFactor(member.accountId, second, context, mail)),
-      status(removeFactor(member.accountId, second, context, mail)),
+      status(setPrimaryFactor(member.accountId, second, context, ports)),
+      status(removeFactor(member.accountId, second, context, ports)),
     ]);
     expect(results.filter((s) => s === 200)).toHaveLength(1);
     const left = await store.factorsOf(member.accountId);

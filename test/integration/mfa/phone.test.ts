@@ -7,6 +7,7 @@
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RequestContext } from '../../../lambdas/accounts/context.ts';
+import type { Ports } from '../../../lambdas/core/ports.ts';
 import { fieldCipherFromEnvironment } from '../../../lambdas/keys/field-encryption.ts';
 import { passPhoneCode, sendSignInCode } from '../../../lambdas/mfa/phone.ts';
 import { type OutboxText, textSenderFromEnvironment } from '../../../lambdas/mfa/texts.ts';
@@ -111,7 +112,10 @@ const context = (now = serverNow()): RequestContext => ({
   ip: '127.0.0.1',
 });
 
-const sendPorts = () => ({ cipher: fieldCipherFromEnvironment(), texts: textSenderFromEnvironment() });
+const ports = {
+  cipher: fieldCipherFromEnvironment(),
+  texts: textSenderFromEnvironment(),
+} satisfies Partial<Ports>;
 
 const minutesAfter = (start: Date, minutes: number) => new Date(start.getTime() + minutes * 60_000);
 
@@ -163,8 +167,7 @@ describe('setting up a phone', () => {
     const national = phone.e164.slice(2);
     expect(JSON.stringify(factor)).not.toContain(national);
     expect(factor.phoneKey).not.toContain(national);
-    const cipher = fieldCipherFromEnvironment();
-    expect(await cipher.decrypt(factor.phone, { accountId: member.accountId, field: 'phone' })).toBe(
+    expect(await ports.cipher.decrypt(factor.phone, { accountId: member.accountId, field: 'phone' })).toBe(
       phone.e164,
     );
 
@@ -274,7 +277,7 @@ describe('signing in with a phone', () => {
     expect(answers.map((a) => a.status).sort()).toEqual([303, 401]);
 
     // The same race in the domain, on a code of its own.
-    await sendSignInCode(member.accountId, factor, context(), sendPorts(), { evenIfJustSent: true });
+    await sendSignInCode(member.accountId, factor, context(), ports, { evenIfJustSent: true });
     const next = await latestCode(phone.e164);
     const outcomes = await Promise.allSettled([
       passPhoneCode(member.accountId, factor, next, context()),
@@ -286,14 +289,14 @@ describe('signing in with a phone', () => {
   it('refuses a code after its 10 minutes', async () => {
     const { member, phone, factor } = await phoneMember();
     const sentAt = serverNow();
-    await sendSignInCode(member.accountId, factor, context(sentAt), sendPorts(), { evenIfJustSent: true });
+    await sendSignInCode(member.accountId, factor, context(sentAt), ports, { evenIfJustSent: true });
     const code = await latestCode(phone.e164);
     await expect(
       passPhoneCode(member.accountId, factor, code, context(minutesAfter(sentAt, 10))),
     ).rejects.toMatchObject({ name: 'CodeExpired' });
     // One second earlier, a code of that age still works.
     const again = serverNow();
-    await sendSignInCode(member.accountId, factor, context(again), sendPorts(), { evenIfJustSent: true });
+    await sendSignInCode(member.accountId, factor, context(again), ports, { evenIfJustSent: true });
     const fresh = await latestCode(phone.e164);
     await expect(
       passPhoneCode(member.accountId, factor, fresh, context(new Date(again.getTime() + 599_000))),
@@ -393,7 +396,7 @@ describe('limits', () => {
 
     // The window after the one that held the 10 still counts them; the one after that opens.
     const later = new Date((Math.floor(serverNow().getTime() / 600_000) + 2) * 600_000 + 5_000);
-    await sendSignInCode(member.accountId, factor, context(later), sendPorts(), { evenIfJustSent: false });
+    await sendSignInCode(member.accountId, factor, context(later), ports, { evenIfJustSent: false });
     await expect(
       passPhoneCode(member.accountId, factor, await latestCode(phone.e164), context(later)),
     ).resolves.toBeUndefined();

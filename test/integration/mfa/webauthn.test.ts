@@ -148,7 +148,9 @@ describe('the second step with a security key', () => {
     expect(await beginWebAuthnSignIn(member.accountId, context()).then(() => 'options', statusOf)).toBe(429);
     const app = (await mfa.factorsOf(member.accountId)).find((f) => f.kind === 'totp') as TotpFactor;
     const code = await totpCode(member.totpSecret as string);
-    const withApp = passTotp(member.accountId, app, code, context(), fieldCipherFromEnvironment());
+    const withApp = passTotp(member.accountId, app, code, context(), {
+      cipher: fieldCipherFromEnvironment(),
+    });
     expect(await withApp.then(() => 'passed', statusOf)).toBe(429);
   });
 });

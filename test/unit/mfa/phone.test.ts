@@ -60,11 +60,11 @@ describe('phone numbers', () => {
   });
 
   it('are keyed for limits by a MAC under the pepper: stable for one number, unlike for another, no digits in it', async () => {
-    const pepper = createHmacPepper(randomBytes(32));
-    const key = await phoneKeyOf('+12025550123', pepper);
-    expect(await phoneKeyOf('+12025550123', pepper)).toBe(key);
-    expect(await phoneKeyOf('+12025550124', pepper)).not.toBe(key);
-    expect(await phoneKeyOf('+12025550123', createHmacPepper(randomBytes(32)))).not.toBe(key);
+    const ports = { pepper: createHmacPepper(randomBytes(32)) };
+    const key = await phoneKeyOf('+12025550123', ports);
+    expect(await phoneKeyOf('+12025550123', ports)).toBe(key);
+    expect(await phoneKeyOf('+12025550124', ports)).not.toBe(key);
+    expect(await phoneKeyOf('+12025550123', { pepper: createHmacPepper(randomBytes(32)) })).not.toBe(key);
     expect(key).not.toContain('2025550123');
   });
 });

@@ -11,14 +11,14 @@ import {
 import { createHmacPepper } from '../../../../lambdas/keys/hmac-pepper.ts';
 import type { PasswordHash } from '../../../../lambdas/store/items.ts';
 
-const pepper = createHmacPepper(randomBytes(32));
+const ports = { pepper: createHmacPepper(randomBytes(32)) };
 const password = 'velvet mosaic harbor pickle';
 /** Cheaper than today's parameters: for hashes made "before an upgrade", and to keep the suite quick. */
 const older = { N: 2 ** 14, r: 8, p: 1 };
 
 describe('a stored password', () => {
   it('is plain JSON carrying its scrypt parameters, a 16-byte salt and the peppered hash', async () => {
-    const stored = await hashPassword(password, pepper);
+    const stored = await hashPassword(password, ports);
     expect(stored).toMatchObject({ v: 1, alg: 'scrypt', ...CURRENT_SCRYPT_PARAMS });
     expect(Buffer.from(stored.salt, 'base64url')).toHaveLength(16);
     expect(Buffer.from(stored.hash, 'base64url')).toHaveLength(32);
@@ -28,43 +28,43 @@ describe('a stored password', () => {
   });
 
   it('verifies with the same password', async () => {
-    const stored = await hashPassword(password, pepper);
-    expect(await verifyPassword(password, stored, pepper)).toBe(true);
+    const stored = await hashPassword(password, ports);
+    expect(await verifyPassword(password, stored, ports)).toBe(true);
   });
 
   it('refuses a wrong password, even one that differs only in case or by a space', async () => {
-    const stored = await hashPassword(password, pepper, older);
+    const stored = await hashPassword(password, ports, older);
     for (const wrong of ['Velvet mosaic harbor pickle', `${password} `, 'velvet mosaic harbor pickles', '']) {
-      expect(await verifyPassword(wrong, stored, pepper), wrong).toBe(false);
+      expect(await verifyPassword(wrong, stored, ports), wrong).toBe(false);
     }
   });
 
   it('gets a different salt, and so a different hash, every time', async () => {
     const [a, b] = await Promise.all([
-      hashPassword(password, pepper, older),
-      hashPassword(password, pepper, older),
+      hashPassword(password, ports, older),
+      hashPassword(password, ports, older),
     ]);
     expect(a?.salt).not.toBe(b?.salt);
     expect(a?.hash).not.toBe(b?.hash);
   });
 
   it('does not verify without the same pepper key', async () => {
-    const stored = await hashPassword(password, pepper, older);
-    expect(await verifyPassword(password, stored, createHmacPepper(randomBytes(32)))).toBe(false);
+    const stored = await hashPassword(password, ports, older);
+    expect(await verifyPassword(password, stored, { pepper: createHmacPepper(randomBytes(32)) })).toBe(false);
   });
 
   it('hashes what the member typed the same way from any keyboard (NFKC)', async () => {
-    const stored = await hashPassword('Ｐａｓｓｐｈｒａｓｅ　ｆｏｒ　ｔｅｓｔｓ１２', pepper, older);
-    expect(await verifyPassword('Passphrase for tests12', stored, pepper)).toBe(true);
-    const composed = await hashPassword('crème brûlée à la carte', pepper, older);
-    expect(await verifyPassword('cre\u0300me bru\u0302le\u0301e a\u0300 la carte', composed, pepper)).toBe(
+    const stored = await hashPassword('Ｐａｓｓｐｈｒａｓｅ　ｆｏｒ　ｔｅｓｔｓ１２', ports, older);
+    expect(await verifyPassword('Passphrase for tests12', stored, ports)).toBe(true);
+    const composed = await hashPassword('crème brûlée à la carte', ports, older);
+    expect(await verifyPassword('cre\u0300me bru\u0302le\u0301e a\u0300 la carte', composed, ports)).toBe(
       true,
     );
   });
 
   it('verifies a hash made with older parameters, and asks for it to be rehashed', async () => {
-    const stored = await hashPassword(password, pepper, older);
-    expect(await verifyPassword(password, stored, pepper)).toBe(true);
+    const stored = await hashPassword(password, ports, older);
+    expect(await verifyPassword(password, stored, ports)).toBe(true);
     expect(needsRehash(stored)).toBe(true);
     expect(needsRehash({ ...stored, ...CURRENT_SCRYPT_PARAMS })).toBe(false);
     expect(needsRehash({ ...stored, ...CURRENT_SCRYPT_PARAMS, r: 4 })).toBe(true);
@@ -83,7 +83,7 @@ describe('a stored password', () => {
   });
 
   it('is refused as damaged, not as a wrong password, when the stored item is not a hash made here', async () => {
-    const stored = await hashPassword(password, pepper, older);
+    const stored = await hashPassword(password, ports, older);
     const damaged = [
       { ...stored, N: 2 ** 30 },
       { ...stored, N: 1000 },
@@ -93,12 +93,12 @@ describe('a stored password', () => {
     ] as unknown as PasswordHash[];
     for (const item of damaged) {
       expect(isPasswordHash(item)).toBe(false);
-      await expect(verifyPassword(password, item, pepper)).rejects.toThrow(TypeError);
+      await expect(verifyPassword(password, item, ports)).rejects.toThrow(TypeError);
     }
   });
 
   it('refuses to hash with parameters below the floor', async () => {
-    await expect(hashPassword(password, pepper, { N: 2 ** 10, r: 8, p: 1 })).rejects.toThrow(RangeError);
+    await expect(hashPassword(password, ports, { N: 2 ** 10, r: 8, p: 1 })).rejects.toThrow(RangeError);
   });
 });
 
@@ -107,9 +107,11 @@ describe('a sign-in with an unknown email', () => {
     let macs = 0;
     const counting = createHmacPepper(randomBytes(32));
     const result = await dummyVerify({
-      mac: (data) => {
-        macs++;
-        return counting.mac(data);
+      pepper: {
+        mac: (data) => {
+          macs++;
+          return counting.mac(data);
+        },
       },
     });
     expect(result).toBe(false);
