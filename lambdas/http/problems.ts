@@ -4,7 +4,6 @@
  * problem kind does not compile until it has its line here.
  */
 import { isProblem, type Problem, type ProblemKind } from '../core/problems.ts';
-import { waitPhrase } from '../limits/counters.ts';
 
 export interface ProblemAnswer {
   readonly status: number;
@@ -198,4 +197,13 @@ export function answerTo(problem: Problem): ProblemAnswer {
 /** The answer to show on the form when `error` is one of these problems; undefined otherwise. */
 export function problemToShow(error: unknown, ...kinds: ProblemKind[]): ProblemAnswer | undefined {
   return isProblem(error, ...kinds) ? answerTo(error.problem) : undefined;
+}
+
+/** "2 minutes", "1 hour": how long a refused member waits, rounded up. */
+export function waitPhrase(seconds: number): string {
+  if (seconds <= 60) return 'a minute';
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 90) return `${minutes} minutes`;
+  const hours = Math.ceil(minutes / 60);
+  return hours === 1 ? 'an hour' : `${hours} hours`;
 }

@@ -155,12 +155,3 @@ export async function limitReached(
 export async function withinLimit(limit: Limit, key: string, now: Date): Promise<boolean> {
   return (await takeAttempt(limit, key, now)).granted;
 }
-
-/** "2 minutes", "1 hour": how long a refused member waits, rounded up. */
-export function waitPhrase(seconds: number): string {
-  if (seconds <= 60) return 'a minute';
-  const minutes = Math.ceil(seconds / 60);
-  if (minutes < 90) return `${minutes} minutes`;
-  const hours = Math.ceil(minutes / 60);
-  return hours === 1 ? 'an hour' : `${hours} hours`;
-}

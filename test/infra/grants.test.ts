@@ -56,6 +56,13 @@ describe.each(Object.entries(handlers))('%s', (name, definition: HandlerDefiniti
     // Which tables a store function uses is decided at run time; the parity and least-privilege
     // tests hold the grants to the entry, this one holds the entry to the code.
     expect(reaches(GATEWAYS.tables), GATEWAYS.tables).toBe(Object.keys(definition.tables).length > 0);
+    // Not even the SDK package, which esbuild keeps for its side effects when a module on the way
+    // imports the store and the code that used it was shaken out (a shell handler once grew
+    // from 67 to 272 KiB that way).
+    const sdk = [...(bundled.get(name) ?? [])].some((path) =>
+      path.includes('node_modules/@aws-sdk/client-dynamodb/'),
+    );
+    expect(sdk, '@aws-sdk/client-dynamodb').toBe(Object.keys(definition.tables).length > 0);
   });
 
   it('bundles the mail outbox exactly when its manifest entry says sendsMail, and SES never', () => {
