@@ -23,6 +23,7 @@ import {
   createAccount,
   createMember,
   ephemeralTable,
+  forgotPasswordOverHttp,
   lastMailTo,
   linkIn,
   MAIL,
@@ -34,11 +35,6 @@ import {
   subjectsTo,
   uniqueEmail,
 } from './support.ts';
-
-async function forgotPasswordOverHttp(browser: Browser, email: string): Promise<Page> {
-  const form = await browser.get('/forgot-password');
-  return browser.submit(form, { button: 'Send reset link' }, { email });
-}
 
 /** The page with the address taken out: what a prober compares. */
 const pageWithout = (page: Page, address: string) => page.html.replaceAll(address, 'ADDRESS');

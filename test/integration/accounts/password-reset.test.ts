@@ -12,6 +12,7 @@ import {
   Browser,
   createMember,
   ephemeralTable,
+  forgotPasswordOverHttp,
   getItem,
   lastMailTo,
   linkIn,
@@ -31,14 +32,8 @@ import {
   withSecondsLeftInWindow,
 } from './support.ts';
 
-async function forgotPassword(browser: Browser, email: string): Promise<Page> {
-  const form = await browser.get('/forgot-password');
-  expect(form.status).toBe(200);
-  return browser.submit(form, { button: 'Send reset link' }, { email });
-}
-
 async function resetLink(member: Member, email = member.primary): Promise<string> {
-  const page = await forgotPassword(new Browser(), email);
+  const page = await forgotPasswordOverHttp(new Browser(), email);
   expect(page.status).toBe(200);
   return linkIn(await lastMailTo(email, MAIL.reset), '/reset-password');
 }
@@ -63,9 +58,9 @@ describe('Forgot password', () => {
     const unconfirmed = member.unconfirmed[0] as string;
     const browser = new Browser();
     const pages = [
-      await forgotPassword(browser, member.primary),
-      await forgotPassword(browser, unknown),
-      await forgotPassword(browser, unconfirmed),
+      await forgotPasswordOverHttp(browser, member.primary),
+      await forgotPasswordOverHttp(browser, unknown),
+      await forgotPasswordOverHttp(browser, unconfirmed),
     ];
     const addresses = [member.primary, unknown, unconfirmed];
     for (const page of pages) expect(page.status).toBe(200);

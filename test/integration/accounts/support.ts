@@ -462,6 +462,13 @@ export async function confirmWithPassword(browser: Browser, link: string, passwo
  * The whole sign-up over HTTP: Create account, the mail, Continue with the password, then the
  * first sign-in method (an authenticator app), after which the account page opens.
  */
+/** Forgot password through its page: the form, the address, Send reset link. */
+export async function forgotPasswordOverHttp(browser: Browser, email: string): Promise<Page> {
+  const form = await browser.get('/forgot-password');
+  expect(form.status).toBe(200);
+  return browser.submit(form, { button: 'Send reset link' }, { email });
+}
+
 export async function signUpOverHttp(email: string, password = PASSWORD): Promise<Browser> {
   const browser = new Browser();
   expect((await createAccount(browser, email, password)).status).toBe(200);
