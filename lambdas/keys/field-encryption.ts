@@ -56,21 +56,20 @@ interface FieldContext {
   readonly field: string;
 }
 
-let fromEnvironment: FieldCipher | undefined;
-
 /**
- * Built once per container: a KMS keyring in the cloud, the local key file on `npm start`. In a
+ * The field cipher the environment names (a Lambda builds it once, with its other ports): a KMS
+ * keyring in the cloud, the local key file on `npm start`. In a
  * Lambda bundle `process.env.VERITY_LAMBDA_BUNDLE` is "1" at build time (lib/cloud/bundling.ts),
  * so the local branch is dropped, and the raw AES keyring with it: a deployed function always
  * has DATA_KMS_KEY_ID, and ships only the keyring it uses.
  */
 export function fieldCipherFromEnvironment(env: NodeJS.ProcessEnv = process.env): FieldCipher {
-  if (fromEnvironment) return fromEnvironment;
-  if (env.DATA_KMS_KEY_ID) fromEnvironment = createKmsFieldCipher(env.DATA_KMS_KEY_ID);
-  else if (process.env.VERITY_LAMBDA_BUNDLE !== '1' && env.VERITY_LOCAL_DATA_KEY_FILE)
-    fromEnvironment = createLocalFieldCipher(readFileSync(env.VERITY_LOCAL_DATA_KEY_FILE));
-  else throw new Error('Neither DATA_KMS_KEY_ID nor VERITY_LOCAL_DATA_KEY_FILE is set');
-  return fromEnvironment;
+  if (env.DATA_KMS_KEY_ID) return createKmsFieldCipher(env.DATA_KMS_KEY_ID);
+  // Written out in full so that esbuild folds it in a bundle and drops the local keyring.
+  if (process.env.VERITY_LAMBDA_BUNDLE !== '1' && env.VERITY_LOCAL_DATA_KEY_FILE) {
+    return createLocalFieldCipher(readFileSync(env.VERITY_LOCAL_DATA_KEY_FILE));
+  }
+  throw new Error('DATA_KMS_KEY_ID is not set (nor, outside a Lambda bundle, VERITY_LOCAL_DATA_KEY_FILE)');
 }
 
 /** `keyArn`: a key ARN, not an alias: decrypt only asks KMS about data keys of exactly this key. */

@@ -7,15 +7,11 @@ import { GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { Pepper } from '../core/ports.ts';
 import { createHmacPepper } from './hmac-pepper.ts';
 
-let pepper: Pepper | undefined;
-
+/** The pepper the environment names; a Lambda builds it once, with its other ports. */
 export function pepperFromEnvironment(env: NodeJS.ProcessEnv = process.env): Pepper {
-  if (pepper) return pepper;
-  if (env.PEPPER_KMS_KEY_ID) pepper = kmsPepper(env.PEPPER_KMS_KEY_ID);
-  else if (env.VERITY_LOCAL_PEPPER_FILE)
-    pepper = createHmacPepper(readFileSync(env.VERITY_LOCAL_PEPPER_FILE));
-  else throw new Error('Neither PEPPER_KMS_KEY_ID nor VERITY_LOCAL_PEPPER_FILE is set');
-  return pepper;
+  if (env.PEPPER_KMS_KEY_ID) return kmsPepper(env.PEPPER_KMS_KEY_ID);
+  if (env.VERITY_LOCAL_PEPPER_FILE) return createHmacPepper(readFileSync(env.VERITY_LOCAL_PEPPER_FILE));
+  throw new Error('Neither PEPPER_KMS_KEY_ID nor VERITY_LOCAL_PEPPER_FILE is set');
 }
 
 function kmsPepper(keyId: string): Pepper {

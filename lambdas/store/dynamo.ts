@@ -1,7 +1,9 @@
 /**
  * The one DynamoDB document client every handler shares (built once per Lambda container, with
  * no endpoint option: the embedded AWS is reached through AWS_ENDPOINT_URL_DYNAMODB), and the
- * physical table names the stack passes in the environment.
+ * physical table names the stack passes in the environment. One client per endpoint the
+ * environment names: in Lambda that is one for the container's life; a process that starts one
+ * embedded AWS after another (the bench) gets a client for each, never a stale one.
  */
 import { randomInt } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,12 +16,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type TableName, tableDefinition } from '../../lib/tables.ts';
 
-let client: DynamoDBDocumentClient | undefined;
+const clients = new Map<string, DynamoDBDocumentClient>();
 
 export function documentClient(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? '';
+  let client = clients.get(endpoint);
+  if (!client) {
+    client = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    clients.set(endpoint, client);
+  }
   return client;
 }
 
