@@ -5,12 +5,13 @@
 import { deleteAccount } from '../../accounts/delete-account.ts';
 import { checkAccountPassword } from '../../accounts/sign-in.ts';
 import type { Ports } from '../../core/ports.ts';
+import { problem } from '../../core/problems.ts';
 import { addEmail, removeEmail, resendEmailConfirmation, setPrimaryEmail } from '../../emails/manage.ts';
 import { memberAccess } from '../../http/access.ts';
-import { HttpError } from '../../http/errors.ts';
 import { checked, field, formBody, query } from '../../http/form.ts';
-import { asHttpError, type HttpRequest, memberOf, routedHandler } from '../../http/handler.ts';
+import { type HttpRequest, memberOf, routedHandler } from '../../http/handler.ts';
 import { requestContext, signedOutCookies } from '../../http/member.ts';
+import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { pepperFromEnvironment } from '../../keys/pepper.ts';
 import { mailOutbox } from '../../mail/outbox.ts';
@@ -40,7 +41,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       mfa.factorsOf(session.accountId),
       mfa.recoveryCodesLeft(session.accountId),
     ]);
-    if (!profile) throw new HttpError(404, 'not_found', 'This account no longer exists.');
+    if (!profile) throw problem({ kind: 'AccountGone' });
     return html(
       accountPage({
         csrfToken: request.csrfToken,
@@ -108,13 +109,10 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const context = requestContext(request);
     try {
       await checkAccountPassword(session.accountId, field(request.body, 'password'), context, ports);
-    } catch (thrown) {
-      const error = asHttpError(thrown) ?? thrown;
-      if (!(error instanceof HttpError) || ![401, 429].includes(error.status)) throw error;
-      return html(
-        deleteAccountPage({ csrfToken: request.csrfToken, problem: error.publicMessage }),
-        error.status,
-      );
+    } catch (error) {
+      const shown = problemToShow(error, 'SignInFailed', 'SignInThrottled');
+      if (!shown) throw error;
+      return html(deleteAccountPage({ csrfToken: request.csrfToken, problem: shown.message }), shown.status);
     }
     await deleteAccount(session.accountId, context, ports);
     const response = redirect('/sign-in?notice=account-deleted');

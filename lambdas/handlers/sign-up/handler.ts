@@ -4,12 +4,13 @@
  */
 import { resendSignUpConfirmation } from '../../accounts/sign-up-confirmation.ts';
 import type { Ports } from '../../core/ports.ts';
+import { isProblem, type ProblemKind } from '../../core/problems.ts';
 import { confirmEmailAddress, describeConfirmationLink } from '../../emails/confirm.ts';
 import { describeMove, moveEmail } from '../../emails/move.ts';
-import { HttpError } from '../../http/errors.ts';
 import { checked, field, formBody, query } from '../../http/form.ts';
-import { asHttpError, type HttpRequest, routedHandler } from '../../http/handler.ts';
+import { type HttpRequest, routedHandler } from '../../http/handler.ts';
 import { memberSession, requestContext, requestTime, signedInCookies } from '../../http/member.ts';
+import { type ProblemAnswer, problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
 import { pepperFromEnvironment } from '../../keys/pepper.ts';
@@ -27,11 +28,21 @@ const ports = {
   cipher: fieldCipherFromEnvironment(),
 } satisfies Partial<Ports>;
 
-const isHttp = (error: unknown, ...statuses: number[]): error is HttpError =>
-  error instanceof HttpError && statuses.includes(error.status);
+/** A link that no longer works: the page that explains and offers a new one. */
+const deadLinkAnswer = (request: Request, shown: ProblemAnswer) =>
+  html(deadLinkPage({ csrfToken: request.csrfToken, message: shown.message }), shown.status);
 
-const deadLinkAnswer = (request: Request, error: HttpError) =>
-  html(deadLinkPage({ csrfToken: request.csrfToken, message: error.publicMessage }), 400);
+/** What the move page shows beside its fields, and which field each belongs to. */
+const MOVE_PROBLEMS = {
+  MoveNeedsDeletionConsent: 'confirmDeletion',
+  WrongPassword: 'password',
+  SignInThrottled: 'password',
+  WrongCode: 'code',
+  MoveNeedsRecoveryCode: 'code',
+  CodesLocked: 'code',
+  WrongRecoveryCode: 'code',
+  RecoveryCodesLocked: 'code',
+} as const satisfies Partial<Record<ProblemKind, 'password' | 'code' | 'confirmDeletion'>>;
 
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'POST /resend-confirmation': async (request) => {
@@ -52,9 +63,9 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     try {
       const link = await describeConfirmationLink(token, requestTime(request));
       return html(confirmEmailPage({ csrfToken: request.csrfToken, token: token as string, ...link }));
-    } catch (thrown) {
-      const error = asHttpError(thrown) ?? thrown;
-      if (isHttp(error, 400)) return deadLinkAnswer(request, error);
+    } catch (error) {
+      const dead = problemToShow(error, 'LinkNotValid');
+      if (dead) return deadLinkAnswer(request, dead);
       throw error;
     }
   },
@@ -80,19 +91,20 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       );
       if (done.cookie) response.cookies = signedInCookies(done.cookie);
       return response;
-    } catch (thrown) {
-      const error = asHttpError(thrown) ?? thrown;
-      if (isHttp(error, 400)) return deadLinkAnswer(request, error);
-      if (!isHttp(error, 401, 429)) throw error;
+    } catch (error) {
+      const dead = problemToShow(error, 'LinkNotValid');
+      if (dead) return deadLinkAnswer(request, dead);
+      const shown = problemToShow(error, 'WrongPassword', 'SignInThrottled');
+      if (!shown) throw error;
       // A wrong password: the same page again, with the reason next to the field.
       const link = await describeConfirmationLink(token, requestTime(request));
       const page = {
         csrfToken: request.csrfToken,
         token: token as string,
         ...link,
-        problem: error.publicMessage,
+        problem: shown.message,
       };
-      return html(confirmEmailPage(page), error.status);
+      return html(confirmEmailPage(page), shown.status);
     }
   },
 
@@ -101,9 +113,9 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     try {
       const move = await describeMove(token, requestTime(request));
       return html(moveEmailPage({ csrfToken: request.csrfToken, token: token as string, ...move }));
-    } catch (thrown) {
-      const error = asHttpError(thrown) ?? thrown;
-      if (isHttp(error, 400)) return deadLinkAnswer(request, error);
+    } catch (error) {
+      const dead = problemToShow(error, 'LinkNotValid');
+      if (dead) return deadLinkAnswer(request, dead);
       throw error;
     }
   },
@@ -122,28 +134,24 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
         ports,
       );
       return html(emailMovedPage(moved));
-    } catch (thrown) {
-      const error = asHttpError(thrown) ?? thrown;
-      if (isHttp(error, 400) && error.code === 'link_not_valid') return deadLinkAnswer(request, error);
-      if (!isHttp(error, 400, 401, 429)) throw error;
+    } catch (error) {
+      const dead = problemToShow(error, 'LinkNotValid');
+      if (dead) return deadLinkAnswer(request, dead);
+      const kinds = Object.keys(MOVE_PROBLEMS) as (keyof typeof MOVE_PROBLEMS)[];
+      const shown = problemToShow(error, ...kinds);
+      if (!shown || !isProblem(error, ...kinds)) throw error;
       const move = await describeMove(token, requestTime(request));
       return html(
         moveEmailPage({
           csrfToken: request.csrfToken,
           token: token as string,
           ...move,
-          problem: { field: moveProblemField(error.code), message: error.publicMessage },
+          problem: { field: MOVE_PROBLEMS[error.problem.kind], message: shown.message },
         }),
-        error.status,
+        shown.status,
       );
     }
   },
 };
-
-/** Which field of the move page an error belongs to. */
-function moveProblemField(code: string): 'password' | 'code' | 'confirmDeletion' {
-  if (code === 'confirm_deletion') return 'confirmDeletion';
-  return ['wrong_code', 'code_needed', 'too_many_codes'].includes(code) ? 'code' : 'password';
-}
 
 export const handler = routedHandler('sign-up', { body: formBody }, routes);
