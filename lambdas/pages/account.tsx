@@ -1,4 +1,6 @@
 /** The member's own pages: the profile with its Email section, adding an email, history, password, deletion, moving an email. */
+
+import { NEW_PASSWORD_HINT } from '../accounts/password/rules.ts';
 import type { Factor } from '../store/factors.ts';
 import type { EmailItem, HistoryEvent } from '../store/items.ts';
 import { factorKindNames } from './factor-names.ts';
@@ -357,7 +359,7 @@ export function changePasswordPage(props: { csrfToken: string; problem?: string 
             type="password"
             autocomplete="new-password"
             error={props.problem}
-            hint="At least 12 characters."
+            hint={NEW_PASSWORD_HINT}
           />
           <Submit>Change password</Submit>
         </Form>

@@ -1,4 +1,6 @@
 /** Sign in, Forgot password, Reset password, and Enter your password again. */
+
+import { NEW_PASSWORD_HINT } from '../accounts/password/rules.ts';
 import {
   CurrentPassword,
   EmailField,
@@ -100,7 +102,7 @@ export function resetPasswordPage(props: { csrfToken: string; token: string; pro
             type="password"
             autocomplete="new-password"
             error={props.problem}
-            hint="At least 12 characters."
+            hint={NEW_PASSWORD_HINT}
           />
           <Submit>Reset password</Submit>
         </Form>

@@ -1,4 +1,6 @@
 /** Create account, Check your email, Confirm your email, and the page for a dead link. */
+
+import { NEW_PASSWORD_HINT_WITH_ADVICE } from '../accounts/password/rules.ts';
 import {
   CurrentPassword,
   EmailField,
@@ -30,7 +32,7 @@ export function createAccountPage(props: { csrfToken: string; email?: string; pr
             type="password"
             autocomplete="new-password"
             error={problems.password}
-            hint="At least 12 characters. A few unrelated words make a strong password that is easy to remember."
+            hint={NEW_PASSWORD_HINT_WITH_ADVICE}
           />
           <Submit>Create account</Submit>
         </Form>

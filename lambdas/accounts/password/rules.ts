@@ -6,3 +6,9 @@ export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 128;
 /** zxcvbn 3 is "safely unguessable: moderate protection from offline slow-hash scenario" (10^10 guesses). */
 export const MIN_ZXCVBN_SCORE = 3;
+
+/** The hint under every field that takes a new password: what the rules ask, in the member's words. */
+export const NEW_PASSWORD_HINT = `At least ${MIN_PASSWORD_LENGTH} characters.`;
+
+/** The same hint on Create account, with how to make a strong one. */
+export const NEW_PASSWORD_HINT_WITH_ADVICE = `${NEW_PASSWORD_HINT} A few unrelated words make a strong password that is easy to remember.`;
