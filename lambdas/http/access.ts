@@ -5,7 +5,7 @@
  * second step, the first method's setup, or the password again for a sensitive action.
  */
 import type { MemberLevel } from '../../lib/routes.ts';
-import { signedInRecently } from '../sessions/session.ts';
+import { settingUpFirstMethod, signedInRecently } from '../sessions/session.ts';
 import type { SessionItem } from '../store/items.ts';
 import { seeOther } from './errors.ts';
 import { memberSession, safeNext } from './member.ts';
@@ -21,8 +21,6 @@ export interface AccessRequest {
 }
 
 export type MemberAccess = (level: MemberLevel, request: AccessRequest) => Promise<SessionItem>;
-
-const settingUpFirstMethod = (session: SessionItem) => session.aal !== 2 && session.pendingMfa === 'setup';
 
 /** The session of a member who has come at least as far as `level`, or a detour (303). */
 export const memberAccess: MemberAccess = async (level, request) => {
@@ -79,6 +77,3 @@ function returnPath(request: AccessRequest): string {
 
 const accountPageFor = (path: string) =>
   path.startsWith('/account/') || path.startsWith('/mfa/') ? '/account' : undefined;
-
-/** Whether this session is still setting up its first method (the setup pages say "first"). */
-export const isFirstMethodSetup = settingUpFirstMethod;

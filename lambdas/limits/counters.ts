@@ -43,6 +43,8 @@ export interface Attempt {
   readonly granted: true;
   /** Tries left in the current span after this one (0: this was the last before the limit). */
   readonly left: number;
+  /** If this try stays counted and was the last: how long the limit then refuses. */
+  readonly retryAfterSeconds: number;
   readonly limit: Limit;
   readonly key: string;
   readonly window: number;
@@ -94,7 +96,15 @@ export async function takeAttempt(limit: Limit, key: string, now: Date): Promise
       }),
     );
     const count = Number(Attributes?.[`n${window}`] ?? limit.max);
-    return { granted: true, left: Math.max(0, limit.max - count), limit, key, window };
+    const left = Math.max(0, limit.max - count);
+    return {
+      granted: true,
+      left,
+      retryAfterSeconds: retryAfter(limit, window, Attributes, now),
+      limit,
+      key,
+      window,
+    };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     return { granted: false, retryAfterSeconds: retryAfter(limit, window, error.Item, now) };

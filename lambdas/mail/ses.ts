@@ -9,14 +9,16 @@ import type { Mailer } from './mailer.ts';
 
 let ses: SESv2Client | undefined;
 
-export function sesMailer(from = process.env.MAIL_FROM): Mailer {
-  if (!from) throw new Error('MAIL_FROM is not set');
+/** `from` defaults to MAIL_FROM, read at the first send so that the worker can build this at load. */
+export function sesMailer(from?: string): Mailer {
   return {
     async send(to, message) {
+      const sender = from ?? process.env.MAIL_FROM;
+      if (!sender) throw new Error('MAIL_FROM is not set');
       ses ??= new SESv2Client({});
       await ses.send(
         new SendEmailCommand({
-          FromEmailAddress: from,
+          FromEmailAddress: sender,
           Destination: { ToAddresses: [deliverable(to)] },
           Content: {
             Simple: {

@@ -7,16 +7,16 @@
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
-import { giveBack, limitReached, limits, takeAttempt } from '../limits/counters.ts';
+import { giveBack, limits, takeAttempt } from '../limits/counters.ts';
 import { rotatedSession } from '../sessions/session.ts';
 import type { Factor, TotpFactor } from '../store/factors.ts';
-import * as historyStore from '../store/history.ts';
 import type { SessionItem } from '../store/items.ts';
 import * as store from '../store/mfa.ts';
+import * as profileStore from '../store/profile.ts';
 import * as sessionStore from '../store/sessions.ts';
 import { passPhoneCode } from './phone.ts';
 import { normalizeRecoveryCode, recoveryCodeHash } from './recovery-codes.ts';
-import { rightTry, takeSecondStepTry, wrongTry } from './second-step-limit.ts';
+import { takeSecondStepTry, wrongTry } from './second-step-limit.ts';
 import { matchTotp } from './totp.ts';
 
 /** Checks a 6-digit code against a TOTP factor and uses it up. */
@@ -35,7 +35,7 @@ export async function passTotp(
     value: step,
   });
   if (used === 'replayed') return wrongTry(attempt, accountId, context);
-  await rightTry(attempt);
+  await giveBack(attempt);
 }
 
 /** Checks a recovery code and uses it up; of two racing uses of one code, one wins. */
@@ -59,15 +59,29 @@ export async function passRecoveryCode(
       historyEvent('recovery-code-used', context),
     ));
   if (!used) {
-    if (recoveryTry.left > 0 || attempt.left === 0) {
-      return wrongTry(attempt, accountId, context, 'WrongRecoveryCode');
-    }
-    await historyStore.recordEvent(accountId, historyEvent('mfa-failed', context));
-    const locked = await limitReached(limits.recoveryTries, accountId, context.now);
-    throw problem({ kind: 'RecoveryCodesLocked', retryAfterSeconds: locked?.retryAfterSeconds ?? 3600 });
+    // The step's lock speaks first; else the recovery codes' own, when this was its last try.
+    const decides = attempt.left === 0 || recoveryTry.left > 0 ? attempt : recoveryTry;
+    const locks = decides === attempt ? 'CodesLocked' : 'RecoveryCodesLocked';
+    return wrongTry(decides, accountId, context, 'WrongRecoveryCode', locks);
   }
-  await Promise.all([rightTry(attempt), giveBack(recoveryTry)]);
+  await Promise.all([giveBack(attempt), giveBack(recoveryTry)]);
   return store.recoveryCodesLeft(accountId);
+}
+
+/**
+ * The method the second step asks for: the one the member chose, else the primary one, else the
+ * first; and whether the member has others to choose from. Undefined: no method set up yet.
+ */
+export async function methodToAsk(
+  accountId: string,
+  factorId: string | undefined,
+): Promise<{ factor: Factor; hasOthers: boolean } | undefined> {
+  const [profile, factors] = await Promise.all([
+    profileStore.profileOf(accountId),
+    store.factorsOf(accountId),
+  ]);
+  const factor = factors.find((f) => f.factorId === (factorId ?? profile?.mfaPrimary)) ?? factors[0];
+  return factor && { factor, hasOthers: factors.length > 1 };
 }
 
 /** Dispatches a code to the factor it is for. Security keys have their own module. */

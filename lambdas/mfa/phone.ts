@@ -14,13 +14,13 @@ import { newId } from '../core/ids.ts';
 import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
-import { limits, takeAttempt } from '../limits/counters.ts';
+import { giveBack, limits, takeAttempt } from '../limits/counters.ts';
 import { epochSeconds } from '../store/dynamo.ts';
 import type { PhoneFactor } from '../store/factors.ts';
 import * as store from '../store/mfa.ts';
 import { phoneCodeOf, putPhoneCode, usePhoneCode } from '../store/phone-codes.ts';
 import { factorName } from './manage.ts';
-import { refuseWhenLocked, rightTry, takeSecondStepTry, wrongTry } from './second-step-limit.ts';
+import { refuseWhenLocked, takeSecondStepTry, wrongTry } from './second-step-limit.ts';
 import { type TextChannel, TextNotSent } from './texts.ts';
 
 export const PHONE_CODE_MINUTES = 10;
@@ -125,7 +125,7 @@ async function useCode(
     : 'wrong';
   if (outcome === 'wrong') return wrongTry(attempt, accountId, context);
   // An expired code was right once: it is not a guess, so it does not count.
-  await rightTry(attempt);
+  await giveBack(attempt);
   if (outcome === 'expired') throw problem({ kind: 'CodeExpired' });
 }
 

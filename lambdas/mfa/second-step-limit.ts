@@ -6,7 +6,7 @@
  */
 import { historyEvent, type RequestContext } from '../accounts/context.ts';
 import { problem } from '../core/problems.ts';
-import { type Attempt, giveBack, limitReached, limits, takeAttempt } from '../limits/counters.ts';
+import { type Attempt, limitReached, limits, takeAttempt } from '../limits/counters.ts';
 import * as historyStore from '../store/history.ts';
 
 /** Counts a try at the second step, or throws `CodesLocked` when the step is locked. */
@@ -22,21 +22,18 @@ export async function refuseWhenLocked(accountId: string, now: Date): Promise<vo
   if (locked) throw problem({ kind: 'CodesLocked', retryAfterSeconds: locked.retryAfterSeconds });
 }
 
-/** The try was right: it does not count toward the lockout. */
-export const rightTry = (attempt: Attempt): Promise<void> => giveBack(attempt);
-
 /**
- * The try was wrong: it stays counted and goes into the history; the last one allowed locks the
- * step and says so. Always throws.
+ * The try was wrong: it stays counted and goes into the history; the last one its limit allowed
+ * locks (the second step, or with `locks` another limit's) and says for how long. Always throws.
  */
 export async function wrongTry(
   attempt: Attempt,
   accountId: string,
   context: RequestContext,
   wrong: 'WrongCode' | 'KeyRefused' | 'WrongRecoveryCode' = 'WrongCode',
+  locks: 'CodesLocked' | 'RecoveryCodesLocked' = 'CodesLocked',
 ): Promise<never> {
   await historyStore.recordEvent(accountId, historyEvent('mfa-failed', context));
   if (attempt.left > 0) throw problem({ kind: wrong });
-  const locked = await limitReached(limits.wrongCodes, accountId, context.now);
-  throw problem({ kind: 'CodesLocked', retryAfterSeconds: locked?.retryAfterSeconds ?? 600 });
+  throw problem({ kind: locks, retryAfterSeconds: attempt.retryAfterSeconds });
 }

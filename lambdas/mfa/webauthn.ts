@@ -23,10 +23,11 @@ import { newId } from '../core/ids.ts';
 import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { sendNotice } from '../emails/notices.ts';
+import { giveBack } from '../limits/counters.ts';
 import type { Factor, WebAuthnFactor } from '../store/factors.ts';
 import * as store from '../store/mfa.ts';
 import { factorName } from './manage.ts';
-import { refuseWhenLocked, rightTry, takeSecondStepTry, wrongTry } from './second-step-limit.ts';
+import { refuseWhenLocked, takeSecondStepTry, wrongTry } from './second-step-limit.ts';
 
 export const CEREMONY_SECONDS = 300;
 const RP_NAME = 'Verity';
@@ -289,7 +290,7 @@ export async function passWebAuthn(
   const attempt = await takeSecondStepTry(accountId, context.now);
   const ceremony = await store.takeSetup<{ challenge: string }>(accountId, SIGN_IN, context.now);
   if (!ceremony) {
-    await rightTry(attempt);
+    await giveBack(attempt);
     throw problem({ kind: 'CeremonyExpired' });
   }
   const response = parseAuthentication(credentialInput);
@@ -308,6 +309,6 @@ export async function passWebAuthn(
     counter,
   );
   if (used !== 'ok') return wrongTry(attempt, accountId, context, 'KeyRefused');
-  await rightTry(attempt);
+  await giveBack(attempt);
   return factor;
 }

@@ -98,3 +98,7 @@ export function renewal(
 export const signedInRecently = (session: SessionItem, now: Date): boolean =>
   !session.viaRememberedBrowser &&
   now.getTime() - Date.parse(session.signedInAt) <= minutes(RECENT_SIGN_IN_MINUTES);
+
+/** Signed in with the password right after sign-up, with no sign-in method yet: setting up the first. */
+export const settingUpFirstMethod = (session: Pick<SessionItem, 'aal' | 'pendingMfa'>): boolean =>
+  session.aal !== 2 && session.pendingMfa === 'setup';

@@ -39,4 +39,7 @@ export async function sendQueuedMail(event: SQSEvent, mailer: Mailer): Promise<S
   return { batchItemFailures: outcomes.filter((o): o is SQSBatchItemFailure => o !== undefined) };
 }
 
-export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => sendQueuedMail(event, sesMailer());
+/** Built once, at module load, like every Lambda's ports. */
+const ses = sesMailer();
+
+export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => sendQueuedMail(event, ses);

@@ -3,22 +3,20 @@
  * of a method, and how a passed second step or an added method ends.
  */
 import type { RequestContext } from '../../accounts/context.ts';
-import { isFirstMethodSetup } from '../../http/access.ts';
 import { serializeCookie } from '../../http/cookies.ts';
 import { seeOther } from '../../http/errors.ts';
 import { checked } from '../../http/form.ts';
 import { type HttpRequest, memberOf } from '../../http/handler.ts';
 import { requestContext, safeNext, signedInCookies } from '../../http/member.ts';
 import { redirect } from '../../http/respond.ts';
-import { completeSecondStep } from '../../mfa/challenge.ts';
+import { completeSecondStep, methodToAsk } from '../../mfa/challenge.ts';
 import { sendSignInCode } from '../../mfa/phone.ts';
 import { DEVICE_COOKIE, rememberBrowser } from '../../mfa/remembered-browsers.ts';
 import { challengePage } from '../../pages/mfa.tsx';
 import { securityKeyChallengePage } from '../../pages/mfa-webauthn.tsx';
+import { settingUpFirstMethod } from '../../sessions/session.ts';
 import type { PhoneFactor } from '../../store/factors.ts';
 import type { SessionItem } from '../../store/items.ts';
-import * as store from '../../store/mfa.ts';
-import * as profileStore from '../../store/profile.ts';
 import { ports } from './ports.ts';
 
 export type Request = HttpRequest<Record<string, string> | undefined>;
@@ -28,7 +26,7 @@ export const nextOf = (value: string | undefined) => safeNext(value) ?? '/accoun
 /** The session of a setup page, and whether this is the first method, right after sign-up. */
 export function setupSession(request: Request): { session: SessionItem; first: boolean } {
   const session = memberOf(request);
-  return { session, first: isFirstMethodSetup(session) };
+  return { session, first: settingUpFirstMethod(session) };
 }
 
 /**
@@ -49,25 +47,15 @@ export async function challengeFor(
   /** Only when the page is shown (GET), not when it comes back with a problem. */
   sendsCode = false,
 ): Promise<string> {
-  const [profile, factors] = await Promise.all([
-    profileStore.profileOf(session.accountId),
-    store.factorsOf(session.accountId),
-  ]);
-  const factor = factors.find((f) => f.factorId === (factorId ?? profile?.mfaPrimary)) ?? factors[0];
-  if (!factor) throw seeOther('/mfa/setup');
+  const asked = await methodToAsk(session.accountId, factorId);
+  if (!asked) throw seeOther('/mfa/setup');
+  const { factor, hasOthers } = asked;
   if (sendsCode && factor.kind === 'phone') await sendCodeOnShow(request, session.accountId, factor);
   if (factor.kind === 'webauthn') {
-    const hasOthers = factors.length > 1;
     const { csrfToken } = request;
     return securityKeyChallengePage({ csrfToken, factorId: factor.factorId, hasOthers, next, problem });
   }
-  return challengePage({
-    csrfToken: request.csrfToken,
-    factor,
-    hasOthers: factors.length > 1,
-    next,
-    problem,
-  });
+  return challengePage({ csrfToken: request.csrfToken, factor, hasOthers, next, problem });
 }
 
 /** A method was added; the first one, right after sign-up, also passes this sign-in's second step. */
