@@ -16,6 +16,7 @@ import { type Limit, limits, takeAttempt } from '../../../lambdas/limits/counter
 import type { Mailer } from '../../../lambdas/mail/mailer.ts';
 import { documentClient } from '../../../lambdas/store/dynamo.ts';
 import * as store from '../../../lambdas/store/sign-ups.ts';
+import { serverNow } from '../../support/clock.ts';
 import {
   accountsTable,
   addEmailInStore,
@@ -40,18 +41,12 @@ import {
 const pageWithout = (page: Page, address: string) => page.html.replaceAll(address, 'ADDRESS');
 
 /**
- * Fills a limit for a key in this window and the next one, so the request after it is past the
- * limit whenever it lands, even across the window's end.
+ * Fills a limit for a key on the server's clock; the limit then refuses through the next window
+ * too (two windows), so the request after it is past the limit even across the window's end.
  */
 async function exhaust(limit: Limit, key: string): Promise<void> {
-  const now = new Date();
-  const next = new Date(now.getTime() + limit.windowSeconds * 1000);
-  await Promise.all(
-    Array.from({ length: limit.max }, () => [
-      takeAttempt(limit, key, now),
-      takeAttempt(limit, key, next),
-    ]).flat(),
-  );
+  const now = serverNow();
+  await Promise.all(Array.from({ length: limit.max }, () => takeAttempt(limit, key, now)));
 }
 
 /* ---------------------------------------------------------- the work behind an answer, in process */
@@ -108,7 +103,7 @@ function countingPepper() {
 }
 
 const context = (): RequestContext => ({
-  now: new Date(),
+  now: serverNow(),
   siteUrl: site,
   device: 'Firefox on Linux',
   place: 'US',
@@ -140,10 +135,10 @@ describe('Create account', () => {
     expect(await subjectsTo(fresh)).toEqual([MAIL.confirmSignUp]);
     expect(linkIn(await lastMailTo(fresh, MAIL.confirmSignUp), '/confirm-email')).toMatch(/token=/);
     expect(
-      await store.pendingSignUpsOf(normalized(held), new Date()),
+      await store.pendingSignUpsOf(normalized(held), serverNow()),
       'no sign-up for a held address',
     ).toEqual([]);
-    expect(await store.pendingSignUpsOf(normalized(fresh), new Date())).toHaveLength(1);
+    expect(await store.pendingSignUpsOf(normalized(fresh), serverNow())).toHaveLength(1);
   });
 
   it('does the same work for both: hashes the password, sends the same DynamoDB requests, hands over one message', async () => {
@@ -182,7 +177,7 @@ describe('Create account', () => {
     expect(pageWithout(forHeld, held)).toBe(pageWithout(forFresh, fresh));
     expect(await mailTo(held)).toEqual([]);
     expect(await mailTo(fresh)).toEqual([]);
-    expect(await store.pendingSignUpsOf(normalized(fresh), new Date())).toEqual([]);
+    expect(await store.pendingSignUpsOf(normalized(fresh), serverNow())).toEqual([]);
   });
 });
 
