@@ -85,6 +85,21 @@ export async function transact(items: TransactItem[], attempts = 4): Promise<num
   }
 }
 
+/**
+ * For writes where any failure means "another request changed this first" (replacing a session
+ * or a set of recovery codes): true when the transaction committed, false when a condition did not
+ * hold or other transactions on the same items kept winning past the retries. Never a 500 for
+ * losing a race.
+ */
+export async function committed(items: TransactItem[]): Promise<boolean> {
+  try {
+    return (await transact(items)) === undefined;
+  } catch (error) {
+    if (transactionOutcome(error).kind === 'conflict') return false;
+    throw error;
+  }
+}
+
 /** What a failed transaction says: a failed condition (and where), a conflict, or something else. */
 export function transactionOutcome(
   error: unknown,

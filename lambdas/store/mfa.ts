@@ -7,13 +7,13 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isId } from '../core/ids.ts';
 import {
+  committed,
   documentClient,
   epochSeconds,
   ifCondition,
   type TransactItem,
   tableName,
   transact,
-  transactionOutcome,
 } from './dynamo.ts';
 import type { Factor } from './factors.ts';
 import { eventPut } from './history.ts';
@@ -274,7 +274,7 @@ export async function replaceRecoveryCodes(
     partition<{ sk: string }>(accountId, 'RECOVERY#'),
   ]);
   const current = profile.Item?.recoverySet as string | undefined;
-  const failed = await transactOrConflict([
+  const replaced = await committed([
     {
       Update: {
         TableName: accounts(),
@@ -302,21 +302,7 @@ export async function replaceRecoveryCodes(
     ),
     { Put: eventPut(accountId, event) },
   ]);
-  return failed === undefined ? 'ok' : 'changed';
-}
-
-/**
- * A transaction whose losing side under contention is an answer, not an error: a conflict that
- * outlasts the retries means another replacement is committing, which is what a failed
- * condition would say a moment later.
- */
-async function transactOrConflict(items: TransactItem[]): Promise<number | 'conflict' | undefined> {
-  try {
-    return await transact(items);
-  } catch (error) {
-    if (transactionOutcome(error).kind === 'conflict') return 'conflict';
-    throw error;
-  }
+  return replaced ? 'ok' : 'changed';
 }
 
 export async function recoveryCodesLeft(accountId: string): Promise<number> {

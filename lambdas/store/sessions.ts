@@ -5,6 +5,7 @@
  */
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  committed,
   deletePartition,
   documentClient,
   epochSeconds,
@@ -103,7 +104,7 @@ export async function replaceSession(
     { Put: { TableName: ephemeral(), Item: { ...next, ...sessionKey(next.accountId, next.keyHash) } } },
   ];
   if (event) items.push({ Put: eventPut(old.accountId, event) });
-  return (await transact(items)) === undefined ? 'ok' : 'ended';
+  return (await committed(items)) ? 'ok' : 'ended';
 }
 
 export async function endSession(accountId: string, keyHash: string): Promise<void> {

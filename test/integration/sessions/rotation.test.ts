@@ -4,12 +4,18 @@
  * token works only with the session it was rendered for.
  */
 import { describe, expect, it } from 'vitest';
+import { completeSecondStep } from '../../../lambdas/mfa/challenge.ts';
+import { sessionOf } from '../../../lambdas/store/sessions.ts';
+import { serverNow } from '../../support/clock.ts';
 import {
   Browser,
   createMember,
   passSecondStep,
+  sessionKeyOf,
+  sessionsOf,
   signedIn,
   signedInMinutesAgo,
+  site,
   uniqueEmail,
 } from '../accounts/support.ts';
 
@@ -50,6 +56,30 @@ describe('session secrets', () => {
     const passed = await passSecondStep(browser, member, entered);
     expect(passed.location).toBe('/account/password');
     expect((await browser.get('/account/password')).status).toBe(200);
+  });
+});
+
+describe('raising one session twice at once', () => {
+  it('has one winner: one new secret, the other raise is told the session ended, one session left', async () => {
+    const member = await createMember({ confirmed: [uniqueEmail('rotate-race')] });
+    const browser = new Browser();
+    await browser.signIn(member.primary, member.password);
+    const { accountId, sk } = sessionKeyOf(browser);
+    const now = serverNow();
+    const session = await sessionOf(accountId, sk, now);
+    if (!session) throw new Error('no session after the password');
+    const context = { now, siteUrl: site, device: 'Firefox on Linux', place: 'Unknown', ip: '192.0.2.9' };
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 6 }, () => completeSecondStep(session, context)),
+    );
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const lost of outcomes.filter((o) => o.status === 'rejected')) {
+      expect((lost as PromiseRejectedResult).reason).toMatchObject({ name: 'SessionEnded' });
+    }
+    const left = await sessionsOf(accountId);
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatchObject({ aal: 2 });
   });
 });
 
