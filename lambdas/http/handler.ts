@@ -19,6 +19,7 @@ import {
   defaultRoute,
   type HandlerName,
   handlers,
+  routeKey,
   routes,
 } from '../../lib/routes.ts';
 import { DomainError } from '../core/problems.ts';
@@ -152,10 +153,10 @@ export function memberOf(request: Pick<HttpRequest<unknown>, 'session'>): Sessio
   return request.session;
 }
 
-function accessOf(routeKey: string): Access {
-  const route = routes.find((r) => `${r.method} ${r.path}` === routeKey);
-  return route?.access ?? defaultRoute.access;
-}
+/** Built once per container: every request asks it. */
+const accessByRouteKey = new Map(routes.map((route) => [routeKey(route), route.access]));
+
+const accessOf = (key: string): Access => accessByRouteKey.get(key) ?? defaultRoute.access;
 
 /** One line per request: route key (a template, never the raw path), status, latency. */
 function requestLog(name: HandlerName): MiddlewareObj<HttpEvent, HttpResult, Error, Context> {
