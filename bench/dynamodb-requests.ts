@@ -209,7 +209,7 @@ async function runFlows(state: RunningVerity, sent: SentRequest[]): Promise<Flow
       const factor = await factorOf(accountId, added2.factor.factorId);
       if (!session || !factor) throw new Error('no session or factor');
       await passFactorCode(accountId, factor, await nextStepCode(), context(), ports);
-      await completeSecondStep(session, context());
+      await completeSecondStep(session, context(), 'otp');
     },
     TARGETS.signInWithCode.maxRequests,
     true,

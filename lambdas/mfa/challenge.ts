@@ -10,7 +10,7 @@ import { problem } from '../core/problems.ts';
 import { giveBack, limits, takeAttempt } from '../limits/counters.ts';
 import { rotatedSession } from '../sessions/session.ts';
 import type { Factor, TotpFactor } from '../store/factors.ts';
-import type { SessionItem } from '../store/items.ts';
+import type { SecondFactorUsed, SessionItem } from '../store/items.ts';
 import * as store from '../store/mfa.ts';
 import * as profileStore from '../store/profile.ts';
 import * as sessionStore from '../store/sessions.ts';
@@ -84,6 +84,10 @@ export async function methodToAsk(
   return factor && { factor, hasOthers: factors.length > 1 };
 }
 
+/** The `amr` name of a factor that passed the second step. */
+export const usedFactor = (factor: Factor): SecondFactorUsed =>
+  factor.kind === 'totp' ? 'otp' : factor.kind === 'phone' ? (factor.channel === 'voice' ? 'tel' : 'sms') : 'hwk';
+
 /** Dispatches a code to the factor it is for. Security keys have their own module. */
 export async function passFactorCode(
   accountId: string,
@@ -101,8 +105,12 @@ export async function passFactorCode(
  * Second step passed: the session becomes AAL2 under a new secret, with a fresh sign-in time for
  * sensitive actions. Returns the new session cookie's value.
  */
-export async function completeSecondStep(session: SessionItem, context: RequestContext): Promise<string> {
-  const raised = rotatedSession(session, context.now, { aal: 2 }, context.now.toISOString());
+export async function completeSecondStep(
+  session: SessionItem,
+  context: RequestContext,
+  secondFactor: SecondFactorUsed,
+): Promise<string> {
+  const raised = rotatedSession(session, context.now, { aal: 2, secondFactor }, context.now.toISOString());
   const outcome = await sessionStore.replaceSession(
     session,
     raised.item,

@@ -49,11 +49,11 @@ export function newSession(
 export function rotatedSession(
   session: SessionItem,
   now: Date,
-  assurance: Pick<SessionItem, 'aal' | 'pendingMfa'>,
+  assurance: Pick<SessionItem, 'aal' | 'pendingMfa' | 'secondFactor'>,
   signedInAt = session.signedInAt,
 ): { cookie: string; item: SessionItem } {
   const secret = newSecret();
-  const { pendingMfa: _pending, viaRememberedBrowser: _remembered, ...rest } = session;
+  const { pendingMfa: _pending, viaRememberedBrowser: _remembered, secondFactor: _used, ...rest } = session;
   return {
     cookie: `${session.accountId}.${secret}`,
     item: {

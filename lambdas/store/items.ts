@@ -100,7 +100,14 @@ export interface SessionItem {
    * not for sensitive actions, which ask for the password and a factor again.
    */
   readonly viaRememberedBrowser?: boolean;
+  /**
+   * How the second step passed (RFC 8176 names; `rec` a recovery code): what the ID tokens Verity
+   * issues for partners say in `amr`.
+   */
+  readonly secondFactor?: SecondFactorUsed;
 }
+
+export type SecondFactorUsed = 'otp' | 'sms' | 'tel' | 'hwk' | 'rec';
 
 export type EventType =
   | 'account-created'

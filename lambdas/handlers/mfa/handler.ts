@@ -11,7 +11,7 @@ import { memberOf, routedHandler } from '../../http/handler.ts';
 import { requestContext, signedInCookies } from '../../http/member.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
-import { completeSecondStep, passFactorCode, passRecoveryCode } from '../../mfa/challenge.ts';
+import { completeSecondStep, passFactorCode, passRecoveryCode, usedFactor } from '../../mfa/challenge.ts';
 import {
   beginTotpSetup,
   createRecoveryCodes,
@@ -86,7 +86,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       const problem = 'That code is not right. Enter the code the app shows now.';
       return html(totpSetupPage({ csrfToken: request.csrfToken, ...setup, problem }), 400);
     }
-    return methodAdded(session, first, context);
+    return methodAdded(session, first, context, 'otp');
   },
 
   'GET /mfa/recovery-codes': async (request) => {
@@ -129,7 +129,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       if (!shown) throw error;
       return html(await challengeFor(request, session, next, factor.factorId, shown.message), shown.status);
     }
-    return secondStepPassed(request, session, next, context);
+    return secondStepPassed(request, session, next, context, usedFactor(factor));
   },
 
   'GET /mfa/choose': async (request) => {
@@ -157,9 +157,11 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       const page = recoveryChallengePage({ csrfToken: request.csrfToken, next, problem: shown.message });
       return html(page, shown.status);
     }
-    const cookie = await completeSecondStep(session, context);
-    // Running low: straight to making new codes, which the member can still put off.
-    const response = redirect(left < LOW_RECOVERY_CODES ? '/account?notice=recovery-codes-low' : next);
+    const cookie = await completeSecondStep(session, context, 'rec');
+    // Running low: straight to making new codes, which the member can still put off; not in the
+    // middle of signing in to a partner, which goes on where it was.
+    const lowNow = left < LOW_RECOVERY_CODES && !next.startsWith('/interaction/');
+    const response = redirect(lowNow ? '/account?notice=recovery-codes-low' : next);
     response.cookies = signedInCookies(cookie);
     return response;
   },

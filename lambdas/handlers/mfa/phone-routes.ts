@@ -14,6 +14,8 @@ import {
 } from '../../mfa/phone.ts';
 import { phoneCodePage, phoneNumberPage } from '../../pages/mfa-phone.tsx';
 import * as store from '../../store/mfa.ts';
+import type { PhoneFactor } from '../../store/factors.ts';
+import { usedFactor } from '../../mfa/challenge.ts';
 import { ports } from './ports.ts';
 import { challengeFor, methodAdded, nextOf, type Request, setupSession } from './steps.ts';
 
@@ -75,8 +77,9 @@ export const phoneRoutes: Record<string, Route> = {
   'POST /mfa/setup/phone/code': async (request) => {
     const { session, first } = setupSession(request);
     const context = requestContext(request);
+    let added: PhoneFactor;
     try {
-      await finishPhoneSetup(
+      added = await finishPhoneSetup(
         session.accountId,
         { code: field(request.body, 'code'), name: field(request.body, 'name') },
         context,
@@ -87,7 +90,7 @@ export const phoneRoutes: Record<string, Route> = {
       if (!shown) throw error;
       return codePage(request, session.accountId, shown.message, shown.status);
     }
-    return methodAdded(session, first, context);
+    return methodAdded(session, first, context, usedFactor(added));
   },
 
   'POST /mfa/setup/phone/resend': async (request) => {

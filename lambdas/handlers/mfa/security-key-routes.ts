@@ -48,7 +48,7 @@ export const securityKeyRoutes: Record<string, Route> = {
       const page = securityKeySetupPage({ csrfToken: request.csrfToken, problem: result.problem, name });
       return html(page, 400);
     }
-    return methodAdded(session, first, context);
+    return methodAdded(session, first, context, 'hwk');
   },
 
   'POST /mfa/security-key/options': async (request) => {
@@ -69,6 +69,6 @@ export const securityKeyRoutes: Record<string, Route> = {
       const page = await challengeFor(request, session, next, factorId, shown.message);
       return html(page, shown.status);
     }
-    return secondStepPassed(request, session, next, context);
+    return secondStepPassed(request, session, next, context, 'hwk');
   },
 };

@@ -16,7 +16,7 @@ import { challengePage } from '../../pages/mfa.tsx';
 import { securityKeyChallengePage } from '../../pages/mfa-webauthn.tsx';
 import { settingUpFirstMethod } from '../../sessions/session.ts';
 import type { PhoneFactor } from '../../store/factors.ts';
-import type { SessionItem } from '../../store/items.ts';
+import type { SecondFactorUsed, SessionItem } from '../../store/items.ts';
 import { ports } from './ports.ts';
 
 export type Request = HttpRequest<Record<string, string> | undefined>;
@@ -59,9 +59,14 @@ export async function challengeFor(
 }
 
 /** A method was added; the first one, right after sign-up, also passes this sign-in's second step. */
-export async function methodAdded(session: SessionItem, first: boolean, context: RequestContext) {
+export async function methodAdded(
+  session: SessionItem,
+  first: boolean,
+  context: RequestContext,
+  used: SecondFactorUsed,
+) {
   if (!first) return redirect('/account?notice=mfa-added');
-  const cookie = await completeSecondStep(session, context);
+  const cookie = await completeSecondStep(session, context, used);
   const response = redirect('/mfa/recovery-codes');
   response.cookies = signedInCookies(cookie);
   return response;
@@ -73,8 +78,9 @@ export async function secondStepPassed(
   session: SessionItem,
   next: string,
   context: RequestContext,
+  used: SecondFactorUsed,
 ) {
-  const cookie = await completeSecondStep(session, context);
+  const cookie = await completeSecondStep(session, context, used);
   const response = redirect(next);
   response.cookies = signedInCookies(cookie);
   if (checked(request.body, 'remember')) {

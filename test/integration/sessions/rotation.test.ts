@@ -70,7 +70,7 @@ describe('raising one session twice at once', () => {
     if (!session) throw new Error('no session after the password');
     const context = { now, siteUrl: site, device: 'Firefox on Linux', place: 'Unknown', ip: '192.0.2.9' };
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 6 }, () => completeSecondStep(session, context)),
+      Array.from({ length: 6 }, () => completeSecondStep(session, context, 'otp')),
     );
     const won = outcomes.filter((o) => o.status === 'fulfilled');
     expect(won).toHaveLength(1);
