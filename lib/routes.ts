@@ -143,6 +143,20 @@ const handlerTable = {
     encryptsFields: true,
     sendsTexts: true,
   },
+  oidc: {
+    entry: 'lambdas/handlers/oidc/handler.ts',
+    description:
+      'The OpenID provider (oidc-provider): discovery, keys, authorization, token, userinfo, revocation, introspection, logout, PAR; and the interaction pages (sign in to a partner, Authorize)',
+    audience: 'partners',
+    // Partners (clients, read at every request), its keys; sessions, codes and tokens; links.
+    tables: { accounts: 'readwrite', ephemeral: 'readwrite', partners: 'read', links: 'readwrite' },
+    sendsMail: true,
+    // Keys the hash of a client_secret_basic secret.
+    usesPepper: true,
+    // Its signing and cookie keys are stored encrypted.
+    encryptsFields: true,
+    memoryMb: 1024,
+  },
   'not-found': {
     entry: 'lambdas/handlers/not-found/handler.ts',
     description: 'Every request that no route matches: a 404 page or JSON, or 405 for a wrong method',
@@ -259,6 +273,26 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/mfa/methods/remove', handler: 'mfa', access: recent },
   { method: 'POST', path: '/mfa/methods/rename', handler: 'mfa', access: recent },
   { method: 'POST', path: '/mfa/forget-browsers', handler: 'mfa', access: recent },
+  { method: 'GET', path: '/.well-known/openid-configuration', handler: 'oidc', access: anyone },
+  { method: 'GET', path: '/jwks', handler: 'oidc', access: anyone },
+  { method: 'GET', path: '/authorize', handler: 'oidc', access: anyone },
+  { method: 'POST', path: '/authorize', handler: 'oidc', access: anyone },
+  // Where an interaction returns to the provider to finish the authorization.
+  { method: 'GET', path: '/authorize/{uid}', handler: 'oidc', access: anyone },
+  { method: 'POST', path: '/request', handler: 'oidc', access: anyone },
+  { method: 'POST', path: '/token', handler: 'oidc', access: anyone },
+  { method: 'GET', path: '/userinfo', handler: 'oidc', access: anyone },
+  { method: 'POST', path: '/userinfo', handler: 'oidc', access: anyone },
+  { method: 'POST', path: '/token/revocation', handler: 'oidc', access: anyone },
+  { method: 'POST', path: '/token/introspection', handler: 'oidc', access: anyone },
+  { method: 'GET', path: '/logout', handler: 'oidc', access: anyone },
+  { method: 'POST', path: '/logout', handler: 'oidc', access: anyone },
+  { method: 'POST', path: '/logout/confirm', handler: 'oidc', access: anyone },
+  { method: 'GET', path: '/logout/success', handler: 'oidc', access: anyone },
+  { method: 'GET', path: '/interaction/{uid}', handler: 'oidc', access: anyone },
+  { method: 'POST', path: '/interaction/{uid}/allow', handler: 'oidc', access: member },
+  { method: 'POST', path: '/interaction/{uid}/deny', handler: 'oidc', access: anyone },
+  { method: 'POST', path: '/interaction/{uid}/primary-email', handler: 'oidc', access: recent },
   { method: 'GET', path: '/health', handler: 'health', access: anyone },
   { method: 'POST', path: '/csp-report', handler: 'csp-report', access: anyone },
   { method: 'GET', path: '/workforce/me', handler: 'workforce-me', access: workforce },

@@ -75,5 +75,7 @@ function returnPath(request: AccessRequest): string {
   return safeNext(path) ?? '/account';
 }
 
+/** A form's page: the account page for account forms, the interaction page for its own forms. */
 const accountPageFor = (path: string) =>
-  path.startsWith('/account/') || path.startsWith('/mfa/') ? '/account' : undefined;
+  /^\/interaction\/[\w-]+/.exec(path)?.[0] ??
+  (path.startsWith('/account/') || path.startsWith('/mfa/') ? '/account' : undefined);

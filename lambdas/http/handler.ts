@@ -129,6 +129,22 @@ export function httpHandler<B = undefined>(
     .use(errorResponses(audienceOf));
 }
 
+/**
+ * A handler that speaks a protocol library's own HTTP (the OpenID provider): the library answers
+ * every request, errors included; the pipeline adds the request log, the security headers and
+ * the cache default, and answers a crash with JSON that reveals nothing.
+ */
+export function protocolHandler(
+  name: HandlerName,
+  handle: (event: HttpEvent, context: Context) => Promise<HttpResult>,
+) {
+  return middy<HttpEvent, HttpResult, Error, Context>(handle)
+    .use(requestLog(name))
+    .use(securityHeaders())
+    .use(cacheDefaults())
+    .use(errorResponses(() => 'partners'));
+}
+
 /** Reads take no body; writes take the body the handler declared, or none. */
 function readBodyFor<B>(event: HttpEvent, method: string, spec: BodySpec<B> | undefined): B {
   const reading = method === 'GET' || method === 'HEAD';

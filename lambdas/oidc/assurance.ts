@@ -16,6 +16,7 @@
  * sign-in for a partner is AAL2 (a password and a second factor).
  */
 import type { PartnerPolicy } from '../partners/partner.ts';
+import type { SecondFactorUsed } from '../store/items.ts';
 
 export const ACR = {
   ial1: 'http://idmanagement.gov/ns/assurance/ial/1',
@@ -76,8 +77,13 @@ export const unmetEssentialAcr = (requirement: Requirement, request: AssuranceRe
   request.essentialAcrs.length > 0 &&
   !request.essentialAcrs.includes(requirement.acr);
 
-/** The RFC 8176 `amr` of a sign-in: the password, and the second factor that passed. */
-export type SecondFactorAmr = 'otp' | 'sms' | 'tel' | 'hwk' | 'swk';
-export function amrOf(secondFactor: SecondFactorAmr | undefined): string[] {
-  return secondFactor ? ['pwd', secondFactor, 'mfa'] : ['pwd'];
+/**
+ * The RFC 8176 `amr` of a sign-in: the password, the second factor that passed (a recovery code
+ * has no RFC 8176 name of its own), and `mfa`. A remembered browser is a key held by the browser
+ * (`swk`) standing in for the second factor.
+ */
+export function amrOf(secondFactor: SecondFactorUsed | 'remembered' | undefined): string[] {
+  if (!secondFactor) return ['pwd'];
+  if (secondFactor === 'rec') return ['pwd', 'mfa'];
+  return ['pwd', secondFactor === 'remembered' ? 'swk' : secondFactor, 'mfa'];
 }

@@ -48,6 +48,8 @@ export interface PartnerMetadata {
   readonly scope: string;
   readonly post_logout_redirect_uris: readonly string[];
   readonly contacts: readonly string[];
+  /** ID tokens are RS256 unless the partner registers ES256. */
+  readonly id_token_signed_response_alg?: 'RS256' | 'ES256';
 }
 
 /** Verity's policy: what the partner must get at least, and what it may get at most. */

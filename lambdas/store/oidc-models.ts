@@ -194,3 +194,10 @@ async function deleteGrantMembers(grantId: string, prefix: string): Promise<void
   } while (startKey);
 }
 
+
+/** Ends the provider's session with this id (Verity's Sign out). */
+export async function endProviderSession(sessionId: string): Promise<void> {
+  await new DynamoDbOidcAdapter('Session', { replayed: () => new Error('sessions are not consumed') }).destroy(
+    sessionId,
+  );
+}

@@ -9,6 +9,7 @@ import type { Ports } from '../../core/ports.ts';
 import { memberAccess } from '../../http/access.ts';
 import { seeOther } from '../../http/errors.ts';
 import { field, formBody, query } from '../../http/form.ts';
+import { providerSessionCookiesCleared, providerSessionOf } from '../../http/provider-cookies.ts';
 import { type HttpRequest, memberOf, routedHandler } from '../../http/handler.ts';
 import {
   memberSession,
@@ -25,6 +26,7 @@ import { mailOutbox } from '../../mail/outbox.ts';
 import { DEVICE_COOKIE, isRememberedBrowser } from '../../mfa/remembered-browsers.ts';
 import { forgotPasswordPage, reauthenticatePage, resetSentPage, signInPage } from '../../pages/sign-in.tsx';
 import type { SessionItem } from '../../store/items.ts';
+import { endProviderSession } from '../../store/oidc-models.ts';
 import * as store from '../../store/sessions.ts';
 import { accountResetRoutes } from './account-reset-routes.ts';
 
@@ -48,7 +50,9 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /sign-in': async (request) => {
     const next = safeNext(query(request.event, 'next'));
     if (await memberSession(request, requestTime(request))) throw seeOther(next ?? '/account');
-    return html(signInPage({ csrfToken: request.csrfToken, next, notice: query(request.event, 'notice') }));
+    // A partner's login_hint, passed on by the interaction page, fills the email.
+    const email = query(request.event, 'email')?.slice(0, 320);
+    return html(signInPage({ csrfToken: request.csrfToken, next, email, notice: query(request.event, 'notice') }));
   },
 
   'POST /sign-in': async (request) => {
@@ -80,8 +84,11 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     if (session) {
       await store.endSession(session.accountId, session.keyHash);
     }
+    // Signing out of Verity signs out of the OpenID provider too: its session goes with ours.
+    const providerSession = providerSessionOf(request.event.cookies);
+    if (providerSession) await endProviderSession(providerSession);
     const response = redirect('/sign-in?notice=signed-out');
-    response.cookies = signedOutCookies();
+    response.cookies = [...signedOutCookies(), ...providerSessionCookiesCleared()];
     return response;
   },
 

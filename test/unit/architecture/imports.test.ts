@@ -73,7 +73,7 @@ const layerOf = (path: string): string => {
   return second === undefined ? 'lambdas' : (second as string);
 };
 
-const CAPABILITIES = ['accounts', 'emails', 'mfa', 'sessions', 'limits'];
+const CAPABILITIES = ['accounts', 'emails', 'mfa', 'sessions', 'limits', 'oidc'];
 const ADAPTERS = ['store', 'mail', 'keys'];
 
 function violations(rule: (from: string, to: string) => boolean): string[] {

@@ -1,0 +1,23 @@
+/**
+ * The OpenID provider's Lambda: the protocol endpoints, through oidc-provider (partners read
+ * JSON and redirects), and the interaction pages (people read pages), which share the provider's
+ * interaction cookie and so live beside it.
+ */
+import type { Context } from 'aws-lambda';
+import type { Ports } from '../../core/ports.ts';
+import { memberAccess } from '../../http/access.ts';
+import { formBody } from '../../http/form.ts';
+import { type HttpEvent, protocolHandler, routedHandler } from '../../http/handler.ts';
+import { pepperFromEnvironment } from '../../keys/pepper.ts';
+import { mailOutbox } from '../../mail/outbox.ts';
+import { interactionRoutes } from './interaction-routes.ts';
+import { protocol } from './protocol.ts';
+
+/** Built once, at module load: the ports of this Lambda's grants (sendsMail, usesPepper). */
+const ports = { mail: mailOutbox(), pepper: pepperFromEnvironment() } satisfies Partial<Ports>;
+
+const pages = routedHandler('oidc', { body: formBody, memberAccess, audience: () => 'people' }, interactionRoutes(ports));
+const endpoints = protocolHandler('oidc', (event, context) => protocol(event, context, ports));
+
+export const handler = (event: HttpEvent, context: Context) =>
+  event.rawPath.startsWith('/interaction/') ? pages(event, context) : endpoints(event, context);

@@ -1,0 +1,269 @@
+/**
+ * The interaction pages: where the provider sends a member it cannot sign in to a partner by
+ * itself. The provider's interaction cookie travels only to `/interaction/{uid}`, so every detour
+ * (Sign in, the second step, the email pages) comes back here to finish.
+ */
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import type { Client } from 'oidc-provider';
+import type { Ports } from '../../core/ports.ts';
+import { setPrimaryEmail } from '../../emails/manage.ts';
+import { field } from '../../http/form.ts';
+import { type HttpRequest, memberOf } from '../../http/handler.ts';
+import { memberSession, requestContext, requestTime } from '../../http/member.ts';
+import { problemToShow } from '../../http/problems.ts';
+import { type HttpResult, html, redirect } from '../../http/respond.ts';
+import { amrOf, requirementOf, unmetEssentialAcr } from '../../oidc/assurance.ts';
+import { policyOf } from '../../oidc/clients.ts';
+import { TTL } from '../../oidc/configuration.ts';
+import { consentRequest, fillGrant, sharedItems } from '../../oidc/consent.ts';
+import { interactionStep } from '../../oidc/interaction.ts';
+import {
+  addEmailPage,
+  authorizePage,
+  makePrimaryPage,
+  partnerRequestErrorPage,
+  verificationNeededPage,
+} from '../../pages/authorize.tsx';
+import { emailsOf } from '../../store/emails.ts';
+import type { SessionItem } from '../../store/items.ts';
+import * as links from '../../store/links.ts';
+import { profileOf } from '../../store/profile.ts';
+import { issuerOf, type OidcRuntime, providerFor } from './provider.ts';
+
+type Request = HttpRequest<Record<string, string> | undefined>;
+type Interaction = Awaited<ReturnType<OidcRuntime['provider']['interactionDetails']>>;
+
+/** What the routes share: the provider, the interaction behind the cookie, the partner. */
+interface InInteraction {
+  readonly runtime: OidcRuntime;
+  readonly interaction: Interaction;
+  readonly client: Client;
+  readonly node: [IncomingMessage, ServerResponse];
+}
+
+/** A sign-in request that is over (done, expired, another tab's): say so, with no way to replay it. */
+function expiredPage(): HttpResult {
+  const page = partnerRequestErrorPage({
+    error: 'interaction_expired',
+    error_description: 'this sign-in request has finished or expired',
+  });
+  return html(page, 400);
+}
+
+/** The request as the provider's interaction helpers read it: only its cookies matter. */
+function nodePair(request: Request): [IncomingMessage, ServerResponse] {
+  const req = new IncomingMessage(new Socket());
+  req.headers = { cookie: (request.event.cookies ?? []).join('; '), host: new URL(issuerOf(request.headers)).host };
+  req.url = request.path;
+  req.method = request.method;
+  return [req, new ServerResponse(req)];
+}
+
+async function inInteraction(request: Request): Promise<InInteraction | HttpResult> {
+  const uid = request.event.pathParameters?.uid ?? '';
+  if (!/^[\w-]{10,64}$/.test(uid)) return expiredPage();
+  const runtime = await providerFor(issuerOf(request.headers));
+  const node = nodePair(request);
+  let interaction: Interaction;
+  try {
+    interaction = await runtime.provider.interactionDetails(...node);
+  } catch {
+    return expiredPage();
+  }
+  // The cookie names the interaction this browser is in; a URL naming another is not it.
+  if (interaction.uid !== uid) return expiredPage();
+  const client = await runtime.provider.Client.find(String(interaction.params.client_id));
+  if (!client) return expiredPage();
+  return { runtime, interaction, client, node };
+}
+
+const partnerNameOf = (client: Client) => client.clientName ?? 'The partner';
+
+function requirementIn(context: InInteraction) {
+  const { params } = context.interaction;
+  const claims = parseClaims(params.claims);
+  const acr = claims?.id_token?.acr;
+  const essentialAcrs = acr?.essential ? (acr.values ?? (acr.value ? [acr.value] : [])) : undefined;
+  const request = {
+    acrValues: params.acr_values as string | undefined,
+    scope: params.scope as string | undefined,
+    essentialAcrs,
+  };
+  const requirement = requirementOf(policyOf(context.client), request);
+  return { requirement, unmet: unmetEssentialAcr(requirement, request) };
+}
+
+interface ClaimsParameter {
+  id_token?: Record<string, { essential?: boolean; values?: string[]; value?: string } | null>;
+  userinfo?: Record<string, { essential?: boolean } | null>;
+}
+
+function parseClaims(value: unknown): ClaimsParameter | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return JSON.parse(value) as ClaimsParameter;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the partner asked to receive, by scope and by name, within its registered scopes. */
+function consentIn(context: InInteraction) {
+  const registered = new Set(String(context.client.scope ?? 'openid').split(' '));
+  const scopes = String(context.interaction.params.scope ?? 'openid')
+    .split(' ')
+    .filter((scope) => registered.has(scope));
+  const claims = parseClaims(context.interaction.params.claims);
+  const named = [...Object.keys(claims?.id_token ?? {}), ...Object.keys(claims?.userinfo ?? {})];
+  return consentRequest(policyOf(context.client), scopes, named);
+}
+
+async function finish(context: InInteraction, result: Record<string, unknown>): Promise<HttpResult> {
+  const returnTo = await context.runtime.provider.interactionResult(...context.node, result);
+  return redirect(returnTo);
+}
+
+async function memberEmails(accountId: string) {
+  const [profile, emails] = await Promise.all([profileOf(accountId), emailsOf(accountId)]);
+  const confirmed = emails.filter((email) => email.confirmed);
+  return {
+    primary: profile?.primaryEmail ?? '',
+    primaryAddress: confirmed.find((email) => email.normalized === profile?.primaryEmail)?.address,
+    confirmed: confirmed.map((email) => email.normalized),
+    confirmedAddresses: confirmed.map((email) => email.address),
+    unconfirmed: emails.filter((email) => !email.confirmed).map((email) => email.normalized),
+  };
+}
+
+export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
+  return {
+    'GET /interaction/{uid}': async (request: Request): Promise<HttpResult> => {
+      const context = await inInteraction(request);
+      if (!('runtime' in context)) return context;
+      const { interaction, client } = context;
+      const session = await memberSession(request, requestTime(request));
+      const { requirement, unmet } = requirementIn(context);
+      const policy = policyOf(client);
+      const loginHint = typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined;
+      const emails = session && policy.emailMustMatchLoginHint && loginHint ? await memberEmails(session.accountId) : undefined;
+      // Someone else signed in in this browser meanwhile: the prompt starts again as them.
+      const switched = session && interaction.session?.accountId && interaction.session.accountId !== session.accountId;
+      const step = interactionStep({
+        uid: interaction.uid,
+        prompt: switched ? { name: 'login', reasons: [] } : interaction.prompt,
+        startedAt: interaction.iat ?? 0,
+        loginHint,
+        requirement,
+        unmetEssentialAcr: unmet,
+        policy,
+        session,
+        emails,
+      });
+      const common = { csrfToken: request.csrfToken, uid: interaction.uid, partnerName: partnerNameOf(client) };
+      switch (step.kind) {
+        case 'detour':
+          return redirect(step.to);
+        case 'make-primary':
+          return html(makePrimaryPage({ ...common, email: step.email, primary: emails?.primaryAddress ?? '' }));
+        case 'add-email':
+          return html(
+            addEmailPage({
+              ...common,
+              email: step.email,
+              primary: emails?.primaryAddress ?? '',
+              awaitingConfirmation: emails?.unconfirmed.includes(step.email) ?? false,
+            }),
+          );
+        case 'verify-identity':
+          return html(verificationNeededPage(common));
+        case 'unmet':
+          return finish(context, {
+            error: 'unmet_authentication_requirements',
+            error_description: 'the requested assurance cannot be met for this partner',
+          });
+        case 'signed-in':
+          return finish(context, { login: loginResult(step.session, requirement.acr) });
+        case 'authorize': {
+          const member = await memberEmails((session as SessionItem).accountId);
+          const items = sharedItems(
+            consentIn(context),
+            { primaryEmail: member.primaryAddress, allEmails: member.confirmedAddresses },
+            common.partnerName,
+            requirement.ial,
+          );
+          return html(authorizePage({ ...common, items }));
+        }
+      }
+    },
+
+    'POST /interaction/{uid}/allow': async (request: Request): Promise<HttpResult> => {
+      const context = await inInteraction(request);
+      if (!('runtime' in context)) return context;
+      const session = memberOf(request);
+      const { interaction, client, runtime } = context;
+      // Allow answers the consent prompt of the member this interaction signed in; anything else
+      // goes back through the interaction page, which sorts it out.
+      if (interaction.prompt.name !== 'consent' || interaction.session?.accountId !== session.accountId) {
+        return redirect(`/interaction/${interaction.uid}`);
+      }
+      const consent = consentIn(context);
+      const { Grant } = runtime.provider;
+      const existing = interaction.grantId ? await Grant.find(interaction.grantId) : undefined;
+      const grant = fillGrant(existing ?? new Grant({ accountId: session.accountId, clientId: client.clientId }), consent);
+      const grantId = await grant.save();
+      const now = requestTime(request);
+      await links.recordConsent({
+        accountId: session.accountId,
+        partnerId: client.clientId,
+        subject: runtime.subjectFor(client.clientId, session.accountId),
+        scopes: consent.scopes,
+        claims: consent.claims,
+        ial: requirementIn(context).requirement.ial,
+        now,
+        consentExpiresAt: new Date(now.getTime() + TTL.Grant * 1000),
+        grantId,
+      });
+      return finish(context, { consent: { grantId } });
+    },
+
+    'POST /interaction/{uid}/deny': async (request: Request): Promise<HttpResult> => {
+      const context = await inInteraction(request);
+      if (!('runtime' in context)) return context;
+      const unverified = field(request.body, 'reason') === 'unverified';
+      return finish(
+        context,
+        unverified
+          ? {
+              error: 'unmet_authentication_requirements',
+              error_description: 'the member does not have a verified identity',
+            }
+          : { error: 'access_denied', error_description: 'the member selected Deny' },
+      );
+    },
+
+    'POST /interaction/{uid}/primary-email': async (request: Request): Promise<HttpResult> => {
+      const context = await inInteraction(request);
+      if (!('runtime' in context)) return context;
+      const session = memberOf(request);
+      try {
+        await setPrimaryEmail(session.accountId, field(request.body, 'email'), requestContext(request), ports);
+      } catch (error) {
+        // Not (or no longer) a confirmed email of the account: the interaction page says what now.
+        if (!problemToShow(error, 'EmailNotConfirmed', 'EmailNotOnAccount')) throw error;
+      }
+      return redirect(`/interaction/${context.interaction.uid}`);
+    },
+  };
+}
+
+/** The provider's login result: Verity's session, at the assurance this partner needs. */
+function loginResult(session: SessionItem, acr: string) {
+  return {
+    accountId: session.accountId,
+    acr,
+    amr: amrOf(session.viaRememberedBrowser ? 'remembered' : session.secondFactor),
+    ts: Math.floor(Date.parse(session.signedInAt) / 1000),
+    remember: true,
+  };
+}

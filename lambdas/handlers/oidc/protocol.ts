@@ -1,0 +1,71 @@
+/**
+ * The protocol endpoints (discovery, JWKS, authorization, token, userinfo, revocation,
+ * introspection, logout, PAR): oidc-provider's Koa app, run through serverless-http. Before the
+ * library sees a request, three things are made true of it:
+ * - its host and scheme are the issuer's, whatever a client forwarded, so every URL the
+ *   provider advertises or redirects to is the issuer's;
+ * - a `client_secret_basic` secret is replaced by its keyed hash, which is all Verity stores;
+ * - its time is the gateway's (the adapter's expiry checks read it), which tests can move.
+ */
+import type { Context } from 'aws-lambda';
+import serverless from 'serverless-http';
+import type { Pepper } from '../../core/ports.ts';
+import type { HttpEvent } from '../../http/handler.ts';
+import type { HttpResult } from '../../http/respond.ts';
+import { clientSecretHash } from '../../partners/client-secret.ts';
+import { requestClock } from '../../store/oidc-models.ts';
+import { issuerOf, providerFor } from './provider.ts';
+
+/** Endpoints where a client authenticates. */
+const CLIENT_AUTH_PATHS = new Set(['/token', '/token/revocation', '/token/introspection', '/request']);
+
+const apps = new Map<string, serverless.Handler>();
+
+export async function protocol(event: HttpEvent, context: Context, ports: { pepper: Pepper }): Promise<HttpResult> {
+  const issuer = issuerOf(event.headers ?? {});
+  let app = apps.get(issuer);
+  if (!app) {
+    app = serverless((await providerFor(issuer)).provider);
+    apps.set(issuer, app);
+  }
+  const request = await withClientSecretHashed(asIssuers(event, issuer), ports);
+  const run = app;
+  const answer = await requestClock.run(event.requestContext.timeEpoch ?? Date.now(), () => run(request, context));
+  return answer as HttpResult;
+}
+
+/** The request as if it came straight to the issuer: its host and scheme, no forwarded hosts. */
+function asIssuers(event: HttpEvent, issuer: string): HttpEvent {
+  const url = new URL(issuer);
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (!['host', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'forwarded'].includes(name)) {
+      headers[name] = value;
+    }
+  }
+  headers.host = url.host;
+  headers['x-forwarded-proto'] = url.protocol.slice(0, -1);
+  if (event.cookies?.length) headers.cookie = event.cookies.join('; ');
+  return { ...event, headers };
+}
+
+/**
+ * `Authorization: Basic id:secret` becomes `id:hash(secret)`: the provider compares that with the
+ * client's registered `client_secret`, which is the hash. A header that is not well-formed Basic
+ * goes on untouched, for the provider to refuse with `invalid_client`.
+ */
+async function withClientSecretHashed(event: HttpEvent, ports: { pepper: Pepper }): Promise<HttpEvent> {
+  const header = event.headers.authorization;
+  if (!CLIENT_AUTH_PATHS.has(event.rawPath) || !header?.startsWith('Basic ')) return event;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1 || decoded.length > 1024) return event;
+  let secret: string;
+  try {
+    secret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
+  } catch {
+    return event;
+  }
+  const hashed = `${decoded.slice(0, colon)}:${encodeURIComponent(await clientSecretHash(secret, ports))}`;
+  return { ...event, headers: { ...event.headers, authorization: `Basic ${Buffer.from(hashed).toString('base64')}` } };
+}

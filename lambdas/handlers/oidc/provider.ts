@@ -1,0 +1,67 @@
+/**
+ * The provider of this container: built at the first request (its keys are read, or made, from
+ * the partners table) and kept. One per issuer: the issuer is the site root, `VERITY_SITE_URL`
+ * where the stack knows its domain, else the host CloudFront says the member typed.
+ */
+import type Provider from 'oidc-provider';
+import type { Ports } from '../../core/ports.ts';
+import { readCookies } from '../../http/cookies.ts';
+import { memberSession } from '../../http/member.ts';
+import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
+import { providerKeys } from '../../keys/oidc-keys.ts';
+import { buildProvider, pairwiseSubject } from '../../oidc/configuration.ts';
+import { endVeritySessionOnLogout } from './logout.ts';
+import {
+  partnerRequestErrorPage,
+  partnerSignOutPage,
+  signedOutPage,
+} from '../../pages/authorize.tsx';
+import { loadOrCreateKeys } from '../../store/oidc-keys.ts';
+import { partnerById } from '../../store/partners.ts';
+import { profileOf } from '../../store/profile.ts';
+
+const ports = { cipher: fieldCipherFromEnvironment() } satisfies Partial<Ports>;
+
+/** The provider of one issuer, and the pairwise subject it gives a member at a partner. */
+export interface OidcRuntime {
+  readonly provider: Provider;
+  subjectFor(clientId: string, accountId: string): string;
+}
+
+const providers = new Map<string, Promise<OidcRuntime>>();
+
+export function issuerOf(headers: Record<string, string | undefined>): string {
+  const configured = process.env.VERITY_SITE_URL;
+  if (configured) return configured.replace(/\/$/, '');
+  return `https://${headers['x-forwarded-host'] ?? headers.host ?? 'localhost'}`;
+}
+
+export function providerFor(issuer: string): Promise<OidcRuntime> {
+  let building = providers.get(issuer);
+  if (!building) {
+    building = build(issuer);
+    providers.set(issuer, building);
+    // A failed start (DynamoDB unreachable) is tried again by the next request.
+    building.catch(() => providers.delete(issuer));
+  }
+  return building;
+}
+
+async function build(issuer: string): Promise<OidcRuntime> {
+  const keys = providerKeys(await loadOrCreateKeys(ports, new Date()));
+  const provider = buildProvider({
+    issuer,
+    keys,
+    partner: partnerById,
+    verity: (cookieHeader, now) => memberSession({ cookies: readCookies(cookieHeader ? [cookieHeader] : []) }, now),
+    primaryEmail: async (accountId) => (await profileOf(accountId))?.primaryEmail,
+    errorPage: partnerRequestErrorPage,
+    logoutPage: partnerSignOutPage,
+    signedOutPage,
+  });
+  endVeritySessionOnLogout(provider);
+  return {
+    provider,
+    subjectFor: (clientId, accountId) => pairwiseSubject(keys.pairwiseSecret, clientId, accountId),
+  };
+}
