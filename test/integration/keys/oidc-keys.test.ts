@@ -158,6 +158,15 @@ describe('a rotation through the store', () => {
     expect(a.set.version).toBe(3);
   });
 
+  it('is what the worker runs, at the time its schedule fired', async () => {
+    const { handler } = await import('../../../lambdas/handlers/key-rotation/handler.ts');
+    expect(await handler({ time: T0.toISOString() })).toBe('rotated');
+    expect(await handler({ time: at(HOUR).toISOString() })).toBe('unchanged');
+    expect(await handler({ time: at(DAY).toISOString() })).toBe('rotated');
+    const set = await loadOrCreateKeys(ports, at(DAY));
+    expect(set.signing.find((key) => key.state === 'current')?.activatedAt).toBe(at(DAY).toISOString());
+  });
+
   it('makes the set when a run finds none', async () => {
     const run = await rotateKeys(ports, T0);
     expect(run.outcome).toBe('rotated');
