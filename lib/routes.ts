@@ -173,16 +173,22 @@ export const handlers: Readonly<Record<HandlerName, HandlerDefinition>> = handle
 /**
  * What invokes a worker. `mail-queue`: the mail outbox's SQS queue, in batches (an SQS event
  * source with partial batch responses); locally, the gateway right after each response.
+ * `schedule`: an EventBridge rule, once a day; locally nothing, and tests call the function the
+ * worker runs.
  */
-export type WorkerTrigger = 'mail-queue';
+export type WorkerTrigger = 'mail-queue' | 'schedule';
 
 export interface WorkerDefinition {
   /** Module under lambdas/handlers that exports `handler`. */
   readonly entry: string;
   readonly description: string;
   readonly trigger: WorkerTrigger;
+  /** The tables it reads or writes, granted as for a handler; none when absent. */
+  readonly tables?: Partial<Record<TableName, TableGrant>>;
   /** Delivers mail through SES (SendEmail as the sender identity): only the mail queue's worker. */
   readonly deliversMail?: boolean;
+  /** Encrypts or decrypts with the field cipher, under the same grant as a handler's `encryptsFields`. */
+  readonly encryptsFields?: boolean;
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
 }
@@ -194,6 +200,17 @@ const workerTable = {
     trigger: 'mail-queue',
     deliversMail: true,
     // Waits on SES and nothing else: little memory, and time for a slow batch of ten.
+    memoryMb: 256,
+    timeoutSeconds: 30,
+  },
+  'key-rotation': {
+    entry: 'lambdas/handlers/key-rotation/handler.ts',
+    description: "Rotates the OIDC provider's signing and cookie keys, once a day",
+    trigger: 'schedule',
+    // The key set is one encrypted item of the partners table (lambdas/store/oidc-keys.ts).
+    tables: { partners: 'readwrite' },
+    encryptsFields: true,
+    // Waits on DynamoDB and KMS; makes at most one RSA key a run (a second or two of CPU at 256 MB).
     memoryMb: 256,
     timeoutSeconds: 30,
   },

@@ -1,11 +1,14 @@
 /**
  * One Lambda function per entry of `handlers` and of `workers` in lib/routes.ts. Each gets its own
  * role holding exactly what its manifest entry asks for (its tables, the mail queue if it sends
- * mail, SES if it delivers mail, its own log group) and nothing from AWS managed policies.
+ * mail, SES if it delivers mail, field encryption, its own log group) and nothing from AWS
+ * managed policies. A worker is wired to its trigger: the mail queue, or a daily schedule.
  */
 import { join } from 'node:path';
 import { Duration, Tags } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -38,6 +41,9 @@ export const MAIL_BATCH_SIZE = 10;
  */
 export const MAIL_SENDER_CONCURRENCY = 2;
 
+/** How often a `schedule` worker runs (key rotation: its timings assume about once a day). */
+export const WORKER_SCHEDULE = Duration.days(1);
+
 export interface HandlerFunctionsProps {
   readonly config: VerityConfig;
   readonly projectRoot: string;
@@ -54,6 +60,9 @@ export interface HandlerFunctionsProps {
 
 /** What every function is built from, handler or worker. */
 type FunctionSpec = Pick<HandlerDefinition, 'entry' | 'description' | 'memoryMb' | 'timeoutSeconds'>;
+
+/** The grants a handler and a worker ask for alike. */
+type DataGrants = Pick<WorkerDefinition, 'tables' | 'encryptsFields'>;
 
 export class HandlerFunctions extends Construct {
   readonly byName: ReadonlyMap<string, NodejsFunction>;
@@ -81,12 +90,9 @@ export class HandlerFunctions extends Construct {
 
   private createHandler(name: string, definition: HandlerDefinition, props: HandlerFunctionsProps) {
     const { fn, role } = this.createFunction(name, definition, { key: HANDLER_TAG, kind: 'handler' }, props);
-    for (const [table, grant] of Object.entries(definition.tables) as [TableName, TableGrant][]) {
-      grantTable(role, props.tables.get(table), grant, props.tables.hasIndexes(table));
-    }
+    grantData(role, definition, props);
     if (definition.sendsMail) props.mailQueue.grantSend(role);
     if (definition.usesPepper) props.pepper.grant(role, 'kms:GenerateMac');
-    if (definition.encryptsFields) role.addToPrincipalPolicy(fieldEncryptionStatement(props.key));
     if (definition.sendsTexts) {
       role.addToPrincipalPolicy(sendTextsStatement());
       acknowledge(defaultPolicyOf(role), 'AwsSolutions-IAM5[Resource::*]', 'sendTextsAnyOrigin');
@@ -95,7 +101,8 @@ export class HandlerFunctions extends Construct {
   }
 
   private createWorker(name: string, worker: WorkerDefinition, props: HandlerFunctionsProps) {
-    const { fn, role } = this.createFunction(name, worker, { key: WORKER_TAG, kind: 'worker' }, props);
+    const { fn, role, scope } = this.createFunction(name, worker, { key: WORKER_TAG, kind: 'worker' }, props);
+    grantData(role, worker, props);
     if (worker.deliversMail) props.mail.grantSend(role);
     if (worker.trigger === 'mail-queue') {
       // A mapping without aws-cdk-lib's SqsEventSource, whose grant would add kms:Decrypt on the
@@ -108,6 +115,14 @@ export class HandlerFunctions extends Construct {
       });
       props.mailQueue.grantReceive(role);
     }
+    if (worker.trigger === 'schedule') {
+      // Invoked asynchronously: a failed run is retried twice by Lambda, and the next day anyway.
+      new Rule(scope, 'Schedule', {
+        description: `Verity ${props.config.stage} ${name}: ${worker.description}`,
+        schedule: Schedule.rate(WORKER_SCHEDULE),
+        targets: [new LambdaFunction(fn)],
+      });
+    }
     return fn;
   }
 
@@ -116,7 +131,7 @@ export class HandlerFunctions extends Construct {
     spec: FunctionSpec,
     tag: { key: string; kind: 'handler' | 'worker' },
     props: HandlerFunctionsProps,
-  ): { fn: NodejsFunction; role: Role } {
+  ): { fn: NodejsFunction; role: Role; scope: Construct } {
     const scope = new Construct(this, pascalCase(name));
     const logGroup = new LogGroup(scope, 'Logs', {
       retention: logRetentionFor(props.config),
@@ -146,8 +161,16 @@ export class HandlerFunctions extends Construct {
     });
     Tags.of(fn).add(tag.key, name);
     acknowledge(resourceOf(fn), 'AwsSolutions-L1', 'lambdaRuntimeNode22');
-    return { fn, role };
+    return { fn, role, scope };
   }
+}
+
+/** Tables (as `read` or `readwrite`) and field encryption, for a handler or a worker. */
+function grantData(role: Role, grants: DataGrants, props: HandlerFunctionsProps): void {
+  for (const [table, grant] of Object.entries(grants.tables ?? {}) as [TableName, TableGrant][]) {
+    grantTable(role, props.tables.get(table), grant, props.tables.hasIndexes(table));
+  }
+  if (grants.encryptsFields) role.addToPrincipalPolicy(fieldEncryptionStatement(props.key));
 }
 
 export const FIELD_ENCRYPTION_SID = 'EncryptFields';

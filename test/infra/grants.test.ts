@@ -53,16 +53,7 @@ describe.each(Object.entries(handlers))('%s', (name, definition: HandlerDefiniti
   const reaches = (module: string) => bundled.get(name)?.has(module) === true;
 
   it('bundles the DynamoDB client exactly when its manifest entry grants a table', () => {
-    // Which tables a store function uses is decided at run time; the parity and least-privilege
-    // tests hold the grants to the entry, this one holds the entry to the code.
-    expect(reaches(GATEWAYS.tables), GATEWAYS.tables).toBe(Object.keys(definition.tables).length > 0);
-    // Not even the SDK package, which esbuild keeps for its side effects when a module on the way
-    // imports the store and the code that used it was shaken out (a shell handler once grew
-    // from 67 to 272 KiB that way).
-    const sdk = [...(bundled.get(name) ?? [])].some((path) =>
-      path.includes('node_modules/@aws-sdk/client-dynamodb/'),
-    );
-    expect(sdk, '@aws-sdk/client-dynamodb').toBe(Object.keys(definition.tables).length > 0);
+    expectTablesBundledAsGranted(name, definition.tables);
   });
 
   it('bundles the mail outbox exactly when its manifest entry says sendsMail, and SES never', () => {
@@ -90,12 +81,40 @@ describe.each(Object.entries(workers))('worker %s', (name, worker: WorkerDefinit
     expect(reaches(GATEWAYS.ses), GATEWAYS.ses).toBe(worker.deliversMail === true);
   });
 
-  it('bundles nothing it has no grant for: no tables, pepper, field encryption or texts', () => {
-    for (const gateway of [GATEWAYS.tables, GATEWAYS.pepper, GATEWAYS.fieldCipher, GATEWAYS.texts]) {
+  it('bundles the DynamoDB client exactly when its manifest entry grants a table', () => {
+    expectTablesBundledAsGranted(name, worker.tables ?? {});
+  });
+
+  it('bundles field encryption exactly when its manifest entry says encryptsFields', () => {
+    expect(reaches(GATEWAYS.fieldCipher), GATEWAYS.fieldCipher).toBe(worker.encryptsFields === true);
+  });
+
+  it('bundles the mail outbox (to read its messages) exactly when the mail queue triggers it', () => {
+    expect(reaches(GATEWAYS.mail), GATEWAYS.mail).toBe(worker.trigger === 'mail-queue');
+  });
+
+  it('bundles nothing a worker is never granted: no pepper or texts', () => {
+    for (const gateway of [GATEWAYS.pepper, GATEWAYS.texts]) {
       expect(reaches(gateway), gateway).toBe(false);
     }
   });
 });
+
+/**
+ * Which tables a store function uses is decided at run time; the parity and least-privilege
+ * tests hold the grants to the entry, this one holds the entry to the code.
+ */
+function expectTablesBundledAsGranted(name: string, tables: Readonly<Record<string, unknown>>): void {
+  const granted = Object.keys(tables).length > 0;
+  expect(bundled.get(name)?.has(GATEWAYS.tables) === true, GATEWAYS.tables).toBe(granted);
+  // Not even the SDK package, which esbuild keeps for its side effects when a module on the way
+  // imports the store and the code that used it was shaken out (a shell handler once grew
+  // from 67 to 272 KiB that way).
+  const sdk = [...(bundled.get(name) ?? [])].some((path) =>
+    path.includes('node_modules/@aws-sdk/client-dynamodb/'),
+  );
+  expect(sdk, '@aws-sdk/client-dynamodb').toBe(granted);
+}
 
 /**
  * The checks of a new password (zxcvbn's dictionaries and the breached-password blocklist, about
@@ -113,11 +132,12 @@ it('bundles the new-password checks in the passwords handler only', () => {
   expect(others.filter((name) => checks(name).length > 0)).toEqual([]);
 });
 
-it('bundles the raw AES keyring of npm start in no handler, nor the whole Encryption SDK', () => {
+it('bundles the raw AES keyring of npm start in no handler or worker, nor the whole Encryption SDK', () => {
   // The cloud has the KMS keyring only (lambdas/keys/field-encryption.ts); client-node would bring
   // every keyring, and it is CommonJS, so none of it could be left out.
   const local = ['node_modules/@aws-crypto/raw-aes-keyring-node/', 'node_modules/@aws-crypto/client-node/'];
-  const reaching = Object.keys(handlers).filter((name) =>
+  const everyFunction: Record<string, HandlerDefinition | WorkerDefinition> = { ...handlers, ...workers };
+  const reaching = Object.keys(everyFunction).filter((name) =>
     [...(bundled.get(name) ?? [])].some((path) => local.some((module) => path.includes(module))),
   );
   expect(reaching).toEqual([]);
@@ -125,11 +145,11 @@ it('bundles the raw AES keyring of npm start in no handler, nor the whole Encryp
     [...(bundled.get(name) ?? [])].some((path) =>
       path.includes('node_modules/@aws-crypto/kms-keyring-node/'),
     );
-  expect(Object.keys(handlers).filter(kmsKeyring)).toEqual(
-    Object.entries(handlers as Record<string, HandlerDefinition>)
-      .filter(([, definition]) => definition.encryptsFields === true)
-      .map(([name]) => name),
-  );
+  const encrypting = Object.entries(everyFunction)
+    .filter(([, definition]) => definition.encryptsFields === true)
+    .map(([name]) => name);
+  expect(encrypting).toContain('key-rotation');
+  expect(Object.keys(everyFunction).filter(kmsKeyring)).toEqual(encrypting);
 });
 
 it('gives every bundle with an AWS SDK client the environment credentials, never the default chain', () => {

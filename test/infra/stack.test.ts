@@ -18,7 +18,7 @@ import { OUTBOX_DECRYPT_SID, OUTBOX_KEY_SID, SEND_MAIL_SID } from '../../lib/clo
 import { HANDLER_TAG } from '../../lib/cloud/names.ts';
 import { EVIDENCE_EXPIRY } from '../../lib/cloud/retention.ts';
 import { RATE_LIMIT } from '../../lib/cloud/web-acl.ts';
-import { type HandlerDefinition, handlers } from '../../lib/routes.ts';
+import { type HandlerDefinition, handlers, type WorkerDefinition, workers } from '../../lib/routes.ts';
 import { type TableName, tableDefinition, tables } from '../../lib/tables.ts';
 import { workforcePool } from '../../lib/workforce.ts';
 import { grantingManifest } from './fixtures.ts';
@@ -26,6 +26,7 @@ import { type Cfn, onlyResource, resourcesOf, type Synthesized, synthesize, tags
 import {
   actionsOf,
   functionIdsByHandler,
+  functionIdsByWorker,
   mailQueueIds,
   type PolicyStatement,
   resourceIdsOf,
@@ -310,8 +311,12 @@ describe('field encryption', () => {
     },
   );
 
-  it('is granted to no role but those of the handlers that encryptsFields', () => {
+  it('is granted to no role but those of the handlers and workers that encryptsFields', () => {
     expect(flagged.length).toBeGreaterThan(0);
+    const flaggedWorkers = Object.entries(workers as Record<string, WorkerDefinition>)
+      .filter(([, worker]) => worker.encryptsFields === true)
+      .map(([name]) => name);
+    const workerFunctions = functionIdsByWorker(dev.mainTemplate);
     const functions = functionIdsByHandler(dev.mainTemplate);
     const rolesReachingIt = Object.values(resourcesOf(dev.mainTemplate, 'AWS::IAM::Policy'))
       .filter(
@@ -321,7 +326,10 @@ describe('field encryption', () => {
       )
       .flatMap((policy) => (policy.Properties.Roles as { Ref: string }[]).map((r) => r.Ref));
     expect(rolesReachingIt.sort()).toEqual(
-      flagged.map((name) => roleIdOf(dev, functions.get(name) as string)).sort(),
+      [
+        ...flagged.map((name) => roleIdOf(dev, functions.get(name) as string)),
+        ...flaggedWorkers.map((name) => roleIdOf(dev, workerFunctions.get(name) as string)),
+      ].sort(),
     );
   });
 });
