@@ -19,14 +19,15 @@ import { issuerOf, providerFor } from './provider.ts';
 /** Endpoints where a client authenticates. */
 const CLIENT_AUTH_PATHS = new Set(['/token', '/token/revocation', '/token/introspection', '/request']);
 
-const apps = new Map<string, serverless.Handler>();
+const apps = new WeakMap<object, serverless.Handler>();
 
 export async function protocol(event: HttpEvent, context: Context, ports: { pepper: Pepper }): Promise<HttpResult> {
   const issuer = issuerOf(event.headers ?? {});
-  let app = apps.get(issuer);
+  const runtime = await providerFor(issuer);
+  let app = apps.get(runtime);
   if (!app) {
-    app = serverless((await providerFor(issuer)).provider);
-    apps.set(issuer, app);
+    app = serverless(runtime.provider);
+    apps.set(runtime, app);
   }
   const request = await withClientSecretHashed(asIssuers(event, issuer), ports);
   const run = app;

@@ -28,7 +28,14 @@ export interface OidcRuntime {
   subjectFor(clientId: string, accountId: string): string;
 }
 
-const providers = new Map<string, Promise<OidcRuntime>>();
+/**
+ * Rebuilt this often, so that a warm container takes up the keys the daily rotation made
+ * (lambdas/keys/oidc-keys.ts: a key signs a day after it is published, and is withdrawn two days
+ * after it stops signing).
+ */
+const RELOAD_AFTER_MS = 3_600_000;
+
+const providers = new Map<string, { building: Promise<OidcRuntime>; at: number }>();
 
 export function issuerOf(headers: Record<string, string | undefined>): string {
   const configured = process.env.VERITY_SITE_URL;
@@ -37,13 +44,12 @@ export function issuerOf(headers: Record<string, string | undefined>): string {
 }
 
 export function providerFor(issuer: string): Promise<OidcRuntime> {
-  let building = providers.get(issuer);
-  if (!building) {
-    building = build(issuer);
-    providers.set(issuer, building);
-    // A failed start (DynamoDB unreachable) is tried again by the next request.
-    building.catch(() => providers.delete(issuer));
-  }
+  const known = providers.get(issuer);
+  if (known && Date.now() - known.at < RELOAD_AFTER_MS) return known.building;
+  const building = build(issuer);
+  providers.set(issuer, { building, at: Date.now() });
+  // A failed start (DynamoDB unreachable) is tried again by the next request.
+  building.catch(() => providers.delete(issuer));
   return building;
 }
 
