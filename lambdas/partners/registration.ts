@@ -320,9 +320,25 @@ const POLICY_FIELDS = {
   verifiedWithinDays: 'verified_within_days',
 } as const satisfies Record<keyof PartnerPolicy, string>;
 
+/**
+ * The metadata's fields in the order the API shows them (a stored map keeps no order); exhaustive
+ * by type, so a new metadata field does not compile until it is shown.
+ */
+const METADATA_FIELDS = Object.keys({
+  client_name: true,
+  redirect_uris: true,
+  token_endpoint_auth_method: true,
+  jwks: true,
+  jwks_uri: true,
+  scope: true,
+  post_logout_redirect_uris: true,
+  contacts: true,
+} satisfies { [K in keyof PartnerMetadata]-?: true }) as (keyof PartnerMetadata)[];
+
 /** The registration's fields in the API's JSON: metadata and policy, flat, snake_case. */
 export function registrationJson({ metadata, policy }: Registration): Record<string, unknown> {
-  const json: Record<string, unknown> = { ...metadata };
+  const json: Record<string, unknown> = {};
+  for (const name of METADATA_FIELDS) if (metadata[name] !== undefined) json[name] = metadata[name];
   for (const [field, name] of Object.entries(POLICY_FIELDS)) {
     const value = policy[field as keyof PartnerPolicy];
     if (value !== undefined) json[name] = value;

@@ -362,6 +362,19 @@ describe('a partner as JSON', () => {
     expect(JSON.stringify(shown)).not.toContain('hash');
   });
 
+  it('lists its fields in one order, whatever order the stored item kept', () => {
+    const shuffled = { ...partner, metadata: Object.fromEntries(Object.entries(partner.metadata).reverse()) };
+    const keys = Object.keys(partnerJson(shuffled as Partner));
+    expect(keys).toEqual(Object.keys(partnerJson(partner)));
+    expect(keys.slice(0, 5)).toEqual([
+      'client_id',
+      'client_id_issued_at',
+      'client_name',
+      'redirect_uris',
+      'token_endpoint_auth_method',
+    ]);
+  });
+
   it('reads back as the same registration, so a GET sent back with PUT changes nothing', () => {
     const again = readRegistration(partnerJson(partner));
     expect(again).toEqual({ metadata: partner.metadata, policy: partner.policy });
