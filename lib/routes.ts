@@ -157,6 +157,14 @@ const handlerTable = {
     encryptsFields: true,
     memoryMb: 1024,
   },
+  partners: {
+    entry: 'lambdas/handlers/partners/handler.ts',
+    description: 'The partner admin API: register, list, read, replace and remove partners (OIDC clients)',
+    audience: 'partners',
+    tables: { partners: 'readwrite' },
+    // Client secrets are kept as the pepper's MAC.
+    usesPepper: true,
+  },
   'not-found': {
     entry: 'lambdas/handlers/not-found/handler.ts',
     description: 'Every request that no route matches: a 404 page or JSON, or 405 for a wrong method',
@@ -228,6 +236,7 @@ const settingUp: Access = { kind: 'member', level: 'setting-up' };
 const member: Access = { kind: 'member', level: 'aal2' };
 const recent: Access = { kind: 'member', level: 'recent' };
 const workforce: Access = { kind: 'workforce', groups: ['agents', 'partner-admins'] };
+const partnerAdmins: Access = { kind: 'workforce', groups: ['partner-admins'] };
 
 export const routes: readonly Route[] = [
   { method: 'GET', path: '/', handler: 'pages', access: anyone },
@@ -313,6 +322,11 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/health', handler: 'health', access: anyone },
   { method: 'POST', path: '/csp-report', handler: 'csp-report', access: anyone },
   { method: 'GET', path: '/workforce/me', handler: 'workforce-me', access: workforce },
+  { method: 'POST', path: '/partners', handler: 'partners', access: partnerAdmins },
+  { method: 'GET', path: '/partners', handler: 'partners', access: partnerAdmins },
+  { method: 'GET', path: '/partners/{clientId}', handler: 'partners', access: partnerAdmins },
+  { method: 'PUT', path: '/partners/{clientId}', handler: 'partners', access: partnerAdmins },
+  { method: 'DELETE', path: '/partners/{clientId}', handler: 'partners', access: partnerAdmins },
 ];
 
 /** The catch-all: API Gateway's `$default` route key, served by this handler. */

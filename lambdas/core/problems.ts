@@ -44,7 +44,13 @@ export type Problem =
   // mfa: managing methods
   | { readonly kind: 'MethodNotOnAccount' }
   | { readonly kind: 'CannotRemoveMethod' }
-  | { readonly kind: 'RecoveryCodesChanged' };
+  | { readonly kind: 'RecoveryCodesChanged' }
+  // partners: the partner admin API
+  /** A registration that breaks the rules: one sentence per field, by its RFC 7591 name (`redirect_uris[0]`). */
+  | { readonly kind: 'InvalidClientMetadata'; readonly fields: Readonly<Record<string, string>> }
+  | { readonly kind: 'PartnerNotFound' }
+  /** Another edit of the same partner was saved between reading it and saving this one. */
+  | { readonly kind: 'PartnerChanged' };
 
 export type ProblemKind = Problem['kind'];
 

@@ -12,6 +12,8 @@ export class HttpError extends Error {
     readonly publicMessage: string,
     readonly headers: Record<string, string> = {},
     readonly details?: readonly { path: string; message: string }[],
+    /** Field-level errors by field name (a partner registration), for JSON answers. */
+    readonly fields?: Readonly<Record<string, string>>,
   ) {
     super(publicMessage);
     this.name = 'HttpError';

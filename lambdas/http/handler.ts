@@ -145,10 +145,10 @@ export function protocolHandler(
     .use(errorResponses(() => 'partners'));
 }
 
-/** Reads take no body; writes take the body the handler declared, or none. */
+/** Reads and deletes take no body; other writes take the body the handler declared, or none. */
 function readBodyFor<B>(event: HttpEvent, method: string, spec: BodySpec<B> | undefined): B {
-  const reading = method === 'GET' || method === 'HEAD';
-  if (spec && !reading) return parseBody(event, spec);
+  const bodiless = method === 'GET' || method === 'HEAD' || method === 'DELETE';
+  if (spec && !bodiless) return parseBody(event, spec);
   if (event.body) throw new HttpError(400, 'invalid_request', 'This address does not take a request body.');
   return undefined as B;
 }
@@ -234,6 +234,7 @@ function errorResponses(
               error: error.code,
               error_description: error.publicMessage,
               ...(error.details ? { details: error.details } : {}),
+              ...(error.fields ? { fields: error.fields } : {}),
             },
             error.status,
             error.headers,
@@ -247,7 +248,7 @@ export function asHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
   if (error instanceof DomainError) {
     const answer = answerTo(error.problem);
-    return new HttpError(answer.status, answer.code, answer.message);
+    return new HttpError(answer.status, answer.code, answer.message, {}, undefined, answer.fields);
   }
   return undefined;
 }

@@ -9,6 +9,8 @@ export interface ProblemAnswer {
   readonly status: number;
   readonly code: string;
   readonly message: string;
+  /** Field-level errors, by field name, for JSON answers (a partner registration). */
+  readonly fields?: Readonly<Record<string, string>>;
 }
 
 type Answers = { [K in ProblemKind]: (problem: Extract<Problem, { kind: K }>) => ProblemAnswer };
@@ -188,7 +190,32 @@ const answers: Answers = {
     message:
       'Your recovery codes were replaced from another window just now. Create new codes again if you need them.',
   }),
+  InvalidClientMetadata: (p) => ({
+    status: 400,
+    code: 'invalid_client_metadata',
+    message: registrationMessage(p.fields),
+    fields: p.fields,
+  }),
+  PartnerNotFound: () => ({
+    status: 404,
+    code: 'not_found',
+    message: 'There is no partner with this client id.',
+  }),
+  PartnerChanged: () => ({
+    status: 409,
+    code: 'partner_changed',
+    message: 'This partner was changed by someone else just now. Read it again, then send your change.',
+  }),
 };
+
+/** "Check redirect_uris[0]: must use https, ..." and how many other fields need a change. */
+function registrationMessage(fields: Readonly<Record<string, string>>): string {
+  const [first, ...others] = Object.entries(fields);
+  if (!first) return 'Send the registration as a JSON object.';
+  const more =
+    others.length === 0 ? '' : ` (and ${others.length} more field${others.length === 1 ? '' : 's'})`;
+  return `Check ${first[0]}: ${first[1]}${more}.`;
+}
 
 export function answerTo(problem: Problem): ProblemAnswer {
   return (answers[problem.kind] as (p: Problem) => ProblemAnswer)(problem);

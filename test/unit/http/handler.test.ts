@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { problem } from '../../../lambdas/core/problems.ts';
 import { handler as notFoundHandler } from '../../../lambdas/handlers/not-found/handler.ts';
 import { CSRF_COOKIE, formToken } from '../../../lambdas/http/csrf.ts';
 import { badRequest } from '../../../lambdas/http/errors.ts';
@@ -89,6 +90,19 @@ describe('errors', () => {
     });
   });
 
+  it('carry the field errors of a problem that has them, in JSON', async () => {
+    const fields = { 'redirect_uris[0]': 'must use https, or http on a loopback host' };
+    const response = await httpHandler('health', {}, () => {
+      throw problem({ kind: 'InvalidClientMetadata', fields });
+    })(event('GET', 'GET /health'), context);
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body as string)).toEqual({
+      error: 'invalid_client_metadata',
+      error_description: 'Check redirect_uris[0]: must use https, or http on a loopback host.',
+      fields,
+    });
+  });
+
   it('that nobody expected become a 500 that reveals nothing of them', async () => {
     const response = await httpHandler('health', {}, () => {
       throw new Error('ConditionalCheckFailed on pk=EMAIL#someone@example.com');
@@ -96,6 +110,28 @@ describe('errors', () => {
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain('someone@example.com');
     expect(JSON.parse(response.body as string).error).toBe('server_error');
+  });
+});
+
+describe('request bodies', () => {
+  const jsonHandler = httpHandler('health', { body: { kinds: ['json'], schema: v.unknown() } }, ({ body }) =>
+    json({ body: body ?? null }),
+  );
+
+  it('are not asked of a DELETE, even from a handler that takes one for its writes', async () => {
+    const response = await jsonHandler(event('DELETE', 'DELETE /health'), context);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body as string)).toEqual({ body: null });
+  });
+
+  it('are refused on a DELETE, as on a GET', async () => {
+    for (const method of ['GET', 'DELETE']) {
+      const response = await jsonHandler(
+        event(method, `${method} /health`, { headers: { 'content-type': 'application/json' }, body: '{}' }),
+        context,
+      );
+      expect(response.statusCode, method).toBe(400);
+    }
   });
 });
 
