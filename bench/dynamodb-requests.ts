@@ -125,6 +125,7 @@ async function benchConfig(dataDir: string): Promise<LocalConfig> {
       ses: await freePort(),
       cognito: await freePort(),
       s3: await freePort(),
+      demoPartner: await freePort(),
     },
   };
 }

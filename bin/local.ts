@@ -1,6 +1,7 @@
 /**
- * `npm start`: Verity on http://localhost:3000 with the embedded AWS. Ctrl-C stops every child
- * process (Java included) and leaves nothing listening.
+ * `npm start`: Verity on http://localhost:3000 with the embedded AWS, and the demo partners on
+ * http://localhost:3001. Ctrl-C stops every child process (Java included) and leaves nothing
+ * listening.
  */
 import { localConfig } from '../lib/local/config.ts';
 import { type RunningVerity, startVerity } from '../lib/local/start.ts';
@@ -24,6 +25,10 @@ Verity is running.
 Member sign-in (seeded demo member; or Create account and confirm through the mail viewer):
   ${state.siteUrl}/sign-in   ${state.demoMember.email}   password "${state.demoMember.password}"
   its 6-digit codes go to the demo phone: read them at ${state.siteUrl}/_local/texts
+
+Demo partners (relying parties that sign in with Verity; their clients in ${config.dataDir}/demo-partners.json):
+  Demo XMS          ${state.demoPartnerUrl}/xms/   its own account ${state.demoXmsAccount.email}   password "${state.demoXmsAccount.password}"
+  Demo IRS          ${state.demoPartnerUrl}/irs/   (shows every claim Verity shares)
 
 Workforce sign-in (seeded; passwords live in ${config.dataDir}/workforce.json):
   partner admin     ${admin?.username}   password ${admin?.password}

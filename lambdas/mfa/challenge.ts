@@ -86,7 +86,13 @@ export async function methodToAsk(
 
 /** The `amr` name of a factor that passed the second step. */
 export const usedFactor = (factor: Factor): SecondFactorUsed =>
-  factor.kind === 'totp' ? 'otp' : factor.kind === 'phone' ? (factor.channel === 'voice' ? 'tel' : 'sms') : 'hwk';
+  factor.kind === 'totp'
+    ? 'otp'
+    : factor.kind === 'phone'
+      ? factor.channel === 'voice'
+        ? 'tel'
+        : 'sms'
+      : 'hwk';
 
 /** Dispatches a code to the factor it is for. Security keys have their own module. */
 export async function passFactorCode(

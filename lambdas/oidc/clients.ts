@@ -23,7 +23,9 @@ export function clientMetadataOf(partner: Partner): Record<string, unknown> {
     // sends (lambdas/handlers/oidc/client-secret.ts), so the secret itself is stored nowhere.
     ...(partner.secretHash ? { client_secret: partner.secretHash } : {}),
     scope: metadata.scope,
-    grant_types: scopes.includes('offline_access') ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
+    grant_types: scopes.includes('offline_access')
+      ? ['authorization_code', 'refresh_token']
+      : ['authorization_code'],
     response_types: ['code'],
     subject_type: 'pairwise',
     id_token_signed_response_alg: metadata.id_token_signed_response_alg ?? 'RS256',

@@ -20,9 +20,9 @@ import * as links from '../store/links.ts';
 import { DynamoDbOidcAdapter, requestClock } from '../store/oidc-models.ts';
 import { providerAccount } from './account.ts';
 import { ACR_VALUES, POLICY_SCOPES, type Requirement, requirementOf } from './assurance.ts';
-import { PROVIDER_COOKIES } from './cookie-names.ts';
 import { clientMetadataOf, POLICY_PROPERTY, policyOf } from './clients.ts';
 import { grantFromLink } from './consent.ts';
+import { PROVIDER_COOKIES } from './cookie-names.ts';
 import { SCOPE_CLAIMS } from './scope-claims.ts';
 
 /** Lifetimes, in seconds. */
@@ -39,7 +39,6 @@ export const TTL = {
   /** Consent is remembered for a year. */
   Grant: 365 * 24 * 3600,
 } as const;
-
 
 export interface ProviderKeys {
   readonly jwks: { keys: Record<string, unknown>[] };
@@ -73,7 +72,10 @@ const stateOf = (ctx: KoaContextWithOIDC) => ctx.state as RequestState;
 
 const nowOf = () => new Date(requestClock.getStore() ?? Date.now());
 
-export function verityOf(ctx: KoaContextWithOIDC, deps: ProviderDependencies): Promise<SessionItem | undefined> {
+export function verityOf(
+  ctx: KoaContextWithOIDC,
+  deps: ProviderDependencies,
+): Promise<SessionItem | undefined> {
   const state = stateOf(ctx);
   state.verity ??= deps.verity(ctx.get('cookie') || undefined, nowOf());
   return state.verity;
@@ -82,7 +84,9 @@ export function verityOf(ctx: KoaContextWithOIDC, deps: ProviderDependencies): P
 /** What this authorization request needs, after the partner's floor. */
 export function requirementFor(ctx: KoaContextWithOIDC): Requirement {
   const { oidc } = ctx;
-  const acrClaim = oidc.claims?.id_token?.acr as { essential?: boolean; values?: string[]; value?: string } | undefined;
+  const acrClaim = oidc.claims?.id_token?.acr as
+    | { essential?: boolean; values?: string[]; value?: string }
+    | undefined;
   const essentialAcrs = acrClaim?.essential
     ? (acrClaim.values ?? (acrClaim.value ? [acrClaim.value] : []))
     : undefined;
@@ -117,7 +121,8 @@ function verityPolicy(deps: ProviderDependencies) {
       if (verity.viaRememberedBrowser && !requirement.rememberedBrowserCounts) return Check.REQUEST_PROMPT;
       if (session.accountId !== verity.accountId) return Check.REQUEST_PROMPT;
       if (session.acr !== requirement.acr) return Check.REQUEST_PROMPT;
-      if ((session.loginTs ?? 0) < Math.floor(Date.parse(verity.signedInAt) / 1000)) return Check.REQUEST_PROMPT;
+      if ((session.loginTs ?? 0) < Math.floor(Date.parse(verity.signedInAt) / 1000))
+        return Check.REQUEST_PROMPT;
       // Identity verification is the next stage of Verity: nobody is verified yet.
       if (requirement.ial === 2) return Check.REQUEST_PROMPT;
       const policyOfClient = policyOf(ctx.oidc.client as Client);
@@ -142,7 +147,9 @@ export function buildProvider(deps: ProviderDependencies): Provider {
         : new DynamoDbOidcAdapter(name, {
             replayed: (model) =>
               new errors.InvalidGrant(
-                model === 'AuthorizationCode' ? 'authorization code already consumed' : 'refresh token already used',
+                model === 'AuthorizationCode'
+                  ? 'authorization code already consumed'
+                  : 'refresh token already used',
               ),
           }),
     clients: [],
@@ -154,7 +161,12 @@ export function buildProvider(deps: ProviderDependencies): Provider {
       long: cookie,
       short: cookie,
     },
-    scopes: ['openid', 'offline_access', ...Object.keys(SCOPE_CLAIMS).slice(1), ...Object.keys(POLICY_SCOPES)],
+    scopes: [
+      'openid',
+      'offline_access',
+      ...Object.keys(SCOPE_CLAIMS).slice(1),
+      ...Object.keys(POLICY_SCOPES),
+    ],
     claims: { ...SCOPE_CLAIMS, acr: ['acr'], amr: ['amr'], auth_time: ['auth_time'] } as never,
     acrValues: [...ACR_VALUES],
     subjectTypes: ['pairwise'],
@@ -181,10 +193,16 @@ export function buildProvider(deps: ProviderDependencies): Provider {
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: async (ctx: { body: unknown; oidc: { client?: { clientName?: string } } }, form: string) => {
+        logoutSource: async (
+          ctx: { body: unknown; oidc: { client?: { clientName?: string } } },
+          form: string,
+        ) => {
           ctx.body = deps.logoutPage(form, ctx.oidc.client?.clientName);
         },
-        postLogoutSuccessSource: async (ctx: { body: unknown; oidc: { client?: { clientName?: string } } }) => {
+        postLogoutSuccessSource: async (ctx: {
+          body: unknown;
+          oidc: { client?: { clientName?: string } };
+        }) => {
           ctx.body = deps.signedOutPage(ctx.oidc.client?.clientName);
         },
       },
@@ -201,8 +219,11 @@ export function buildProvider(deps: ProviderDependencies): Provider {
     },
     ttl: { ...TTL } as never,
     rotateRefreshToken: true,
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }, code: { scopes: Set<string> }) =>
-      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    issueRefreshToken: async (
+      _ctx: unknown,
+      client: { grantTypeAllowed(type: string): boolean },
+      code: { scopes: Set<string> },
+    ) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     interactions: {
       policy: verityPolicy(deps),
       url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}`,
@@ -212,7 +233,8 @@ export function buildProvider(deps: ProviderDependencies): Provider {
       const client = oidc.client as Client;
       const session = oidc.session as Session;
       const accountId = session.accountId as string;
-      const grantId = (oidc.result?.consent?.grantId as string | undefined) ?? session.grantIdFor(client.clientId);
+      const grantId =
+        (oidc.result?.consent?.grantId as string | undefined) ?? session.grantIdFor(client.clientId);
       const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
       const link = await links.linkOf(accountId, client.clientId);
       if (link) stateOf(ctx).link = link;
@@ -228,7 +250,10 @@ export function buildProvider(deps: ProviderDependencies): Provider {
       await links.recordUse(accountId, client.clientId, nowOf(), rebuiltId);
       return rebuilt;
     },
-    renderError: async (ctx: { type: string; body: unknown }, out: { error: string; error_description?: string }) => {
+    renderError: async (
+      ctx: { type: string; body: unknown },
+      out: { error: string; error_description?: string },
+    ) => {
       ctx.type = 'html';
       ctx.body = deps.errorPage(out);
     },

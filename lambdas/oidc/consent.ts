@@ -49,10 +49,9 @@ export function sharedItems(
   partnerName: string,
   ial: 1 | 2,
 ): SharedItem[] {
-  const items: SharedItem[] = [
-    { label: `An identifier for you that only ${partnerName} receives` },
-  ];
-  if (consent.claims.includes('email')) items.push({ label: 'Your primary email', value: member.primaryEmail });
+  const items: SharedItem[] = [{ label: `An identifier for you that only ${partnerName} receives` }];
+  if (consent.claims.includes('email'))
+    items.push({ label: 'Your primary email', value: member.primaryEmail });
   if (consent.claims.includes('all_emails')) {
     items.push({ label: 'All your confirmed emails', value: member.allEmails.join(', ') });
   }

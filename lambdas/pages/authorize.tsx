@@ -21,8 +21,8 @@ export function authorizePage(props: InteractionPage & { items: readonly SharedI
       <Narrow>
         <h1>Authorize {props.partnerName}</h1>
         <p class="usa-intro">
-          Review the information that {props.partnerName} will receive. Select Allow to share it and
-          continue to {props.partnerName}.
+          Review the information that {props.partnerName} will receive. Select Allow to share it and continue
+          to {props.partnerName}.
         </p>
         <h2>{props.partnerName} will receive</h2>
         <ul class="usa-list verity-shared">

@@ -183,7 +183,10 @@ const schema = v.pipe(
       ),
       jwks: v.optional(jwks),
       jwks_uri: v.optional(url(false)),
-      id_token_signed_response_alg: v.optional(v.picklist(['RS256', 'ES256'], 'must be RS256 or ES256'), 'RS256'),
+      id_token_signed_response_alg: v.optional(
+        v.picklist(['RS256', 'ES256'], 'must be RS256 or ES256'),
+        'RS256',
+      ),
       scope,
       post_logout_redirect_uris: v.optional(uriList(0), []),
       contacts: v.optional(

@@ -86,7 +86,12 @@ export async function recordConsent(input: {
 }
 
 /** A partner signed the member in again; a grant rebuilt from the link joins its list. */
-export async function recordUse(accountId: string, partnerId: string, now: Date, grantId?: string): Promise<void> {
+export async function recordUse(
+  accountId: string,
+  partnerId: string,
+  now: Date,
+  grantId?: string,
+): Promise<void> {
   try {
     await documentClient().send(
       new UpdateCommand({

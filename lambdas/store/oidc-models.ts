@@ -14,7 +14,14 @@
  *   the index go too. Interactions are never in that index, so an interaction in progress lives on.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { documentClient, epochSeconds, tableName, transact } from './dynamo.ts';
 
 /** What oidc-provider stores: a plain JSON object. */
@@ -194,10 +201,9 @@ async function deleteGrantMembers(grantId: string, prefix: string): Promise<void
   } while (startKey);
 }
 
-
 /** Ends the provider's session with this id (Verity's Sign out). */
 export async function endProviderSession(sessionId: string): Promise<void> {
-  await new DynamoDbOidcAdapter('Session', { replayed: () => new Error('sessions are not consumed') }).destroy(
-    sessionId,
-  );
+  await new DynamoDbOidcAdapter('Session', {
+    replayed: () => new Error('sessions are not consumed'),
+  }).destroy(sessionId);
 }

@@ -17,6 +17,8 @@ export interface LocalConfig {
     readonly ses: number;
     readonly cognito: number;
     readonly s3: number;
+    /** The demo partner app (demo/partner/): Demo XMS and Demo IRS. */
+    readonly demoPartner: number;
   };
 }
 
@@ -26,9 +28,10 @@ export const portVariables = {
   ses: 'VERITY_SES_PORT',
   cognito: 'VERITY_COGNITO_PORT',
   s3: 'VERITY_S3_PORT',
+  demoPartner: 'VERITY_DEMO_PARTNER_PORT',
 } as const;
 
-const defaultPorts = { site: 3000, dynamodb: 8000, ses: 8005, cognito: 9229, s3: 4569 };
+const defaultPorts = { site: 3000, dynamodb: 8000, ses: 8005, cognito: 9229, s3: 4569, demoPartner: 3001 };
 
 export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
   const port = (key: keyof typeof defaultPorts): number => {
@@ -50,6 +53,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
       ses: port('ses'),
       cognito: port('cognito'),
       s3: port('s3'),
+      demoPartner: port('demoPartner'),
     },
   };
 }

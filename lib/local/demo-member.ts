@@ -25,7 +25,7 @@ export interface DemoMember {
   readonly password: string;
 }
 
-const DEMO_EMAIL = 'member@verity.local';
+export const DEMO_EMAIL = 'member@verity.local';
 /** A number reserved for fiction (NANP 555-01xx). */
 const DEMO_PHONE = '+12025550123';
 

@@ -1,10 +1,12 @@
 /**
- * Starts the whole local Verity: embedded AWS, resources from the manifests, the gateway. Used
- * by `npm start` (bin/local.ts) and by the integration and browser test setups alike.
+ * Starts the whole local Verity: embedded AWS, resources from the manifests, the gateway, and the
+ * demo partner app beside it. Used by `npm start` (bin/local.ts) and by the integration and
+ * browser test setups alike.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { startDemoPartner } from '../../demo/partner/index.ts';
 import { handlerEnvironment } from '../environment.ts';
 import {
   createTables,
@@ -15,6 +17,7 @@ import {
 } from './bootstrap.ts';
 import { LOCAL_EVIDENCE_BUCKET, type LocalConfig, portVariables, projectRoot } from './config.ts';
 import { type DemoMember, seedDemoMember } from './demo-member.ts';
+import { seedDemoPartners } from './demo-partners.ts';
 import { startEmbeddedAws } from './embedded-aws.ts';
 import { startGateway } from './gateway.ts';
 import { assertPortFree } from './processes.ts';
@@ -28,6 +31,10 @@ export interface RunningVerity {
   readonly workforce: Workforce;
   readonly evidenceBucket: string;
   readonly demoMember: DemoMember;
+  /** The demo partner app: Demo XMS at /xms/, Demo IRS at /irs/. */
+  readonly demoPartnerUrl: string;
+  /** Demo XMS's seeded account of its own (the demo member's email, its own password). */
+  readonly demoXmsAccount: { readonly email: string; readonly password: string };
 }
 
 /** Texts and voice calls land here locally, one JSON line each; the gateway shows them at /_local/texts. */
@@ -44,9 +51,19 @@ export async function startVerity(
   config: LocalConfig,
 ): Promise<{ state: RunningVerity; stop: () => Promise<void> }> {
   await assertPortFree(config.ports.site, config.host, 'the Verity site', portVariables.site);
+  const siteUrl = `http://localhost:${config.ports.site}`;
+  const demoPartnerUrl = `http://localhost:${config.ports.demoPartner}`;
   const aws = await startEmbeddedAws(config);
   let gateway: Server | undefined;
+  let demoPartner: Server | undefined;
   try {
+    // Checked once Java is known to be there (startEmbeddedAws), as the embedded services' ports are.
+    await assertPortFree(
+      config.ports.demoPartner,
+      config.host,
+      'the demo partner app',
+      portVariables.demoPartner,
+    );
     Object.assign(process.env, aws.sdkEnvironment);
     const tableNames = await createTables();
     const workforce = await createWorkforce(config, aws.endpoints.cognito);
@@ -58,7 +75,7 @@ export async function startVerity(
       version,
       tableNames: tableNames as Parameters<typeof handlerEnvironment>[0]['tableNames'],
       mailFrom: process.env.VERITY_MAIL_FROM ?? 'Verity <no-reply@verity.local>',
-      siteUrl: `http://localhost:${config.ports.site}`,
+      siteUrl,
       pepper: { localFile: localPepperFile(config) },
       dataKey: { localFile: localDataKeyFile(config) },
       textOutbox: textOutboxFile(config),
@@ -66,6 +83,7 @@ export async function startVerity(
     });
     Object.assign(process.env, environment);
     const demoMember = await seedDemoMember(config);
+    const demoPartners = await seedDemoPartners(config, siteUrl, demoPartnerUrl);
     gateway = await startGateway({
       port: config.ports.site,
       host: config.host,
@@ -77,31 +95,47 @@ export async function startVerity(
         jwksUri: `${workforce.issuer}/.well-known/jwks.json`,
       },
     });
+    // After the gateway, though it would not mind: it discovers Verity at its first sign-in.
+    demoPartner = (
+      await startDemoPartner({
+        port: config.ports.demoPartner,
+        host: config.host,
+        issuer: siteUrl,
+        partners: demoPartners,
+      })
+    ).server;
     const state: RunningVerity = {
-      siteUrl: `http://localhost:${config.ports.site}`,
+      siteUrl,
       endpoints: aws.endpoints,
       sdkEnvironment: aws.sdkEnvironment,
       handlerEnvironment: environment,
       workforce,
       evidenceBucket: LOCAL_EVIDENCE_BUCKET,
       demoMember,
+      demoPartnerUrl,
+      demoXmsAccount: demoPartners.xms.account,
     };
     writeFileSync(stateFile(config), JSON.stringify(state, null, 2), { mode: 0o600 });
-    const server = gateway;
+    const servers = [gateway, demoPartner];
     return {
       state,
       stop: async () => {
         rmSync(stateFile(config), { force: true });
-        await new Promise<void>((ok) => {
-          server.closeAllConnections();
-          server.close(() => ok());
-        });
+        await Promise.all(servers.map(closeServer));
         await aws.stop();
       },
     };
   } catch (error) {
     gateway?.close();
+    demoPartner?.close();
     await aws.stop();
     throw error;
   }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((ok) => {
+    server.closeAllConnections();
+    server.close(() => ok());
+  });
 }

@@ -43,6 +43,7 @@ export async function freePorts(): Promise<Record<string, number>> {
     VERITY_SES_PORT: await freePort(),
     VERITY_COGNITO_PORT: await freePort(),
     VERITY_S3_PORT: await freePort(),
+    VERITY_DEMO_PARTNER_PORT: await freePort(),
   };
 }
 

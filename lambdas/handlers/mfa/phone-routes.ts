@@ -5,6 +5,7 @@ import { memberOf } from '../../http/handler.ts';
 import { requestContext } from '../../http/member.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
+import { usedFactor } from '../../mfa/challenge.ts';
 import {
   beginPhoneSetup,
   finishPhoneSetup,
@@ -13,9 +14,8 @@ import {
   sendSignInCode,
 } from '../../mfa/phone.ts';
 import { phoneCodePage, phoneNumberPage } from '../../pages/mfa-phone.tsx';
-import * as store from '../../store/mfa.ts';
 import type { PhoneFactor } from '../../store/factors.ts';
-import { usedFactor } from '../../mfa/challenge.ts';
+import * as store from '../../store/mfa.ts';
 import { ports } from './ports.ts';
 import { challengeFor, methodAdded, nextOf, type Request, setupSession } from './steps.ts';
 

@@ -16,7 +16,11 @@ import { protocol } from './protocol.ts';
 /** Built once, at module load: the ports of this Lambda's grants (sendsMail, usesPepper). */
 const ports = { mail: mailOutbox(), pepper: pepperFromEnvironment() } satisfies Partial<Ports>;
 
-const pages = routedHandler('oidc', { body: formBody, memberAccess, audience: () => 'people' }, interactionRoutes(ports));
+const pages = routedHandler(
+  'oidc',
+  { body: formBody, memberAccess, audience: () => 'people' },
+  interactionRoutes(ports),
+);
 const endpoints = protocolHandler('oidc', (event, context) => protocol(event, context, ports));
 
 export const handler = (event: HttpEvent, context: Context) =>

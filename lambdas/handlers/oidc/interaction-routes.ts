@@ -54,7 +54,10 @@ function expiredPage(): HttpResult {
 /** The request as the provider's interaction helpers read it: only its cookies matter. */
 function nodePair(request: Request): [IncomingMessage, ServerResponse] {
   const req = new IncomingMessage(new Socket());
-  req.headers = { cookie: (request.event.cookies ?? []).join('; '), host: new URL(issuerOf(request.headers)).host };
+  req.headers = {
+    cookie: (request.event.cookies ?? []).join('; '),
+    host: new URL(issuerOf(request.headers)).host,
+  };
   req.url = request.path;
   req.method = request.method;
   return [req, new ServerResponse(req)];
@@ -145,10 +148,15 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
       const session = await memberSession(request, requestTime(request));
       const { requirement, unmet } = requirementIn(context);
       const policy = policyOf(client);
-      const loginHint = typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined;
-      const emails = session && policy.emailMustMatchLoginHint && loginHint ? await memberEmails(session.accountId) : undefined;
+      const loginHint =
+        typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined;
+      const emails =
+        session && policy.emailMustMatchLoginHint && loginHint
+          ? await memberEmails(session.accountId)
+          : undefined;
       // Someone else signed in in this browser meanwhile: the prompt starts again as them.
-      const switched = session && interaction.session?.accountId && interaction.session.accountId !== session.accountId;
+      const switched =
+        session && interaction.session?.accountId && interaction.session.accountId !== session.accountId;
       const step = interactionStep({
         uid: interaction.uid,
         prompt: switched ? { name: 'login', reasons: [] } : interaction.prompt,
@@ -160,12 +168,18 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
         session,
         emails,
       });
-      const common = { csrfToken: request.csrfToken, uid: interaction.uid, partnerName: partnerNameOf(client) };
+      const common = {
+        csrfToken: request.csrfToken,
+        uid: interaction.uid,
+        partnerName: partnerNameOf(client),
+      };
       switch (step.kind) {
         case 'detour':
           return redirect(step.to);
         case 'make-primary':
-          return html(makePrimaryPage({ ...common, email: step.email, primary: emails?.primaryAddress ?? '' }));
+          return html(
+            makePrimaryPage({ ...common, email: step.email, primary: emails?.primaryAddress ?? '' }),
+          );
         case 'add-email':
           return html(
             addEmailPage({
@@ -210,7 +224,10 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
       const consent = consentIn(context);
       const { Grant } = runtime.provider;
       const existing = interaction.grantId ? await Grant.find(interaction.grantId) : undefined;
-      const grant = fillGrant(existing ?? new Grant({ accountId: session.accountId, clientId: client.clientId }), consent);
+      const grant = fillGrant(
+        existing ?? new Grant({ accountId: session.accountId, clientId: client.clientId }),
+        consent,
+      );
       const grantId = await grant.save();
       const now = requestTime(request);
       await links.recordConsent({
@@ -247,7 +264,12 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
       if (!('runtime' in context)) return context;
       const session = memberOf(request);
       try {
-        await setPrimaryEmail(session.accountId, field(request.body, 'email'), requestContext(request), ports);
+        await setPrimaryEmail(
+          session.accountId,
+          field(request.body, 'email'),
+          requestContext(request),
+          ports,
+        );
       } catch (error) {
         // Not (or no longer) a confirmed email of the account: the interaction page says what now.
         if (!problemToShow(error, 'EmailNotConfirmed', 'EmailNotOnAccount')) throw error;

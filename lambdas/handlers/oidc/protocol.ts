@@ -21,7 +21,11 @@ const CLIENT_AUTH_PATHS = new Set(['/token', '/token/revocation', '/token/intros
 
 const apps = new WeakMap<object, serverless.Handler>();
 
-export async function protocol(event: HttpEvent, context: Context, ports: { pepper: Pepper }): Promise<HttpResult> {
+export async function protocol(
+  event: HttpEvent,
+  context: Context,
+  ports: { pepper: Pepper },
+): Promise<HttpResult> {
   const issuer = issuerOf(event.headers ?? {});
   const runtime = await providerFor(issuer);
   let app = apps.get(runtime);
@@ -31,7 +35,9 @@ export async function protocol(event: HttpEvent, context: Context, ports: { pepp
   }
   const request = await withClientSecretHashed(asIssuers(event, issuer), ports);
   const run = app;
-  const answer = await requestClock.run(event.requestContext.timeEpoch ?? Date.now(), () => run(request, context));
+  const answer = await requestClock.run(event.requestContext.timeEpoch ?? Date.now(), () =>
+    run(request, context),
+  );
   return answer as HttpResult;
 }
 
@@ -68,5 +74,8 @@ async function withClientSecretHashed(event: HttpEvent, ports: { pepper: Pepper 
     return event;
   }
   const hashed = `${decoded.slice(0, colon)}:${encodeURIComponent(await clientSecretHash(secret, ports))}`;
-  return { ...event, headers: { ...event.headers, authorization: `Basic ${Buffer.from(hashed).toString('base64')}` } };
+  return {
+    ...event,
+    headers: { ...event.headers, authorization: `Basic ${Buffer.from(hashed).toString('base64')}` },
+  };
 }

@@ -10,15 +10,11 @@ import { memberSession } from '../../http/member.ts';
 import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
 import { providerKeys } from '../../keys/oidc-keys.ts';
 import { buildProvider, pairwiseSubject } from '../../oidc/configuration.ts';
-import { endVeritySessionOnLogout } from './logout.ts';
-import {
-  partnerRequestErrorPage,
-  partnerSignOutPage,
-  signedOutPage,
-} from '../../pages/authorize.tsx';
+import { partnerRequestErrorPage, partnerSignOutPage, signedOutPage } from '../../pages/authorize.tsx';
 import { loadOrCreateKeys } from '../../store/oidc-keys.ts';
 import { partnerById } from '../../store/partners.ts';
 import { profileOf } from '../../store/profile.ts';
+import { endVeritySessionOnLogout } from './logout.ts';
 
 const ports = { cipher: fieldCipherFromEnvironment() } satisfies Partial<Ports>;
 
@@ -59,7 +55,8 @@ async function build(issuer: string): Promise<OidcRuntime> {
     issuer,
     keys,
     partner: partnerById,
-    verity: (cookieHeader, now) => memberSession({ cookies: readCookies(cookieHeader ? [cookieHeader] : []) }, now),
+    verity: (cookieHeader, now) =>
+      memberSession({ cookies: readCookies(cookieHeader ? [cookieHeader] : []) }, now),
     primaryEmail: async (accountId) => (await profileOf(accountId))?.primaryEmail,
     errorPage: partnerRequestErrorPage,
     logoutPage: partnerSignOutPage,

@@ -9,7 +9,6 @@ import type { Ports } from '../../core/ports.ts';
 import { memberAccess } from '../../http/access.ts';
 import { seeOther } from '../../http/errors.ts';
 import { field, formBody, query } from '../../http/form.ts';
-import { providerSessionCookiesCleared, providerSessionOf } from '../../http/provider-cookies.ts';
 import { type HttpRequest, memberOf, routedHandler } from '../../http/handler.ts';
 import {
   memberSession,
@@ -20,6 +19,7 @@ import {
   signedOutCookies,
 } from '../../http/member.ts';
 import { problemToShow } from '../../http/problems.ts';
+import { providerSessionCookiesCleared, providerSessionOf } from '../../http/provider-cookies.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { pepperFromEnvironment } from '../../keys/pepper.ts';
 import { mailOutbox } from '../../mail/outbox.ts';
@@ -52,7 +52,9 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     if (await memberSession(request, requestTime(request))) throw seeOther(next ?? '/account');
     // A partner's login_hint, passed on by the interaction page, fills the email.
     const email = query(request.event, 'email')?.slice(0, 320);
-    return html(signInPage({ csrfToken: request.csrfToken, next, email, notice: query(request.event, 'notice') }));
+    return html(
+      signInPage({ csrfToken: request.csrfToken, next, email, notice: query(request.event, 'notice') }),
+    );
   },
 
   'POST /sign-in': async (request) => {

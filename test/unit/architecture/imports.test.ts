@@ -1,7 +1,8 @@
 /**
  * The one direction imports may point (docs/architecture.md): handlers -> capabilities ->
  * store, mail and keys; pages are rendered by handlers (and the pipeline's error page) only;
- * nothing imports a handler; and no import cycle anywhere in lambdas/ or lib/.
+ * nothing imports a handler; and no import cycle anywhere in lambdas/ or lib/. The demo partner
+ * (demo/) stands for a partner's own site: it imports nothing of Verity.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -16,7 +17,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const files = ['lambdas', 'lib', 'bin'].flatMap((d) => sourceFiles(join(projectRoot, d)));
+const files = ['lambdas', 'lib', 'bin', 'demo'].flatMap((d) => sourceFiles(join(projectRoot, d)));
 const rel = (path: string) => relative(projectRoot, path);
 
 /** Relative imports of a file, resolved to project paths (type-only imports included: they bind too). */
@@ -91,7 +92,7 @@ function violations(rule: (from: string, to: string) => boolean): string[] {
 }
 
 describe('imports', () => {
-  it('form no cycle among lambdas/, lib/ and bin/', () => {
+  it('form no cycle among lambdas/, lib/, bin/ and demo/', () => {
     expect(cycles()).toEqual([]);
   });
 
@@ -137,5 +138,10 @@ describe('imports', () => {
       expect(graph.has(shape), shape).toBe(true);
       expect(graph.get(shape), shape).toEqual([]);
     }
+  });
+
+  it('keep the demo partner apart: demo/ imports nothing outside demo/', () => {
+    const found = violations((from, to) => layerOf(from) === 'demo' && layerOf(to) !== 'demo');
+    expect(found).toEqual([]);
   });
 });

@@ -22,9 +22,9 @@ describe('assurance', () => {
 
   it('the ID.me-style scopes map onto the levels: login is aal/2, the ial/2/aal/2 scope is ial/2', () => {
     expect(requirementOf(aal2Partner, { scope: 'openid login' }).acr).toBe(ACR.aal2);
-    expect(requirementOf(aal2Partner, { scope: 'openid http://idmanagement.gov/ns/assurance/ial/2/aal/2' }).acr).toBe(
-      ACR.ial2,
-    );
+    expect(
+      requirementOf(aal2Partner, { scope: 'openid http://idmanagement.gov/ns/assurance/ial/2/aal/2' }).acr,
+    ).toBe(ACR.ial2);
   });
 
   it('acr says ial/1 when nothing more was asked, aal/2 when aal/2 was asked', () => {

@@ -47,7 +47,10 @@ describe('the interaction page', () => {
 
   it('prompt=login wants a sign-in made after this interaction began, not an older session', () => {
     const older = interactionStep(facts({ prompt: { name: 'login', reasons: ['login_prompt'] } }));
-    expect(older).toEqual({ kind: 'detour', to: '/reauthenticate?next=%2Finteraction%2Fuid-of-this-interaction' });
+    expect(older).toEqual({
+      kind: 'detour',
+      to: '/reauthenticate?next=%2Finteraction%2Fuid-of-this-interaction',
+    });
     const fresh = interactionStep(
       facts({ prompt: { name: 'login', reasons: ['login_prompt'] }, startedAt: signedInAt - 5 }),
     );
@@ -80,12 +83,18 @@ describe('the interaction page', () => {
 
     it('offers Set as primary when the email is confirmed but not primary', () => {
       const emails = { primary: 'pat@home.example', confirmed: ['pat@home.example', 'pat@agency.gov'] };
-      expect(interactionStep(facts({ ...rule, emails }))).toEqual({ kind: 'make-primary', email: 'pat@agency.gov' });
+      expect(interactionStep(facts({ ...rule, emails }))).toEqual({
+        kind: 'make-primary',
+        email: 'pat@agency.gov',
+      });
     });
 
     it('leads through adding the email when the account does not have it', () => {
       const emails = { primary: 'pat@home.example', confirmed: ['pat@home.example'] };
-      expect(interactionStep(facts({ ...rule, emails }))).toEqual({ kind: 'add-email', email: 'pat@agency.gov' });
+      expect(interactionStep(facts({ ...rule, emails }))).toEqual({
+        kind: 'add-email',
+        email: 'pat@agency.gov',
+      });
     });
   });
 

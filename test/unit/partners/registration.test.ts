@@ -53,6 +53,7 @@ describe('a registration', () => {
     expect(metadata).toEqual({
       client_name: 'Benefits Portal',
       redirect_uris: ['https://benefits.example.gov/callback'],
+      id_token_signed_response_alg: 'RS256',
       token_endpoint_auth_method: 'client_secret_basic',
       scope: 'openid email',
       post_logout_redirect_uris: [],
@@ -426,5 +427,17 @@ describe('a client secret', () => {
     expect(await clientSecretMatches(secret, expected, ports)).toBe(true);
     expect(await clientSecretMatches(newClientSecret(), expected, ports)).toBe(false);
     expect(await clientSecretMatches(secret, undefined, ports)).toBe(false);
+  });
+});
+
+describe('a registration of redirect URIs', () => {
+  it('keeps one partner to one host: pairwise subjects are per partner', () => {
+    expect(() =>
+      readRegistration({
+        client_name: 'Two Sites',
+        redirect_uris: ['https://one.example.gov/cb', 'https://two.example.gov/cb'],
+        scope: 'openid email',
+      }),
+    ).toThrow();
   });
 });
