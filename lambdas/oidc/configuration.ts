@@ -167,7 +167,7 @@ export function buildProvider(deps: ProviderDependencies): Provider {
       ...Object.keys(SCOPE_CLAIMS).slice(1),
       ...Object.keys(POLICY_SCOPES),
     ],
-    claims: { ...SCOPE_CLAIMS, acr: ['acr'], amr: ['amr'], auth_time: ['auth_time'] } as never,
+    claims: SCOPE_CLAIMS as never,
     acrValues: [...ACR_VALUES],
     subjectTypes: ['pairwise'],
     pairwiseIdentifier: async (_ctx: unknown, accountId: string, client: { clientId: string }) =>
@@ -181,7 +181,8 @@ export function buildProvider(deps: ProviderDependencies): Provider {
       clientAuthSigningAlgValues: ['RS256', 'PS256', 'ES256', 'EdDSA'],
     },
     extraClientMetadata: { properties: [POLICY_PROPERTY] },
-    conformIdTokenClaims: true,
+    // Partners find what they were allowed in the ID token as well as at userinfo.
+    conformIdTokenClaims: false,
     features: {
       devInteractions: { enabled: false },
       dPoP: { enabled: false },

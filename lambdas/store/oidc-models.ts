@@ -127,8 +127,9 @@ export class DynamoDbOidcAdapter implements OidcAdapter {
         new UpdateCommand({
           TableName: ephemeral(),
           Key: key(this.model, id),
-          UpdateExpression: 'SET consumed = :now',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(consumed)',
+          UpdateExpression: 'SET #consumed = :now',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#consumed)',
+          ExpressionAttributeNames: { '#consumed': 'consumed' },
           ExpressionAttributeValues: { ':now': epochSeconds(new Date(nowMs())) },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),

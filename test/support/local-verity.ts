@@ -147,6 +147,7 @@ export default async function setup(project: TestProject) {
   project.provide('verity', { ...running.state, dataDir: running.dataDir });
   return async () => {
     await running?.stop();
-    if (running) rmSync(running.dataDir, { recursive: true, force: true });
+    // VERITY_KEEP_TEST_DATA=1 keeps the folder (its verity.log has every handler's log) to read after a failure.
+    if (running && !process.env.VERITY_KEEP_TEST_DATA) rmSync(running.dataDir, { recursive: true, force: true });
   };
 }

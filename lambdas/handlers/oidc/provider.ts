@@ -6,6 +6,7 @@
 import type Provider from 'oidc-provider';
 import type { Ports } from '../../core/ports.ts';
 import { readCookies } from '../../http/cookies.ts';
+import { describeError, logger } from '../../http/logger.ts';
 import { memberSession } from '../../http/member.ts';
 import { fieldCipherFromEnvironment } from '../../keys/field-encryption.ts';
 import { providerKeys } from '../../keys/oidc-keys.ts';
@@ -62,7 +63,16 @@ async function build(issuer: string): Promise<OidcRuntime> {
     logoutPage: partnerSignOutPage,
     signedOutPage,
   });
+  // Every URL the provider writes has the issuer's scheme (the request arrives over the gateway's
+  // own connection, whatever the member's was); protocol.ts gives it the issuer's host.
+  const scheme = new URL(issuer).protocol.slice(0, -1);
+  provider.use(async (ctx, next) => {
+    Object.defineProperty(ctx.request, 'protocol', { value: scheme });
+    await next();
+  });
   endVeritySessionOnLogout(provider);
+  // The provider answers its own errors (server_error, without details); the log keeps what broke.
+  provider.on('server_error', (_ctx, error) => { logger.error('provider error', describeError(error)); console.error('DEBUG', (error as Error).message); });
   return {
     provider,
     subjectFor: (clientId, accountId) => pairwiseSubject(keys.pairwiseSecret, clientId, accountId),
