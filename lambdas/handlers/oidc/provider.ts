@@ -72,7 +72,7 @@ async function build(issuer: string): Promise<OidcRuntime> {
   });
   endVeritySessionOnLogout(provider);
   // The provider answers its own errors (server_error, without details); the log keeps what broke.
-  provider.on('server_error', (_ctx, error) => { logger.error('provider error', describeError(error)); console.error('DEBUG', (error as Error).message); });
+  provider.on('server_error', (_ctx, error) => logger.error('provider error', describeError(error)));
   return {
     provider,
     subjectFor: (clientId, accountId) => pairwiseSubject(keys.pairwiseSecret, clientId, accountId),
