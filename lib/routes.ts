@@ -119,15 +119,17 @@ const handlerTable = {
     entry: 'lambdas/handlers/sign-in/handler.ts',
     description: 'Sign in and out, forgotten passwords, entering the password again, account reset',
     audience: 'people',
-    tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
+    // links: an account reset's deletion disconnects every partner.
+    tables: { accounts: 'readwrite', ephemeral: 'readwrite', links: 'readwrite' },
     sendsMail: true,
     usesPepper: true,
   },
   account: {
     entry: 'lambdas/handlers/account/handler.ts',
-    description: "The member's account: emails, history, deletion",
+    description: "The member's account: emails, history, connected partners, deletion",
     audience: 'people',
-    tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
+    // partners: the names of connected partners; links: Disconnect, and deletion disconnects all.
+    tables: { accounts: 'readwrite', ephemeral: 'readwrite', partners: 'read', links: 'readwrite' },
     sendsMail: true,
     usesPepper: true,
   },

@@ -2,9 +2,11 @@
  * Delete account: frees every email at once, removes the account's data and sessions, keeps
  * only an anonymous audit record, and sends a last notice to the confirmed emails.
  */
+
 import type { Ports } from '../core/ports.ts';
 import { problem } from '../core/problems.ts';
 import { noticeTo } from '../emails/notices.ts';
+import { disconnectAll } from '../partners/connections.ts';
 import * as emailStore from '../store/emails.ts';
 import * as store from '../store/profile.ts';
 import type { RequestContext } from './context.ts';
@@ -25,6 +27,8 @@ export async function deleteAccount(
     );
     if (outcome === 'changed') continue;
     if (outcome === 'ok') {
+      // Every partner's access ends with the account.
+      await disconnectAll(accountId);
       await noticeTo(
         confirmed.map((e) => e.address),
         'account-deleted',

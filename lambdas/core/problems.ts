@@ -50,7 +50,10 @@ export type Problem =
   | { readonly kind: 'InvalidClientMetadata'; readonly fields: Readonly<Record<string, string>> }
   | { readonly kind: 'PartnerNotFound' }
   /** Another edit of the same partner was saved between reading it and saving this one. */
-  | { readonly kind: 'PartnerChanged' };
+  | { readonly kind: 'PartnerChanged' }
+  // partners: the member's Connected partners
+  /** Disconnect of a partner the member is not (or no longer) connected to. */
+  | { readonly kind: 'PartnerNotConnected' };
 
 export type ProblemKind = Problem['kind'];
 

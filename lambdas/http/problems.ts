@@ -201,6 +201,11 @@ const answers: Answers = {
     code: 'not_found',
     message: 'There is no partner with this client id.',
   }),
+  PartnerNotConnected: () => ({
+    status: 404,
+    code: 'not_connected',
+    message: 'That partner is not connected to your account (perhaps it was disconnected already).',
+  }),
   PartnerChanged: () => ({
     status: 409,
     code: 'partner_changed',

@@ -75,7 +75,8 @@ export type NoticeKind =
   | 'mfa-renamed'
   | 'recovery-codes-created'
   | 'browsers-forgotten'
-  | 'account-reset-cancelled';
+  | 'account-reset-cancelled'
+  | 'partner-disconnected';
 
 const NOTICES: Record<NoticeKind, { subject: string; body: (detail?: string) => string }> = {
   'email-added': {
@@ -123,6 +124,11 @@ const NOTICES: Record<NoticeKind, { subject: string; body: (detail?: string) => 
     subject: 'Your Verity account forgot all remembered browsers',
     body: () =>
       'Every browser remembered by your Verity account was forgotten: each will ask for the second step again.',
+  },
+  'partner-disconnected': {
+    subject: 'A partner was disconnected from your Verity account',
+    body: (partner) =>
+      `${partner} was disconnected from your Verity account. It no longer receives your information, and its access ended.`,
   },
   'account-reset-cancelled': {
     subject: 'The request to delete your Verity account was cancelled',

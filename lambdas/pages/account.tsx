@@ -300,6 +300,8 @@ const EVENT_WORDS: Record<HistoryEvent['type'], string> = {
   'browsers-forgotten': 'All remembered browsers forgotten',
   'account-reset-requested': 'Asked to delete the account (lost sign-in methods)',
   'account-reset-cancelled': 'Request to delete the account cancelled',
+  'partner-connected': 'Allowed a partner to receive your information',
+  'partner-disconnected': 'Partner disconnected',
 };
 
 export function historyPage(props: { csrfToken: string; events: readonly HistoryEvent[] }): string {

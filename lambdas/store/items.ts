@@ -131,7 +131,9 @@ export type EventType =
   | 'recovery-codes-created'
   | 'browsers-forgotten'
   | 'account-reset-requested'
-  | 'account-reset-cancelled';
+  | 'account-reset-cancelled'
+  | 'partner-connected'
+  | 'partner-disconnected';
 
 export interface HistoryEvent {
   readonly type: EventType;

@@ -6,6 +6,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import type { Client } from 'oidc-provider';
+import { historyEvent } from '../../accounts/context.ts';
 import type { Ports } from '../../core/ports.ts';
 import { setPrimaryEmail } from '../../emails/manage.ts';
 import { field } from '../../http/form.ts';
@@ -26,6 +27,7 @@ import {
   verificationNeededPage,
 } from '../../pages/authorize.tsx';
 import { emailsOf } from '../../store/emails.ts';
+import { recordEvent } from '../../store/history.ts';
 import type { SessionItem } from '../../store/items.ts';
 import * as links from '../../store/links.ts';
 import { profileOf } from '../../store/profile.ts';
@@ -241,6 +243,10 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
         consentExpiresAt: new Date(now.getTime() + TTL.Grant * 1000),
         grantId,
       });
+      await recordEvent(
+        session.accountId,
+        historyEvent('partner-connected', requestContext(request), partnerNameOf(client)),
+      );
       return finish(context, { consent: { grantId } });
     },
 
