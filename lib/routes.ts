@@ -125,7 +125,7 @@ const handlerTable = {
   },
   account: {
     entry: 'lambdas/handlers/account/handler.ts',
-    description: "The member's account: emails, history, deletion",
+    description: 'My Account: Profile (emails), Sign-in and security, history, deletion',
     audience: 'people',
     tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
     sendsMail: true,
@@ -224,6 +224,7 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/account-reset/delete', handler: 'sign-in', access: anyone },
   { method: 'POST', path: '/account-reset/delete', handler: 'sign-in', access: anyone },
   { method: 'GET', path: '/account', handler: 'account', access: member },
+  { method: 'GET', path: '/account/security', handler: 'account', access: member },
   { method: 'GET', path: '/account/emails/add', handler: 'account', access: recent },
   { method: 'POST', path: '/account/emails/add', handler: 'account', access: recent },
   { method: 'POST', path: '/account/emails/resend', handler: 'account', access: recent },

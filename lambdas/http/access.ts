@@ -75,5 +75,13 @@ function returnPath(request: AccessRequest): string {
   return safeNext(path) ?? '/account';
 }
 
-const accountPageFor = (path: string) =>
-  path.startsWith('/account/') || path.startsWith('/mfa/') ? '/account' : undefined;
+/**
+ * The part of My Account a form is posted from: Profile for the Email section, Connected
+ * partners for its own forms, Sign-in and security for the password, methods and deletion.
+ */
+function accountPageFor(path: string): string | undefined {
+  if (path.startsWith('/account/emails/')) return '/account';
+  if (path.startsWith('/account/partners/')) return '/account/partners';
+  if (path.startsWith('/account/') || path.startsWith('/mfa/')) return '/account/security';
+  return undefined;
+}

@@ -21,7 +21,16 @@ import { wrongCode } from '../support/authenticator.ts';
 import { launchBrowser, openPage } from '../support/browser.ts';
 import { address, createMember, signIn, signOut } from './support/members.ts';
 import { enterCode, useRecoveryCode } from './support/mfa.ts';
-import { arriveAt, button, checkbox, errorOf, follow, link, takeStatusError } from './support/pages.ts';
+import {
+  arriveAt,
+  button,
+  checkbox,
+  errorOf,
+  follow,
+  link,
+  selectPart,
+  takeStatusError,
+} from './support/pages.ts';
 
 const PASSWORD = 'copper meadow sail 63 quartz';
 
@@ -34,12 +43,10 @@ afterAll(async () => {
 });
 
 const methods = (page: Page) => page.getByRole('region', { name: 'Sign-in methods' });
+const browsers = (page: Page) => page.getByRole('region', { name: 'Remembered browsers' });
 
-/** "Recovery codes: N of 10 left." on "Your account". */
-const recoveryCodesLeft = (page: Page) =>
-  methods(page)
-    .getByText(/^Recovery codes:/)
-    .textContent();
+/** The Recovery codes section of "Sign-in and security": "... You have N of 10 left." */
+const recoveryCodesLeft = (page: Page) => page.getByRole('region', { name: 'Recovery codes' }).textContent();
 
 describe.concurrent('signing up and in with an authenticator app', () => {
   it('sets up the app with the key shown, signs out, and signs in with its code after a wrong one', async ({
@@ -56,7 +63,7 @@ describe.concurrent('signing up and in with an authenticator app', () => {
     // The only method can be renamed, but neither removed nor made primary again.
     await expect.poll(() => button(method, 'Remove method').count()).toBe(0);
     await expect.poll(() => button(method, 'Rename').count()).toBe(1);
-    await expect.poll(() => recoveryCodesLeft(page)).toContain('Recovery codes: 10 of 10 left');
+    await expect.poll(() => recoveryCodesLeft(page)).toContain('You have 10 of 10 left');
 
     await signOut(page);
     await signIn(page, email, PASSWORD);
@@ -77,7 +84,7 @@ describe.concurrent('signing up and in with an authenticator app', () => {
 
     // The code the app shows now (the one the setup took is spent: the clock moves to the next).
     await enterCode(page, app.key);
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Profile');
     expect(new URL(page.url()).pathname).toBe('/account');
 
     expect(problems).toEqual([]);
@@ -94,8 +101,9 @@ describe.concurrent('recovery codes', () => {
     await signOut(page);
     await signIn(page, email, PASSWORD);
     await useRecoveryCode(page, first);
-    await arriveAt(page, 'Your account');
-    await expect.poll(() => recoveryCodesLeft(page)).toContain('Recovery codes: 9 of 10 left');
+    await arriveAt(page, 'Profile');
+    await selectPart(page, 'Sign-in and security');
+    await expect.poll(() => recoveryCodesLeft(page)).toContain('You have 9 of 10 left');
 
     await signOut(page);
     await signIn(page, email, PASSWORD);
@@ -109,8 +117,9 @@ describe.concurrent('recovery codes', () => {
     // Written down by hand: case and dashes do not matter.
     await page.getByLabel('Recovery code', { exact: true }).fill(second.toLowerCase().replaceAll('-', ' '));
     await follow(page, button(page, 'Continue'));
-    await arriveAt(page, 'Your account');
-    await expect.poll(() => recoveryCodesLeft(page)).toContain('Recovery codes: 8 of 10 left');
+    await arriveAt(page, 'Profile');
+    await selectPart(page, 'Sign-in and security');
+    await expect.poll(() => recoveryCodesLeft(page)).toContain('You have 8 of 10 left');
 
     expect(problems).toEqual([]);
     await context.close();
@@ -126,7 +135,7 @@ describe.concurrent('Remember this browser', () => {
     await signOut(page);
     await signIn(page, email, PASSWORD);
     await enterCode(page, app.key, { remember: true });
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Profile');
     // For 30 days, in a cookie that no script and no other site can read.
     const remembered = (await context.cookies()).find((c) => c.name === '__Host-verity-device');
     expect(remembered, 'the browser is remembered').toMatchObject({
@@ -139,10 +148,10 @@ describe.concurrent('Remember this browser', () => {
     expect(days).toBeGreaterThan(29.9);
     expect(days).toBeLessThanOrEqual(30);
 
-    // Signing in again on this browser: straight to the account.
+    // Signing in again on this browser: straight to My Account.
     await signOut(page);
     await signIn(page, email, PASSWORD);
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Profile');
 
     // Another browser is not remembered.
     const other = await openPage(browser);
@@ -154,15 +163,17 @@ describe.concurrent('Remember this browser', () => {
     await other.context.close();
 
     // Forget all browsers needs a recent sign-in with both steps, and a sign-in that the
-    // remembered browser stood in for is not one: the password and a code again.
-    await follow(page, button(methods(page), 'Forget all browsers'));
+    // remembered browser stood in for is not one: the password and a code again, and back to
+    // the part of My Account the button was on.
+    await selectPart(page, 'Sign-in and security');
+    await follow(page, button(browsers(page), 'Forget all browsers'));
     await arriveAt(page, 'Enter your password again');
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await follow(page, button(page, 'Continue'));
     await enterCode(page, app.key);
-    await arriveAt(page, 'Your account');
-    await follow(page, button(methods(page), 'Forget all browsers'));
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Sign-in and security');
+    await follow(page, button(browsers(page), 'Forget all browsers'));
+    await arriveAt(page, 'Sign-in and security');
     await expect
       .poll(() => page.getByRole('status').textContent())
       .toContain('Every remembered browser will ask for the second step again.');
@@ -175,7 +186,7 @@ describe.concurrent('Remember this browser', () => {
     await arriveAt(page, 'Enter the 6-digit code');
     expect(await checkbox(page, 'Remember this browser').isChecked()).toBe(false);
     await useRecoveryCode(page, app.recoveryCodes[0] as string);
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Profile');
 
     expect(problems).toEqual([]);
     await context.close();

@@ -1,6 +1,7 @@
 /**
- * The signed-in member's account: the Email section, history and deletion. Change password sets
- * a new password, so it is in passwords.ts.
+ * My Account, the signed-in member's account area: Profile (the Email section), Sign-in and
+ * security, history and deletion. Change password sets a new password, so it is in the passwords
+ * Lambda; managing sign-in methods is in the MFA Lambda.
  */
 import { deleteAccount } from '../../accounts/delete-account.ts';
 import { checkAccountPassword } from '../../accounts/sign-in.ts';
@@ -16,12 +17,13 @@ import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { pepperFromEnvironment } from '../../keys/pepper.ts';
 import { mailOutbox } from '../../mail/outbox.ts';
 import {
-  accountPage,
   addEmailPage,
   confirmationSentPage,
   deleteAccountPage,
   historyPage,
+  profilePage,
 } from '../../pages/account.tsx';
+import { securityPage } from '../../pages/account-security.tsx';
 import * as emailStore from '../../store/emails.ts';
 import * as historyStore from '../../store/history.ts';
 import * as mfa from '../../store/mfa.ts';
@@ -35,18 +37,32 @@ const ports = { mail: mailOutbox(), pepper: pepperFromEnvironment() } satisfies 
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /account': async (request) => {
     const session = memberOf(request);
-    const [profile, emails, factors, recoveryCodesLeft] = await Promise.all([
+    const [profile, emails] = await Promise.all([
       store.profileOf(session.accountId),
       emailStore.emailsOf(session.accountId),
+    ]);
+    if (!profile) throw problem({ kind: 'AccountGone' });
+    return html(
+      profilePage({
+        csrfToken: request.csrfToken,
+        emails,
+        primaryEmail: profile.primaryEmail,
+        notice: query(request.event, 'notice'),
+      }),
+    );
+  },
+
+  'GET /account/security': async (request) => {
+    const session = memberOf(request);
+    const [profile, factors, recoveryCodesLeft] = await Promise.all([
+      store.profileOf(session.accountId),
       mfa.factorsOf(session.accountId),
       mfa.recoveryCodesLeft(session.accountId),
     ]);
     if (!profile) throw problem({ kind: 'AccountGone' });
     return html(
-      accountPage({
+      securityPage({
         csrfToken: request.csrfToken,
-        emails,
-        primaryEmail: profile.primaryEmail,
         factors,
         mfaPrimary: profile.mfaPrimary,
         recoveryCodesLeft,

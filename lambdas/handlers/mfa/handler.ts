@@ -159,7 +159,9 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     }
     const cookie = await completeSecondStep(session, context);
     // Running low: straight to making new codes, which the member can still put off.
-    const response = redirect(left < LOW_RECOVERY_CODES ? '/account?notice=recovery-codes-low' : next);
+    const response = redirect(
+      left < LOW_RECOVERY_CODES ? '/account/security?notice=recovery-codes-low' : next,
+    );
     response.cookies = signedInCookies(cookie);
     return response;
   },
@@ -167,13 +169,13 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'POST /mfa/methods/primary': async (request) => {
     const session = memberOf(request);
     await setPrimaryFactor(session.accountId, field(request.body, 'factor'), requestContext(request), ports);
-    return redirect('/account?notice=mfa-primary-changed');
+    return redirect('/account/security?notice=mfa-primary-changed');
   },
 
   'POST /mfa/methods/remove': async (request) => {
     const session = memberOf(request);
     await removeFactor(session.accountId, field(request.body, 'factor'), requestContext(request), ports);
-    return redirect('/account?notice=mfa-removed');
+    return redirect('/account/security?notice=mfa-removed');
   },
 
   'POST /mfa/methods/rename': async (request) => {
@@ -185,13 +187,13 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       requestContext(request),
       ports,
     );
-    return redirect('/account?notice=mfa-renamed');
+    return redirect('/account/security?notice=mfa-renamed');
   },
 
   'POST /mfa/forget-browsers': async (request) => {
     const session = memberOf(request);
     await forgetAllBrowsers(session.accountId, requestContext(request), ports);
-    return redirect('/account?notice=browsers-forgotten');
+    return redirect('/account/security?notice=browsers-forgotten');
   },
 };
 

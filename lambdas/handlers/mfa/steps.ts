@@ -60,7 +60,7 @@ export async function challengeFor(
 
 /** A method was added; the first one, right after sign-up, also passes this sign-in's second step. */
 export async function methodAdded(session: SessionItem, first: boolean, context: RequestContext) {
-  if (!first) return redirect('/account?notice=mfa-added');
+  if (!first) return redirect('/account/security?notice=mfa-added');
   const cookie = await completeSecondStep(session, context);
   const response = redirect('/mfa/recovery-codes');
   response.cookies = signedInCookies(cookie);
