@@ -125,7 +125,7 @@ const handlerTable = {
   },
   account: {
     entry: 'lambdas/handlers/account/handler.ts',
-    description: 'My Account: Profile (emails), Sign-in and security, history, deletion',
+    description: 'My Account: Profile (emails), Sign-in and security, Connected partners, history, deletion',
     audience: 'people',
     tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
     sendsMail: true,
@@ -225,6 +225,8 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/account-reset/delete', handler: 'sign-in', access: anyone },
   { method: 'GET', path: '/account', handler: 'account', access: member },
   { method: 'GET', path: '/account/security', handler: 'account', access: member },
+  { method: 'GET', path: '/account/partners', handler: 'account', access: member },
+  { method: 'POST', path: '/account/partners/disconnect', handler: 'account', access: recent },
   { method: 'GET', path: '/account/emails/add', handler: 'account', access: recent },
   { method: 'POST', path: '/account/emails/add', handler: 'account', access: recent },
   { method: 'POST', path: '/account/emails/resend', handler: 'account', access: recent },

@@ -1,14 +1,16 @@
 /**
  * My Account, the signed-in member's account area: Profile (the Email section), Sign-in and
- * security, history and deletion. Change password sets a new password, so it is in the passwords
+ * security, Connected partners, history and deletion. Change password sets a new password, so it is in the passwords
  * Lambda; managing sign-in methods is in the MFA Lambda.
  */
 import { deleteAccount } from '../../accounts/delete-account.ts';
 import { checkAccountPassword } from '../../accounts/sign-in.ts';
+import { isId } from '../../core/ids.ts';
 import type { Ports } from '../../core/ports.ts';
 import { problem } from '../../core/problems.ts';
 import { addEmail, removeEmail, resendEmailConfirmation, setPrimaryEmail } from '../../emails/manage.ts';
 import { memberAccess } from '../../http/access.ts';
+import { badRequest } from '../../http/errors.ts';
 import { checked, field, formBody, query } from '../../http/form.ts';
 import { type HttpRequest, memberOf, routedHandler } from '../../http/handler.ts';
 import { requestContext, signedOutCookies } from '../../http/member.ts';
@@ -23,11 +25,13 @@ import {
   historyPage,
   profilePage,
 } from '../../pages/account.tsx';
+import { partnersPage } from '../../pages/account-partners.tsx';
 import { securityPage } from '../../pages/account-security.tsx';
 import * as emailStore from '../../store/emails.ts';
 import * as historyStore from '../../store/history.ts';
 import * as mfa from '../../store/mfa.ts';
 import * as store from '../../store/profile.ts';
+import { connectionsOf, disconnect } from './connections.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 
@@ -69,6 +73,29 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
         notice: query(request.event, 'notice'),
       }),
     );
+  },
+
+  'GET /account/partners': async (request) => {
+    const session = memberOf(request);
+    return html(
+      partnersPage({
+        csrfToken: request.csrfToken,
+        connections: await connectionsOf(session.accountId),
+        notice: query(request.event, 'notice'),
+        partner: query(request.event, 'partner'),
+      }),
+    );
+  },
+
+  'POST /account/partners/disconnect': async (request) => {
+    const session = memberOf(request);
+    const clientId = field(request.body, 'clientId');
+    if (!isId(clientId)) throw badRequest('Choose one of your connected partners.');
+    // The name for the notice, read before the connection ends; never taken from the form.
+    const partner = (await connectionsOf(session.accountId)).find((c) => c.clientId === clientId);
+    await disconnect(session.accountId, clientId);
+    const named = partner ? `&partner=${encodeURIComponent(partner.partnerName)}` : '';
+    return redirect(`/account/partners?notice=partner-disconnected${named}`);
   },
 
   'GET /account/emails/add': async (request) => {

@@ -1,0 +1,97 @@
+/**
+ * My Account over HTTP: its three parts (Profile, Sign-in and security, Connected partners), each
+ * one step from the others, only for a member who passed both steps; Disconnect on Connected
+ * partners, which wants a recent sign-in and a well-formed partner id.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  Browser,
+  createMember,
+  type Member,
+  type Page,
+  signedIn,
+  signedInMinutesAgo,
+  uniqueEmail,
+} from './support.ts';
+
+const PARTS = [
+  ['Profile', '/account'],
+  ['Sign-in and security', '/account/security'],
+  ['Connected partners', '/account/partners'],
+] as const;
+
+/** The links of the My Account navigation: [name, path, aria-current]. */
+function accountNav(page: Page): [string, string, string | undefined][] {
+  const nav = /<nav aria-labelledby="account-nav-name">([\s\S]*?)<\/nav>/.exec(page.html)?.[1] ?? '';
+  return [
+    ...nav.matchAll(/<a href="([^"]+)"(?: class="usa-current" aria-current="([^"]+)")?>([^<]+)<\/a>/g),
+  ].map((m) => [m[3] as string, m[1] as string, m[2]]);
+}
+
+let member: Member;
+let browser: Browser;
+beforeAll(async () => {
+  member = await createMember({ confirmed: [uniqueEmail('my-account')] });
+  browser = await signedIn(member);
+});
+
+describe('My Account', () => {
+  it('shows each part under its name, with the other two one step away', async () => {
+    for (const [name, path] of PARTS) {
+      const page = await browser.get(path);
+      expect(page.status, path).toBe(200);
+      expect(page.heading).toBe(name);
+      expect(page.html).toContain(`<title>${name} | My Account | Verity</title>`);
+      expect(accountNav(page)).toEqual(PARTS.map(([n, p]) => [n, p, n === name ? 'page' : undefined]));
+    }
+  });
+
+  it('is for members who passed both steps: anyone else goes to Sign in and comes back', async () => {
+    const visitor = new Browser();
+    for (const [, path] of PARTS) {
+      const page = await visitor.get(path);
+      expect(page.status, path).toBe(303);
+      expect(page.location).toBe(`/sign-in?next=${encodeURIComponent(path)}`);
+    }
+  });
+});
+
+describe('Connected partners', () => {
+  it('says how a partner gets here while there is none', async () => {
+    const page = await browser.get('/account/partners');
+    expect(page.text).toContain(
+      'You have not connected any partners yet. When you sign in to a partner with Verity and select Allow, it appears here.',
+    );
+  });
+
+  it('Disconnect comes back to Connected partners and says so', async () => {
+    await browser.get('/account/partners');
+    const done = await browser.post('/account/partners/disconnect', { clientId: 'P'.repeat(22) });
+    expect(done.status).toBe(303);
+    expect(done.location).toMatch(/^\/account\/partners\?notice=partner-disconnected(&partner=[^&]+)?$/);
+    const page = await browser.follow(done);
+    expect(page.heading).toBe('Connected partners');
+    expect(page.text).toMatch(/Disconnected\. .+ no longer receives your information\./);
+  });
+
+  it('Disconnect refuses a partner id that is not one, with a 400 page', async () => {
+    await browser.get('/account/partners');
+    for (const clientId of [undefined, '', 'short', 'P'.repeat(23), `${'P'.repeat(21)}!`]) {
+      const page = await browser.post(
+        '/account/partners/disconnect',
+        clientId === undefined ? {} : { clientId },
+      );
+      expect(page.status, String(clientId)).toBe(400);
+      expect(page.text).toContain('Choose one of your connected partners.');
+    }
+  });
+
+  it('Disconnect wants a recent sign-in, and comes back to Connected partners after the password', async () => {
+    const stale = await signedIn(member);
+    await signedInMinutesAgo(stale, 21);
+    expect((await stale.get('/account/partners')).status, 'the list itself is not sensitive').toBe(200);
+    const page = await stale.post('/account/partners/disconnect', { clientId: 'P'.repeat(22) });
+    expect(page.status).toBe(303);
+    expect(page.location).toBe('/reauthenticate?next=%2Faccount%2Fpartners');
+  });
+});
