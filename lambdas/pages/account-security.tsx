@@ -22,6 +22,8 @@ export function securityPage(props: {
   factors: readonly Factor[];
   mfaPrimary?: string;
   recoveryCodesLeft: number;
+  /** The method whose name field to show: the member asked to rename it (`?rename=<factorId>`). */
+  renaming?: string;
   notice?: string;
 }): string {
   return renderAccountPage({
@@ -77,7 +79,17 @@ export function securityPage(props: {
   });
 }
 
-function SignInMethods(props: { csrfToken: string; factors: readonly Factor[]; mfaPrimary?: string }) {
+/**
+ * The member's methods, each with its kind and its buttons. Rename is a link that shows this
+ * page again with that one method's name field (no script needed), so that the list is not a
+ * column of empty text boxes.
+ */
+function SignInMethods(props: {
+  csrfToken: string;
+  factors: readonly Factor[];
+  mfaPrimary?: string;
+  renaming?: string;
+}) {
   const post = (path: string, factorId: string, label: string, describedBy: string) => (
     <form method="post" action={path}>
       <input type="hidden" name="_csrf" value={props.csrfToken} />
@@ -109,23 +121,19 @@ function SignInMethods(props: { csrfToken: string; factors: readonly Factor[]; m
               <div class="verity-email-actions">
                 {!primary ? post('/mfa/methods/primary', factor.factorId, 'Make primary method', id) : null}
                 {!primary ? post('/mfa/methods/remove', factor.factorId, 'Remove method', id) : null}
-                <form method="post" action="/mfa/methods/rename" class="verity-rename">
-                  <input type="hidden" name="_csrf" value={props.csrfToken} />
-                  <input type="hidden" name="factor" value={factor.factorId} />
-                  <label class="usa-sr-only" for={`rename-${index}`}>
-                    New name for {factor.name}
-                  </label>
-                  <input
-                    class="usa-input usa-input--small"
-                    id={`rename-${index}`}
-                    name="name"
-                    maxLength={60}
-                  />
-                  <button type="submit" class="usa-button usa-button--unstyled" aria-describedby={id}>
+                {factor.factorId === props.renaming ? null : (
+                  <a
+                    class="usa-button usa-button--outline usa-button--small"
+                    href={`/account/security?rename=${encodeURIComponent(factor.factorId)}#rename-name`}
+                    aria-describedby={id}
+                  >
                     Rename
-                  </button>
-                </form>
+                  </a>
+                )}
               </div>
+              {factor.factorId === props.renaming ? (
+                <RenameForm csrfToken={props.csrfToken} factor={factor} />
+              ) : null}
             </li>
           );
         })}
@@ -136,5 +144,34 @@ function SignInMethods(props: { csrfToken: string; factors: readonly Factor[]; m
         </a>
       </p>
     </section>
+  );
+}
+
+/** The one name field, for the method the member asked to rename. */
+function RenameForm({ csrfToken, factor }: { csrfToken: string; factor: Factor }) {
+  return (
+    <form method="post" action="/mfa/methods/rename" class="usa-form verity-rename">
+      <input type="hidden" name="_csrf" value={csrfToken} />
+      <input type="hidden" name="factor" value={factor.factorId} />
+      <label class="usa-label" for="rename-name">
+        New name for {factor.name}
+      </label>
+      <input
+        class="usa-input"
+        id="rename-name"
+        name="name"
+        value={factor.name}
+        maxLength={60}
+        autocomplete="off"
+      />
+      <div class="verity-email-actions">
+        <button type="submit" class="usa-button usa-button--small">
+          Save name
+        </button>
+        <a class="usa-button usa-button--unstyled" href="/account/security">
+          Cancel
+        </a>
+      </div>
+    </form>
   );
 }

@@ -1,8 +1,8 @@
 /**
  * The multi-factor journeys of issue 4 in Chromium: sign up with an authenticator app (the test
- * computes its codes from the key the setup page shows), sign out and sign in with a code after a
- * wrong one; sign in with a recovery code, which is then dead; remember the browser, skip the
- * code, and forget all browsers. Every page passes axe, and no page breaks its CSP or logs a
+ * computes its codes from the key the setup page shows), rename it, sign out and sign in with a
+ * code after a wrong one; sign in with a recovery code, which is then dead; remember the browser,
+ * skip the code, and forget all browsers. Every page passes axe, and no page breaks its CSP or logs a
  * console error beyond the expected 4xx answers.
  *
  * Left out here, because those methods were not built when these journeys were written: a
@@ -49,7 +49,7 @@ const browsers = (page: Page) => page.getByRole('region', { name: 'Remembered br
 const recoveryCodesLeft = (page: Page) => page.getByRole('region', { name: 'Recovery codes' }).textContent();
 
 describe.concurrent('signing up and in with an authenticator app', () => {
-  it('sets up the app with the key shown, signs out, and signs in with its code after a wrong one', async ({
+  it('sets up the app with the key shown, renames it, signs out, and signs in with its code after a wrong one', async ({
     expect,
   }) => {
     const { page, context, problems } = await openPage(browser);
@@ -62,13 +62,29 @@ describe.concurrent('signing up and in with an authenticator app', () => {
       .toEqual(['Authenticator app', 'Primary']);
     // The only method can be renamed, but neither removed nor made primary again.
     await expect.poll(() => button(method, 'Remove method').count()).toBe(0);
-    await expect.poll(() => button(method, 'Rename').count()).toBe(1);
     await expect.poll(() => recoveryCodesLeft(page)).toContain('You have 10 of 10 left');
+
+    // Rename shows the name field only when asked, for that method alone.
+    const nameField = page.getByLabel('New name for Phone app', { exact: true });
+    expect(await page.getByRole('textbox').count(), 'no text box before Rename').toBe(0);
+    await follow(page, link(method, 'Rename'));
+    await arriveAt(page, 'Sign-in and security');
+    expect(await page.getByRole('textbox').count(), 'one text box: this method').toBe(1);
+    expect(await nameField.inputValue()).toBe('Phone app');
+    await nameField.fill('Work phone');
+    await follow(page, button(methods(page), 'Save name'));
+    await arriveAt(page, 'Sign-in and security');
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toContain('The sign-in method was renamed.');
+    const renamed = methods(page).getByRole('listitem').filter({ hasText: 'Work phone' });
+    await expect.poll(() => renamed.locator('.text-bold').textContent()).toBe('Work phone');
+    expect(await page.getByRole('textbox').count(), 'the field is gone again').toBe(0);
 
     await signOut(page);
     await signIn(page, email, PASSWORD);
     await arriveAt(page, 'Enter the 6-digit code');
-    await expect.poll(() => page.getByRole('main').textContent()).toContain('Open Phone app');
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('Open Work phone');
     const main = page.getByRole('main');
     expect(await link(main, 'Choose another method').count(), 'with only one method').toBe(0);
     expect(await link(main, 'Use a recovery code').count()).toBe(1);

@@ -1,7 +1,7 @@
 /**
  * My Account, the signed-in member's account area: Profile (the Email section), Sign-in and
- * security, Connected partners, history and deletion. Change password sets a new password, so it is in the passwords
- * Lambda; managing sign-in methods is in the MFA Lambda.
+ * security, Connected partners, history and deletion. Change password sets a new password, so it
+ * is in the passwords Lambda; managing sign-in methods is in the MFA Lambda.
  */
 import { deleteAccount } from '../../accounts/delete-account.ts';
 import { checkAccountPassword } from '../../accounts/sign-in.ts';
@@ -64,12 +64,16 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       mfa.recoveryCodesLeft(session.accountId),
     ]);
     if (!profile) throw problem({ kind: 'AccountGone' });
+    // Rename shows one method's name field; a method not on the account shows none.
+    const rename = query(request.event, 'rename');
+    const renaming = factors.find((factor) => factor.factorId === rename)?.factorId;
     return html(
       securityPage({
         csrfToken: request.csrfToken,
         factors,
         mfaPrimary: profile.mfaPrimary,
         recoveryCodesLeft,
+        renaming,
         notice: query(request.event, 'notice'),
       }),
     );

@@ -4,9 +4,11 @@
  * partners, which wants a recent sign-in and a well-formed partner id.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as mfaStore from '../../../lambdas/store/mfa.ts';
 import {
   Browser,
   createMember,
+  findForm,
   type Member,
   type Page,
   signedIn,
@@ -93,5 +95,33 @@ describe('Connected partners', () => {
     const page = await stale.post('/account/partners/disconnect', { clientId: 'P'.repeat(22) });
     expect(page.status).toBe(303);
     expect(page.location).toBe('/reauthenticate?next=%2Faccount%2Fpartners');
+  });
+});
+
+describe('Sign-in and security', () => {
+  it('shows a name field only for the method the member asked to rename, and Save name renames it', async () => {
+    const [method] = await mfaStore.factorsOf(member.accountId);
+    if (!method) throw new Error('fixture: the member has an authenticator app');
+    const page = await browser.get('/account/security');
+    expect(page.heading).toBe('Sign-in and security');
+    expect(page.html).toContain(`href="/account/security?rename=${method.factorId}#rename-name"`);
+    expect(() => findForm(page, { action: '/mfa/methods/rename' }), 'no name field yet').toThrow();
+
+    for (const other of ['x'.repeat(22), '<script>']) {
+      const notOurs = await browser.get(`/account/security?rename=${encodeURIComponent(other)}`);
+      expect(notOurs.status).toBe(200);
+      expect(() => findForm(notOurs, { action: '/mfa/methods/rename' }), other).toThrow();
+    }
+
+    const asked = await browser.get(`/account/security?rename=${method.factorId}`);
+    const form = findForm(asked, { action: '/mfa/methods/rename', button: 'Save name' });
+    expect(form.hidden.factor).toBe(method.factorId);
+    expect(form.inputs).toContain('name');
+    const done = await browser.submit(asked, { action: '/mfa/methods/rename' }, { name: 'Work phone app' });
+    expect(done.status).toBe(303);
+    expect(done.location).toBe('/account/security?notice=mfa-renamed');
+    const after = await browser.follow(done);
+    expect(after.text).toContain('The sign-in method was renamed.');
+    expect(after.text).toContain('Work phone app');
   });
 });

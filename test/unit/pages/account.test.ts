@@ -155,6 +155,43 @@ describe('Sign-in and security', () => {
   it('shows the notice an action came back with', () => {
     expect(html).toContain('The sign-in method was renamed.');
   });
+
+  it('offers Rename on every method as a link, and no name field until one is asked for', () => {
+    const renameLinks = [...html.matchAll(/<a [^>]*href="([^"]*)"[^>]*>Rename<\/a>/g)].map((m) => m[1]);
+    expect(renameLinks).toEqual([
+      '/account/security?rename=AAAAAAAAAAAAAAAAAAAAAA#rename-name',
+      '/account/security?rename=BBBBBBBBBBBBBBBBBBBBBB#rename-name',
+    ]);
+    expect(html).not.toContain('action="/mfa/methods/rename"');
+    expect(html).not.toContain('name="name"');
+    expect(html).not.toContain('New name for');
+  });
+
+  it('shows the one name field asked for, labelled and filled with the name, in place of its Rename', () => {
+    const asked = securityPage({
+      csrfToken,
+      factors: [
+        factor('AAAAAAAAAAAAAAAAAAAAAA', 'Phone app'),
+        factor('BBBBBBBBBBBBBBBBBBBBBB', 'Tablet app'),
+      ],
+      mfaPrimary: 'AAAAAAAAAAAAAAAAAAAAAA',
+      recoveryCodesLeft: 7,
+      renaming: 'BBBBBBBBBBBBBBBBBBBBBB',
+    });
+    const forms = [...asked.matchAll(/<form [^>]*action="\/mfa\/methods\/rename"[^>]*>([\s\S]*?)<\/form>/g)];
+    expect(forms).toHaveLength(1);
+    const form = forms[0]?.[1] ?? '';
+    expect(form).toContain(`<input type="hidden" name="_csrf" value="${csrfToken}"/>`);
+    expect(form).toContain('<input type="hidden" name="factor" value="BBBBBBBBBBBBBBBBBBBBBB"/>');
+    expect(form).toContain('<label class="usa-label" for="rename-name">New name for Tablet app</label>');
+    expect(form).toMatch(/<input class="usa-input" id="rename-name" name="name" value="Tablet app"/);
+    expect(form).toContain('Save name</button>');
+    expect(form).toContain('href="/account/security">Cancel</a>');
+    expect(asked.match(/name="name"/g)).toHaveLength(1);
+    // The other method still offers Rename; the one being renamed does not twice.
+    const renameLinks = [...asked.matchAll(/<a [^>]*href="([^"]*)"[^>]*>Rename<\/a>/g)].map((m) => m[1]);
+    expect(renameLinks).toEqual(['/account/security?rename=AAAAAAAAAAAAAAAAAAAAAA#rename-name']);
+  });
 });
 
 describe('Connected partners', () => {
