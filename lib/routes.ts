@@ -126,7 +126,7 @@ const handlerTable = {
   },
   account: {
     entry: 'lambdas/handlers/account/handler.ts',
-    description: "The member's account: emails, history, connected partners, deletion",
+    description: 'My Account: Profile (emails), Sign-in and security, Connected partners, history, deletion',
     audience: 'people',
     // partners: the names of connected partners; links: Disconnect, and deletion disconnects all.
     tables: { accounts: 'readwrite', ephemeral: 'readwrite', partners: 'read', links: 'readwrite' },
@@ -266,6 +266,9 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/account-reset/delete', handler: 'sign-in', access: anyone },
   { method: 'POST', path: '/account-reset/delete', handler: 'sign-in', access: anyone },
   { method: 'GET', path: '/account', handler: 'account', access: member },
+  { method: 'GET', path: '/account/security', handler: 'account', access: member },
+  { method: 'GET', path: '/account/partners', handler: 'account', access: member },
+  { method: 'POST', path: '/account/partners/disconnect', handler: 'account', access: recent },
   { method: 'GET', path: '/account/emails/add', handler: 'account', access: recent },
   { method: 'POST', path: '/account/emails/add', handler: 'account', access: recent },
   { method: 'POST', path: '/account/emails/resend', handler: 'account', access: recent },

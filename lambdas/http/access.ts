@@ -75,7 +75,16 @@ function returnPath(request: AccessRequest): string {
   return safeNext(path) ?? '/account';
 }
 
-/** A form's page: the account page for account forms, the interaction page for its own forms. */
-const accountPageFor = (path: string) =>
-  /^\/interaction\/[\w-]+/.exec(path)?.[0] ??
-  (path.startsWith('/account/') || path.startsWith('/mfa/') ? '/account' : undefined);
+/**
+ * The page a form is posted from: the interaction page for its own forms; in My Account, Profile
+ * for the Email section, Connected partners for its own forms, Sign-in and security for the
+ * password, methods and deletion.
+ */
+function accountPageFor(path: string): string | undefined {
+  const interaction = /^\/interaction\/[\w-]+/.exec(path)?.[0];
+  if (interaction) return interaction;
+  if (path.startsWith('/account/emails/')) return '/account';
+  if (path.startsWith('/account/partners/')) return '/account/partners';
+  if (path.startsWith('/account/') || path.startsWith('/mfa/')) return '/account/security';
+  return undefined;
+}

@@ -1,99 +1,65 @@
-/** The member's own pages: the profile with its Email section, adding an email, history, password, deletion, moving an email. */
+/**
+ * The member's own pages: Profile with its Email section, adding an email, history, password,
+ * deletion, moving an email. Sign-in and security is in account-security.tsx, Connected partners
+ * in account-partners.tsx.
+ */
 
 import { NEW_PASSWORD_HINT } from '../accounts/password/rules.ts';
-import type { Factor } from '../store/factors.ts';
 import type { EmailItem, HistoryEvent } from '../store/items.ts';
-import { factorKindNames } from './factor-names.ts';
-import {
-  CurrentPassword,
-  EmailField,
-  ErrorSummary,
-  Field,
-  Form,
-  Hidden,
-  Narrow,
-  Notice,
-  Submit,
-} from './forms.tsx';
+import { renderAccountPage } from './account-area.tsx';
+import { CurrentPassword, EmailField, ErrorSummary, Field, Form, Hidden, Narrow, Submit } from './forms.tsx';
 import { renderPage } from './layout.tsx';
 
+/** The notices of Profile, each named by the `notice` of the address an action comes back to. */
 const NOTICES: Record<string, string> = {
   'email-confirmed': 'Your email is confirmed.',
   'email-moved': 'The email moved to your account.',
   'primary-changed': 'Your primary email changed.',
   'email-removed': 'The email was removed.',
   'confirmation-sent': 'We sent a new confirmation link.',
-  'password-changed': 'Your password changed.',
-  'mfa-added': 'The sign-in method was added.',
-  'mfa-removed': 'The sign-in method was removed.',
-  'mfa-renamed': 'The sign-in method was renamed.',
-  'mfa-primary-changed': 'Your primary sign-in method changed.',
-  'browsers-forgotten': 'Every remembered browser will ask for the second step again.',
-  'recovery-codes-low': 'You have fewer than 3 recovery codes left. Create new ones below.',
 };
 
-export function accountPage(props: {
+/** Profile, the first part of My Account and where signing in lands: the Email section. */
+export function profilePage(props: {
   csrfToken: string;
   emails: readonly EmailItem[];
   primaryEmail: string;
-  factors: readonly Factor[];
-  mfaPrimary?: string;
-  recoveryCodesLeft: number;
   notice?: string;
 }): string {
-  const notice = props.notice ? NOTICES[props.notice] : undefined;
   const emails = [...props.emails].sort(
     (a, b) =>
       Number(b.normalized === props.primaryEmail) - Number(a.normalized === props.primaryEmail) ||
       a.addedAt.localeCompare(b.addedAt),
   );
-  return renderPage({
-    title: 'Your account',
-    signedIn: { csrfToken: props.csrfToken },
+  return renderAccountPage({
+    part: 'profile',
+    csrfToken: props.csrfToken,
+    notice: props.notice ? NOTICES[props.notice] : undefined,
     children: (
-      <>
-        <h1>Your account</h1>
-        {notice ? <Notice heading={notice} /> : null}
-        <section aria-labelledby="emails-heading">
-          <h2 id="emails-heading">Email</h2>
-          <p>Partner services receive your primary email. Any confirmed email signs you in.</p>
-          <ul class="usa-list usa-list--unstyled verity-email-list">
-            {emails.map((email, index) => (
-              <EmailRow
-                key={email.normalized}
-                id={`email-${index}`}
-                email={email}
-                primary={email.normalized === props.primaryEmail}
-                csrfToken={props.csrfToken}
-              />
-            ))}
-          </ul>
-          {emails.length < 12 ? (
-            <p>
-              <a class="usa-button usa-button--outline" href="/account/emails/add">
-                + Add an email
-              </a>
-            </p>
-          ) : (
-            <p>You have 12 emails, the most an account can have. Remove one to add another.</p>
-          )}
-        </section>
-        <SignInMethods {...props} />
-        <section aria-labelledby="security-heading">
-          <h2 id="security-heading">Security</h2>
-          <ul class="usa-list">
-            <li>
-              <a href="/account/password">Change password</a>
-            </li>
-            <li>
-              <a href="/account/history">Account history</a>
-            </li>
-            <li>
-              <a href="/account/delete">Delete account</a>
-            </li>
-          </ul>
-        </section>
-      </>
+      <section aria-labelledby="emails-heading">
+        <h2 id="emails-heading">Email</h2>
+        <p>Partner services receive your primary email. Any confirmed email signs you in.</p>
+        <ul class="usa-list usa-list--unstyled verity-email-list">
+          {emails.map((email, index) => (
+            <EmailRow
+              key={email.normalized}
+              id={`email-${index}`}
+              email={email}
+              primary={email.normalized === props.primaryEmail}
+              csrfToken={props.csrfToken}
+            />
+          ))}
+        </ul>
+        {emails.length < 12 ? (
+          <p>
+            <a class="usa-button usa-button--outline" href="/account/emails/add">
+              + Add an email
+            </a>
+          </p>
+        ) : (
+          <p>You have 12 emails, the most an account can have. Remove one to add another.</p>
+        )}
+      </section>
     ),
   });
 }
@@ -138,85 +104,6 @@ function EmailRow({
   );
 }
 
-function SignInMethods(props: {
-  csrfToken: string;
-  factors: readonly Factor[];
-  mfaPrimary?: string;
-  recoveryCodesLeft: number;
-}) {
-  const post = (path: string, factorId: string, label: string, describedBy: string) => (
-    <form method="post" action={path}>
-      <input type="hidden" name="_csrf" value={props.csrfToken} />
-      <input type="hidden" name="factor" value={factorId} />
-      <button
-        type="submit"
-        class="usa-button usa-button--outline usa-button--small"
-        aria-describedby={describedBy}
-      >
-        {label}
-      </button>
-    </form>
-  );
-  return (
-    <section aria-labelledby="mfa-heading">
-      <h2 id="mfa-heading">Sign-in methods</h2>
-      <p>After your password, signing in asks for your primary method.</p>
-      <ul class="usa-list usa-list--unstyled verity-email-list">
-        {props.factors.map((factor, index) => {
-          const primary = factor.factorId === props.mfaPrimary;
-          const id = `factor-${index}`;
-          return (
-            <li key={factor.factorId} class="border-bottom-1px border-base-lighter padding-y-2">
-              <span class="text-bold" id={id}>
-                {factor.name}
-              </span>{' '}
-              <span class="usa-tag">{factorKindNames[factor.kind]}</span>
-              {primary ? <span class="usa-tag">Primary</span> : null}
-              <div class="verity-email-actions">
-                {!primary ? post('/mfa/methods/primary', factor.factorId, 'Make primary method', id) : null}
-                {!primary ? post('/mfa/methods/remove', factor.factorId, 'Remove method', id) : null}
-                <form method="post" action="/mfa/methods/rename" class="verity-rename">
-                  <input type="hidden" name="_csrf" value={props.csrfToken} />
-                  <input type="hidden" name="factor" value={factor.factorId} />
-                  <label class="usa-sr-only" for={`rename-${index}`}>
-                    New name for {factor.name}
-                  </label>
-                  <input
-                    class="usa-input usa-input--small"
-                    id={`rename-${index}`}
-                    name="name"
-                    maxLength={60}
-                  />
-                  <button type="submit" class="usa-button usa-button--unstyled" aria-describedby={id}>
-                    Rename
-                  </button>
-                </form>
-              </div>
-            </li>
-          );
-        })}
-      </ul>
-      <p>
-        <a class="usa-button usa-button--outline" href="/mfa/setup">
-          Add a sign-in method
-        </a>
-      </p>
-      <p>
-        Recovery codes: {props.recoveryCodesLeft} of 10 left.{' '}
-        <a href="/mfa/recovery-codes">
-          {props.recoveryCodesLeft > 0 ? 'Create new recovery codes' : 'Create recovery codes'}
-        </a>
-      </p>
-      <form method="post" action="/mfa/forget-browsers">
-        <input type="hidden" name="_csrf" value={props.csrfToken} />
-        <button type="submit" class="usa-button usa-button--unstyled">
-          Forget all browsers
-        </button>
-      </form>
-    </section>
-  );
-}
-
 export function addEmailPage(props: {
   csrfToken: string;
   email?: string;
@@ -249,7 +136,7 @@ export function addEmailPage(props: {
           <Submit>Send confirmation</Submit>
         </Form>
         <p>
-          <a href="/account">Back to your account</a>
+          <a href="/account">Back to Profile</a>
         </p>
       </Narrow>
     ),
@@ -269,7 +156,7 @@ export function confirmationSentPage(props: { csrfToken: string; address: string
         </p>
         <p>
           <a class="usa-button" href="/account">
-            Back to your account
+            Back to Profile
           </a>
         </p>
       </>
@@ -305,12 +192,12 @@ const EVENT_WORDS: Record<HistoryEvent['type'], string> = {
 };
 
 export function historyPage(props: { csrfToken: string; events: readonly HistoryEvent[] }): string {
-  return renderPage({
-    title: 'Account history',
-    signedIn: { csrfToken: props.csrfToken },
+  return renderAccountPage({
+    part: 'security',
+    heading: 'Account history',
+    csrfToken: props.csrfToken,
     children: (
       <>
-        <h1>Account history</h1>
         <p class="usa-intro">
           What happened to your account, newest first. Something you do not recognize? Change your password.
         </p>
@@ -339,7 +226,7 @@ export function historyPage(props: { csrfToken: string; events: readonly History
           </tbody>
         </table>
         <p>
-          <a href="/account">Back to your account</a>
+          <a href="/account/security">Back to Sign-in and security</a>
         </p>
       </>
     ),
@@ -365,6 +252,9 @@ export function changePasswordPage(props: { csrfToken: string; problem?: string 
           />
           <Submit>Change password</Submit>
         </Form>
+        <p>
+          <a href="/account/security">Back to Sign-in and security</a>
+        </p>
       </Narrow>
     ),
   });
@@ -393,7 +283,7 @@ export function deleteAccountPage(props: { csrfToken: string; problem?: string }
           </button>
         </Form>
         <p>
-          <a href="/account">Keep my account</a>
+          <a href="/account/security">Keep my account</a>
         </p>
       </Narrow>
     ),

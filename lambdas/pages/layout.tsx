@@ -11,7 +11,7 @@ const USWDS = '/assets/uswds';
 export interface LayoutProps {
   readonly title: string;
   readonly children: ComponentChildren;
-  /** Set when a member is signed in: the header offers their account and Sign out. */
+  /** Set when a member is signed in: the header offers My Account and Sign out. */
   readonly signedIn?: { readonly csrfToken: string };
 }
 
@@ -69,7 +69,7 @@ function Header({ signedIn }: Pick<LayoutProps, 'signedIn'>) {
                 <>
                   <li class="usa-nav__primary-item">
                     <a class="usa-nav-link" href="/account">
-                      <span>Your account</span>
+                      <span>My Account</span>
                     </a>
                   </li>
                   <li class="usa-nav__primary-item">

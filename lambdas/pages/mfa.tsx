@@ -127,7 +127,7 @@ export function recoveryCodesOfferPage(props: { csrfToken: string; replacing: bo
           <Submit>Create recovery codes</Submit>
         </Form>
         <p>
-          <a href="/account">Not now</a>
+          <a href="/account/security">Not now</a>
         </p>
       </Narrow>
     ),
@@ -150,7 +150,7 @@ export function recoveryCodesPage(props: { csrfToken: string; codes: readonly st
           ))}
         </ol>
         <p>
-          <a class="usa-button" href="/account">
+          <a class="usa-button" href="/account/security">
             Continue
           </a>
         </p>

@@ -26,7 +26,7 @@ import {
   signOut,
 } from './support/members.ts';
 import { enterCode, freshCode, setUpAuthenticatorApp } from './support/mfa.ts';
-import { arriveAt, button, follow, link, takeStatusError, tick } from './support/pages.ts';
+import { arriveAt, button, follow, link, selectPart, takeStatusError, tick } from './support/pages.ts';
 
 const PASSWORD = 'maple cloud orbit 42 lantern';
 const OTHER_PASSWORD = 'quiet harbor violet 17 tundra';
@@ -39,7 +39,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** The row of one address in the Email section of "Your account". */
+/** The row of one address in the Email section of Profile, in My Account. */
 const emailRow = (page: Page, email: string) =>
   page
     .getByRole('region', { name: 'Email' })
@@ -58,6 +58,8 @@ describe.concurrent('a new member (job aid: personal email first, then the work 
     const work = address('pat-work');
 
     const app = await createMember(page, personal, PASSWORD);
+    // Job aid: "From My Account, select Profile, then in the Email section ..."
+    await selectPart(page, 'Profile');
     await expect.poll(() => tagsOf(page, personal)).toEqual(['Primary']);
 
     await follow(page, link(page, '+ Add an email'));
@@ -70,8 +72,8 @@ describe.concurrent('a new member (job aid: personal email first, then the work 
     await expect.poll(() => page.getByRole('main').textContent()).toContain(work);
 
     // The link and the password confirm the address; this browser is already signed in to the
-    // account at both steps, so it stays signed in and lands on the account page.
-    await confirmFromMail(page, work, PASSWORD, { subject: SUBJECTS.addEmail, after }, 'Your account');
+    // account at both steps, so it stays signed in and lands on Profile.
+    await confirmFromMail(page, work, PASSWORD, { subject: SUBJECTS.addEmail, after }, 'Profile');
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Your email is confirmed');
     await expect.poll(() => tagsOf(page, work)).toEqual(['Confirmed', 'Work']);
     await expect.poll(() => tagsOf(page, personal)).toEqual(['Primary']);
@@ -80,7 +82,7 @@ describe.concurrent('a new member (job aid: personal email first, then the work 
     // no detour through "Enter your password again".
     await follow(page, button(emailRow(page, work), 'Set as primary'));
     expect(new URL(page.url()).pathname).toBe('/account');
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Profile');
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Your primary email changed');
     await expect.poll(() => tagsOf(page, work)).toEqual(['Primary', 'Work']);
     await expect.poll(() => tagsOf(page, personal)).toEqual(['Confirmed']);
@@ -88,7 +90,7 @@ describe.concurrent('a new member (job aid: personal email first, then the work 
     await signOut(page);
     await signIn(page, work, PASSWORD);
     await enterCode(page, app.key);
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Profile');
     await expect.poll(() => tagsOf(page, work)).toEqual(['Primary', 'Work']);
 
     expect(problems).toEqual([]);
@@ -114,6 +116,7 @@ describe.concurrent('an existing member with a duplicate account (job aid: "If y
     await elsewhere.context.close();
 
     // Signed in to A, the member adds the work email: the page is the same as for any address.
+    await selectPart(page, 'Profile');
     await follow(page, link(page, '+ Add an email'));
     await arriveAt(page, 'Add an email');
     const after = (await mailsTo(work)).length;
@@ -162,13 +165,13 @@ describe.concurrent('an existing member with a duplicate account (job aid: "If y
     // ... while A's password does, since the work email is A's now, confirmed; A's code follows.
     await signIn(mailbox.page, work, PASSWORD);
     await enterCode(mailbox.page, app.key);
-    await arriveAt(mailbox.page, 'Your account');
+    await arriveAt(mailbox.page, 'Profile');
     await expect.poll(() => tagsOf(mailbox.page, personal)).toEqual(['Primary']);
     await expect.poll(() => tagsOf(mailbox.page, work)).toEqual(['Confirmed', 'Work']);
 
     // The first browser, still signed in to A, sees the same.
     await page.goto(`${siteUrl()}/account`);
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Profile');
     await expect.poll(() => tagsOf(page, work)).toEqual(['Confirmed', 'Work']);
 
     expect(member.problems).toEqual([]);
@@ -217,6 +220,7 @@ describe.concurrent('Resend confirmation on "Check your email"', () => {
       'Set up multi-factor authentication',
     );
     await setUpAuthenticatorApp(page);
+    await selectPart(page, 'Profile');
     await expect.poll(() => tagsOf(page, email)).toEqual(['Primary']);
 
     expect(problems).toEqual([]);

@@ -1,8 +1,8 @@
 /**
  * The multi-factor journeys of issue 4 in Chromium: sign up with an authenticator app (the test
- * computes its codes from the key the setup page shows), sign out and sign in with a code after a
- * wrong one; sign in with a recovery code, which is then dead; remember the browser, skip the
- * code, and forget all browsers. Every page passes axe, and no page breaks its CSP or logs a
+ * computes its codes from the key the setup page shows), rename it, sign out and sign in with a
+ * code after a wrong one; sign in with a recovery code, which is then dead; remember the browser,
+ * skip the code, and forget all browsers. Every page passes axe, and no page breaks its CSP or logs a
  * console error beyond the expected 4xx answers.
  *
  * Left out here, because those methods were not built when these journeys were written: a
@@ -21,7 +21,16 @@ import { wrongCode } from '../support/authenticator.ts';
 import { launchBrowser, openPage } from '../support/browser.ts';
 import { address, createMember, signIn, signOut } from './support/members.ts';
 import { enterCode, useRecoveryCode } from './support/mfa.ts';
-import { arriveAt, button, checkbox, errorOf, follow, link, takeStatusError } from './support/pages.ts';
+import {
+  arriveAt,
+  button,
+  checkbox,
+  errorOf,
+  follow,
+  link,
+  selectPart,
+  takeStatusError,
+} from './support/pages.ts';
 
 const PASSWORD = 'copper meadow sail 63 quartz';
 
@@ -34,15 +43,13 @@ afterAll(async () => {
 });
 
 const methods = (page: Page) => page.getByRole('region', { name: 'Sign-in methods' });
+const browsers = (page: Page) => page.getByRole('region', { name: 'Remembered browsers' });
 
-/** "Recovery codes: N of 10 left." on "Your account". */
-const recoveryCodesLeft = (page: Page) =>
-  methods(page)
-    .getByText(/^Recovery codes:/)
-    .textContent();
+/** The Recovery codes section of "Sign-in and security": "... You have N of 10 left." */
+const recoveryCodesLeft = (page: Page) => page.getByRole('region', { name: 'Recovery codes' }).textContent();
 
 describe.concurrent('signing up and in with an authenticator app', () => {
-  it('sets up the app with the key shown, signs out, and signs in with its code after a wrong one', async ({
+  it('sets up the app with the key shown, renames it, signs out, and signs in with its code after a wrong one', async ({
     expect,
   }) => {
     const { page, context, problems } = await openPage(browser);
@@ -55,13 +62,29 @@ describe.concurrent('signing up and in with an authenticator app', () => {
       .toEqual(['Authenticator app', 'Primary']);
     // The only method can be renamed, but neither removed nor made primary again.
     await expect.poll(() => button(method, 'Remove method').count()).toBe(0);
-    await expect.poll(() => button(method, 'Rename').count()).toBe(1);
-    await expect.poll(() => recoveryCodesLeft(page)).toContain('Recovery codes: 10 of 10 left');
+    await expect.poll(() => recoveryCodesLeft(page)).toContain('You have 10 of 10 left');
+
+    // Rename shows the name field only when asked, for that method alone.
+    const nameField = page.getByLabel('New name for Phone app', { exact: true });
+    expect(await page.getByRole('textbox').count(), 'no text box before Rename').toBe(0);
+    await follow(page, link(method, 'Rename'));
+    await arriveAt(page, 'Sign-in and security');
+    expect(await page.getByRole('textbox').count(), 'one text box: this method').toBe(1);
+    expect(await nameField.inputValue()).toBe('Phone app');
+    await nameField.fill('Work phone');
+    await follow(page, button(methods(page), 'Save name'));
+    await arriveAt(page, 'Sign-in and security');
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toContain('The sign-in method was renamed.');
+    const renamed = methods(page).getByRole('listitem').filter({ hasText: 'Work phone' });
+    await expect.poll(() => renamed.locator('.text-bold').textContent()).toBe('Work phone');
+    expect(await page.getByRole('textbox').count(), 'the field is gone again').toBe(0);
 
     await signOut(page);
     await signIn(page, email, PASSWORD);
     await arriveAt(page, 'Enter the 6-digit code');
-    await expect.poll(() => page.getByRole('main').textContent()).toContain('Open Phone app');
+    await expect.poll(() => page.getByRole('main').textContent()).toContain('Open Work phone');
     const main = page.getByRole('main');
     expect(await link(main, 'Choose another method').count(), 'with only one method').toBe(0);
     expect(await link(main, 'Use a recovery code').count()).toBe(1);
@@ -77,7 +100,7 @@ describe.concurrent('signing up and in with an authenticator app', () => {
 
     // The code the app shows now (the one the setup took is spent: the clock moves to the next).
     await enterCode(page, app.key);
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Profile');
     expect(new URL(page.url()).pathname).toBe('/account');
 
     expect(problems).toEqual([]);
@@ -94,8 +117,9 @@ describe.concurrent('recovery codes', () => {
     await signOut(page);
     await signIn(page, email, PASSWORD);
     await useRecoveryCode(page, first);
-    await arriveAt(page, 'Your account');
-    await expect.poll(() => recoveryCodesLeft(page)).toContain('Recovery codes: 9 of 10 left');
+    await arriveAt(page, 'Profile');
+    await selectPart(page, 'Sign-in and security');
+    await expect.poll(() => recoveryCodesLeft(page)).toContain('You have 9 of 10 left');
 
     await signOut(page);
     await signIn(page, email, PASSWORD);
@@ -109,8 +133,9 @@ describe.concurrent('recovery codes', () => {
     // Written down by hand: case and dashes do not matter.
     await page.getByLabel('Recovery code', { exact: true }).fill(second.toLowerCase().replaceAll('-', ' '));
     await follow(page, button(page, 'Continue'));
-    await arriveAt(page, 'Your account');
-    await expect.poll(() => recoveryCodesLeft(page)).toContain('Recovery codes: 8 of 10 left');
+    await arriveAt(page, 'Profile');
+    await selectPart(page, 'Sign-in and security');
+    await expect.poll(() => recoveryCodesLeft(page)).toContain('You have 8 of 10 left');
 
     expect(problems).toEqual([]);
     await context.close();
@@ -126,7 +151,7 @@ describe.concurrent('Remember this browser', () => {
     await signOut(page);
     await signIn(page, email, PASSWORD);
     await enterCode(page, app.key, { remember: true });
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Profile');
     // For 30 days, in a cookie that no script and no other site can read.
     const remembered = (await context.cookies()).find((c) => c.name === '__Host-verity-device');
     expect(remembered, 'the browser is remembered').toMatchObject({
@@ -139,10 +164,10 @@ describe.concurrent('Remember this browser', () => {
     expect(days).toBeGreaterThan(29.9);
     expect(days).toBeLessThanOrEqual(30);
 
-    // Signing in again on this browser: straight to the account.
+    // Signing in again on this browser: straight to My Account.
     await signOut(page);
     await signIn(page, email, PASSWORD);
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Profile');
 
     // Another browser is not remembered.
     const other = await openPage(browser);
@@ -154,15 +179,17 @@ describe.concurrent('Remember this browser', () => {
     await other.context.close();
 
     // Forget all browsers needs a recent sign-in with both steps, and a sign-in that the
-    // remembered browser stood in for is not one: the password and a code again.
-    await follow(page, button(methods(page), 'Forget all browsers'));
+    // remembered browser stood in for is not one: the password and a code again, and back to
+    // the part of My Account the button was on.
+    await selectPart(page, 'Sign-in and security');
+    await follow(page, button(browsers(page), 'Forget all browsers'));
     await arriveAt(page, 'Enter your password again');
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await follow(page, button(page, 'Continue'));
     await enterCode(page, app.key);
-    await arriveAt(page, 'Your account');
-    await follow(page, button(methods(page), 'Forget all browsers'));
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Sign-in and security');
+    await follow(page, button(browsers(page), 'Forget all browsers'));
+    await arriveAt(page, 'Sign-in and security');
     await expect
       .poll(() => page.getByRole('status').textContent())
       .toContain('Every remembered browser will ask for the second step again.');
@@ -175,7 +202,7 @@ describe.concurrent('Remember this browser', () => {
     await arriveAt(page, 'Enter the 6-digit code');
     expect(await checkbox(page, 'Remember this browser').isChecked()).toBe(false);
     await useRecoveryCode(page, app.recoveryCodes[0] as string);
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Profile');
 
     expect(problems).toEqual([]);
     await context.close();

@@ -80,7 +80,7 @@ describe('signing up and in with text codes', () => {
     await follow(page, button(page, 'Create recovery codes'));
     await arriveAt(page, 'Your recovery codes');
     await follow(page, link(page.getByRole('main'), 'Continue'));
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Sign-in and security');
 
     await signOut(page);
     await signIn(page, email, PASSWORD);
@@ -93,7 +93,7 @@ describe('signing up and in with text codes', () => {
     await arriveAt(page, 'Enter the 6-digit code');
     await page.getByLabel('Enter the 6-digit code', { exact: true }).fill(await newestCode(e164, 3));
     await follow(page, button(page, 'Continue'));
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Profile');
 
     // The local outbox is a page too, and as accessible as the others.
     await page.goto(`${siteUrl()}/_local/texts`);

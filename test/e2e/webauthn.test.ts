@@ -93,7 +93,7 @@ async function setUpSecurityKey(page: Page, name: string): Promise<void> {
   await arriveAt(page, 'Your recovery codes');
   expect(await page.getByRole('main').locator('code').count()).toBe(10);
   await follow(page, link(page.getByRole('main'), 'Continue'));
-  await arriveAt(page, 'Your account');
+  await arriveAt(page, 'Sign-in and security');
 }
 
 /**
@@ -106,7 +106,7 @@ async function rememberThisBrowser(page: Page): Promise<void> {
   expect(await box.isChecked(), 'Remember this browser is ticked').toBe(true);
 }
 
-/** The names of the methods in "Sign-in methods" on "Your account", each with its tags. */
+/** The names of the methods in "Sign-in methods" on "Sign-in and security", each with its tags. */
 async function methodsOn(page: Page): Promise<string[]> {
   const rows = page.getByRole('region', { name: 'Sign-in methods' }).getByRole('listitem');
   return (await rows.evaluateAll((items) =>
@@ -147,7 +147,7 @@ describe('a member whose first method is a security key', () => {
     await expect.poll(() => link(page.getByRole('main'), 'Use a recovery code').count()).toBe(1);
     await rememberThisBrowser(page);
     await follow(page, button(page, 'Use your security key'));
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Profile');
     const cookies = await context.cookies();
     expect(
       cookies.map((c) => c.name),
@@ -183,7 +183,7 @@ describe('a copy of a key', () => {
     await signIn(page, email, PASSWORD);
     await arriveAt(page, 'Use your security key');
     await follow(page, button(page, 'Use your security key'));
-    await arriveAt(page, 'Your account');
+    await arriveAt(page, 'Profile');
     await signOut(page);
 
     const [credential] = await key.credentials();

@@ -1,13 +1,16 @@
 /**
- * The signed-in member's account: the Email section, history and deletion. Change password sets
- * a new password, so it is in passwords.ts.
+ * My Account, the signed-in member's account area: Profile (the Email section), Sign-in and
+ * security, Connected partners, history and deletion. Change password sets a new password, so it
+ * is in the passwords Lambda; managing sign-in methods is in the MFA Lambda.
  */
 import { deleteAccount } from '../../accounts/delete-account.ts';
 import { checkAccountPassword } from '../../accounts/sign-in.ts';
+import { isId } from '../../core/ids.ts';
 import type { Ports } from '../../core/ports.ts';
 import { problem } from '../../core/problems.ts';
 import { addEmail, removeEmail, resendEmailConfirmation, setPrimaryEmail } from '../../emails/manage.ts';
 import { memberAccess } from '../../http/access.ts';
+import { badRequest } from '../../http/errors.ts';
 import { checked, field, formBody, query } from '../../http/form.ts';
 import { type HttpRequest, memberOf, routedHandler } from '../../http/handler.ts';
 import { requestContext, signedOutCookies } from '../../http/member.ts';
@@ -16,15 +19,19 @@ import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { pepperFromEnvironment } from '../../keys/pepper.ts';
 import { mailOutbox } from '../../mail/outbox.ts';
 import {
-  accountPage,
   addEmailPage,
   confirmationSentPage,
   deleteAccountPage,
   historyPage,
+  profilePage,
 } from '../../pages/account.tsx';
+import { partnersPage } from '../../pages/account-partners.tsx';
+import { securityPage } from '../../pages/account-security.tsx';
+import { connectionsOf, disconnect } from '../../partners/connections.ts';
 import * as emailStore from '../../store/emails.ts';
 import * as historyStore from '../../store/history.ts';
 import * as mfa from '../../store/mfa.ts';
+import { partnerById } from '../../store/partners.ts';
 import * as store from '../../store/profile.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
@@ -35,24 +42,63 @@ const ports = { mail: mailOutbox(), pepper: pepperFromEnvironment() } satisfies 
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /account': async (request) => {
     const session = memberOf(request);
-    const [profile, emails, factors, recoveryCodesLeft] = await Promise.all([
+    const [profile, emails] = await Promise.all([
       store.profileOf(session.accountId),
       emailStore.emailsOf(session.accountId),
+    ]);
+    if (!profile) throw problem({ kind: 'AccountGone' });
+    return html(
+      profilePage({
+        csrfToken: request.csrfToken,
+        emails,
+        primaryEmail: profile.primaryEmail,
+        notice: query(request.event, 'notice'),
+      }),
+    );
+  },
+
+  'GET /account/security': async (request) => {
+    const session = memberOf(request);
+    const [profile, factors, recoveryCodesLeft] = await Promise.all([
+      store.profileOf(session.accountId),
       mfa.factorsOf(session.accountId),
       mfa.recoveryCodesLeft(session.accountId),
     ]);
     if (!profile) throw problem({ kind: 'AccountGone' });
+    // Rename shows one method's name field; a method not on the account shows none.
+    const rename = query(request.event, 'rename');
+    const renaming = factors.find((factor) => factor.factorId === rename)?.factorId;
     return html(
-      accountPage({
+      securityPage({
         csrfToken: request.csrfToken,
-        emails,
-        primaryEmail: profile.primaryEmail,
         factors,
         mfaPrimary: profile.mfaPrimary,
         recoveryCodesLeft,
+        renaming,
         notice: query(request.event, 'notice'),
       }),
     );
+  },
+
+  'GET /account/partners': async (request) => {
+    const session = memberOf(request);
+    return html(
+      partnersPage({
+        csrfToken: request.csrfToken,
+        connections: await connectionsOf(session.accountId),
+        notice: query(request.event, 'notice'),
+        partner: await partnerNamed(query(request.event, 'partner')),
+      }),
+    );
+  },
+
+  'POST /account/partners/disconnect': async (request) => {
+    const session = memberOf(request);
+    const clientId = field(request.body, 'clientId');
+    if (!isId(clientId)) throw badRequest('Choose one of your connected partners.');
+    await disconnect(session.accountId, clientId, requestContext(request), ports);
+    // The notice names the partner by its client id: no text of the address reaches the page.
+    return redirect(`/account/partners?notice=partner-disconnected&partner=${clientId}`);
   },
 
   'GET /account/emails/add': async (request) => {
@@ -122,3 +168,8 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
 };
 
 export const handler = routedHandler('account', { body: formBody, memberAccess }, routes);
+
+/** The name of the partner a notice is about, from its client id (never text from the address). */
+async function partnerNamed(clientId: string | undefined): Promise<string | undefined> {
+  return isId(clientId) ? (await partnerById(clientId))?.metadata.client_name : undefined;
+}

@@ -161,7 +161,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     // Running low: straight to making new codes, which the member can still put off; not in the
     // middle of signing in to a partner, which goes on where it was.
     const lowNow = left < LOW_RECOVERY_CODES && !next.startsWith('/interaction/');
-    const response = redirect(lowNow ? '/account?notice=recovery-codes-low' : next);
+    const response = redirect(lowNow ? '/account/security?notice=recovery-codes-low' : next);
     response.cookies = signedInCookies(cookie);
     return response;
   },
@@ -169,13 +169,13 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'POST /mfa/methods/primary': async (request) => {
     const session = memberOf(request);
     await setPrimaryFactor(session.accountId, field(request.body, 'factor'), requestContext(request), ports);
-    return redirect('/account?notice=mfa-primary-changed');
+    return redirect('/account/security?notice=mfa-primary-changed');
   },
 
   'POST /mfa/methods/remove': async (request) => {
     const session = memberOf(request);
     await removeFactor(session.accountId, field(request.body, 'factor'), requestContext(request), ports);
-    return redirect('/account?notice=mfa-removed');
+    return redirect('/account/security?notice=mfa-removed');
   },
 
   'POST /mfa/methods/rename': async (request) => {
@@ -187,13 +187,13 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
       requestContext(request),
       ports,
     );
-    return redirect('/account?notice=mfa-renamed');
+    return redirect('/account/security?notice=mfa-renamed');
   },
 
   'POST /mfa/forget-browsers': async (request) => {
     const session = memberOf(request);
     await forgetAllBrowsers(session.accountId, requestContext(request), ports);
-    return redirect('/account?notice=browsers-forgotten');
+    return redirect('/account/security?notice=browsers-forgotten');
   },
 };
 

@@ -65,7 +65,7 @@ export async function methodAdded(
   context: RequestContext,
   used: SecondFactorUsed,
 ) {
-  if (!first) return redirect('/account?notice=mfa-added');
+  if (!first) return redirect('/account/security?notice=mfa-added');
   const cookie = await completeSecondStep(session, context, used);
   const response = redirect('/mfa/recovery-codes');
   response.cookies = signedInCookies(cookie);

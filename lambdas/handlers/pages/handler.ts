@@ -1,6 +1,6 @@
 /**
  * Public hosted pages that need no account: the home page. It reads no table: whether to show
- * "Your account" and Sign out is decided from the session cookie's presence alone (a stale
+ * "My Account" and Sign out is decided from the session cookie's presence alone (a stale
  * cookie only means the account link leads to Sign in), which keeps this shell Lambda small.
  */
 import { httpHandler } from '../../http/handler.ts';

@@ -89,7 +89,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     if (result.kind === 'problem') {
       return html(changePasswordPage({ csrfToken: request.csrfToken, problem: result.message }), 400);
     }
-    const response = redirect('/account?notice=password-changed');
+    const response = redirect('/account/security?notice=password-changed');
     response.cookies = signedInCookies(result.signedIn.cookie);
     return response;
   },

@@ -59,7 +59,7 @@ export async function confirmFromMail(
 
 /**
  * A new account with its email confirmed and an authenticator app set up as its first method;
- * the browser ends signed in on "Your account".
+ * the browser ends signed in on "Sign-in and security" in My Account, where the codes led.
  */
 export async function createMember(
   page: Page,

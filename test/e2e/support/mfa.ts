@@ -21,7 +21,7 @@ export interface Authenticator {
 /**
  * From "Set up multi-factor authentication" (the first method, right after sign-up): Set up an
  * authenticator app, scan... read the key, enter its first code, name it, Continue; Create
- * recovery codes, note the 10 codes, Continue to "Your account".
+ * recovery codes, note the 10 codes, Continue to "Sign-in and security" in My Account.
  */
 export async function setUpAuthenticatorApp(page: Page, name?: string): Promise<Authenticator> {
   await arriveAt(page, 'Set up multi-factor authentication');
@@ -48,7 +48,7 @@ export async function setUpAuthenticatorApp(page: Page, name?: string): Promise<
   expect(recoveryCodes).toHaveLength(10);
   expect(new Set(recoveryCodes).size, 'every recovery code differs').toBe(10);
   await follow(page, link(page.getByRole('main'), 'Continue'));
-  await arriveAt(page, 'Your account');
+  await arriveAt(page, 'Sign-in and security');
   return { key, recoveryCodes };
 }
 

@@ -23,7 +23,7 @@ export const link = (scope: Page | Locator, name: string) => scope.getByRole('li
 
 /**
  * Clicks a button or link and waits for the document it leads to, so that the next check never
- * runs on the page before (several steps go from "Your account" to "Your account").
+ * runs on the page before (several steps go from "Profile" to "Profile").
  */
 export async function follow(page: Page, control: Locator): Promise<void> {
   const navigated = page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame());
@@ -75,4 +75,21 @@ export async function takeStatusError(problems: string[], status: number): Promi
     (seen) => expect(seen, `a console entry for the expected ${status}`).toBe(true),
   );
   problems.splice(problems.findIndex(entry), 1);
+}
+
+/** The parts of My Account, by the names its navigation gives them. */
+export const ACCOUNT_PARTS = ['Profile', 'Sign-in and security', 'Connected partners'] as const;
+export type AccountPart = (typeof ACCOUNT_PARTS)[number];
+
+/** The navigation every page of My Account shows. */
+export const accountNav = (page: Page) => page.getByRole('navigation', { name: 'My Account' });
+
+/**
+ * "From My Account, select Profile": one step through the account navigation to a part, which
+ * then shows as the current one.
+ */
+export async function selectPart(page: Page, part: AccountPart): Promise<void> {
+  await follow(page, link(accountNav(page), part));
+  await arriveAt(page, part);
+  expect(await link(accountNav(page), part).getAttribute('aria-current'), `${part} is current`).toBe('page');
 }

@@ -296,6 +296,7 @@ describe('CSRF', () => {
       ['/account/emails/resend', { email: second }],
       ['/account/password', { password: 'Brand new words for a password 7' }],
       ['/account/delete', { password: PASSWORD }],
+      ['/account/partners/disconnect', { clientId: 'C'.repeat(22) }],
       ['/reauthenticate', { password: PASSWORD, next: '/account' }],
       ['/sign-out', {}],
     ];
@@ -365,6 +366,7 @@ describe('hostile requests', () => {
       '/account/emails/resend',
       '/account/password',
       '/account/delete',
+      '/account/partners/disconnect',
       '/reauthenticate',
     ];
     const bodies: { body: string | Buffer; contentType?: string }[] = [

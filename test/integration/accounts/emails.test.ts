@@ -64,7 +64,7 @@ describe('the Email section', () => {
     expect(done.status).toBe(303);
     expect(done.location).toBe('/account?notice=email-confirmed');
     // This browser was already signed in to the account at both steps: it stays signed in.
-    expect((await browser.follow(done)).heading).toBe('Your account');
+    expect((await browser.follow(done)).heading).toBe('Profile');
     const page = await browser.account();
     expect(emailRows(page).map((r) => [r.address, r.tags])).toEqual([
       [member.primary, ['Primary']],

@@ -43,7 +43,7 @@ describe('Account history', () => {
     await addEmailOverHttp(browser, work, true);
     const link = linkIn(await lastMailTo(work, MAIL.confirmAdded), '/confirm-email');
     const confirmed = await confirmWithPassword(browser, link);
-    expect((await browser.follow(confirmed)).heading).toBe('Your account');
+    expect((await browser.follow(confirmed)).heading).toBe('Profile');
     expect((await browser.pressOnEmail('Set as primary', work)).status).toBe(303);
     expect((await browser.pressOnEmail('Remove', second)).status).toBe(303);
 

@@ -80,7 +80,7 @@ describe('security notices', () => {
     const link = linkIn(await lastMailTo(added, MAIL.confirmAdded), '/confirm-email');
     const done = await confirmWithPassword(browser, link);
     expect(done.status).toBe(303);
-    expect((await browser.follow(done)).heading).toBe('Your account');
+    expect((await browser.follow(done)).heading).toBe('Profile');
     await expectNotice(
       [first, second, added],
       MAIL.emailAdded,
@@ -122,7 +122,7 @@ describe('security notices', () => {
     const form = await browser.get('/account/password');
     const done = await browser.submit(form, { button: 'Change password' }, { password: OTHER_PASSWORD });
     expect(done.status).toBe(303);
-    expect(done.location).toBe('/account?notice=password-changed');
+    expect(done.location).toBe('/account/security?notice=password-changed');
     expect((await browser.follow(done)).text).toContain('Your password changed.');
     await expectNotice(
       [first, second],

@@ -59,7 +59,7 @@ describe('Sign in', () => {
       expect(page.location).toBe('/account');
       const account = await browser.follow(page);
       expect(account.status).toBe(200);
-      expect(account.heading).toBe('Your account');
+      expect(account.heading).toBe('Profile');
     }
     // A browser the member did not ask to remember goes on to the second step.
     const elsewhere = await new Browser().signIn(second);
@@ -191,16 +191,18 @@ describe('member sessions', () => {
       expect(page.location).toBe(`/reauthenticate?next=${encodeURIComponent(path)}`);
     }
     const before = await accountItems(member.accountId);
-    for (const [path, fields] of [
-      ['/account/emails/add', { email: newEmail }],
-      ['/account/emails/primary', { email: normalized(second) }],
-      ['/account/emails/remove', { email: normalized(second) }],
-      ['/account/password', { password: OTHER_PASSWORD }],
-      ['/account/delete', { password: PASSWORD }],
+    // A form comes back, after the password, to the part of My Account it was posted from.
+    for (const [path, fields, part] of [
+      ['/account/emails/add', { email: newEmail }, '/account'],
+      ['/account/emails/primary', { email: normalized(second) }, '/account'],
+      ['/account/emails/remove', { email: normalized(second) }, '/account'],
+      ['/account/password', { password: OTHER_PASSWORD }, '/account/security'],
+      ['/account/delete', { password: PASSWORD }, '/account/security'],
+      ['/mfa/forget-browsers', {}, '/account/security'],
     ] as const) {
       const page = await browser.post(path, fields);
       expect(page.status, path).toBe(303);
-      expect(page.location).toBe('/reauthenticate?next=%2Faccount');
+      expect(page.location, path).toBe(`/reauthenticate?next=${encodeURIComponent(part)}`);
     }
     expect(await accountItems(member.accountId), 'nothing changed').toEqual(before);
     expect(await subjectsTo(newEmail)).toEqual([]);

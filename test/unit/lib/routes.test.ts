@@ -43,7 +43,12 @@ describe('the route table', () => {
       return route?.access.kind === 'member' ? route.access.level : route?.access.kind;
     };
     // The sensitive changes want both steps within 20 minutes; the second step wants a password only.
-    for (const key of ['POST /account/password', 'POST /account/delete', 'POST /mfa/methods/remove'])
+    for (const key of [
+      'POST /account/password',
+      'POST /account/delete',
+      'POST /mfa/methods/remove',
+      'POST /account/partners/disconnect',
+    ])
       expect(levelOf(key), key).toBe('recent');
     expect(levelOf('POST /mfa')).toBe('second-step');
     expect(levelOf('GET /mfa/setup')).toBe('setting-up');
