@@ -89,7 +89,6 @@ export function makePrimaryPage(props: InteractionPage & { email: string; primar
 export function addEmailPage(
   props: InteractionPage & { email: string; primary: string; awaitingConfirmation: boolean },
 ): string {
-  const next = encodeURIComponent(`/interaction/${props.uid}`);
   return renderPage({
     title: 'Add the email this partner knows',
     signedIn: { csrfToken: props.csrfToken },
@@ -127,7 +126,7 @@ export function addEmailPage(
           ) : (
             <a
               class="usa-button"
-              href={`/account/emails/add?email=${encodeURIComponent(props.email)}&next=${next}`}
+              href={`/account/emails/add?email=${encodeURIComponent(props.email)}`}
             >
               + Add an email
             </a>

@@ -3,6 +3,7 @@
  * security, Connected partners, history and deletion. Change password sets a new password, so it
  * is in the passwords Lambda; managing sign-in methods is in the MFA Lambda.
  */
+
 import { deleteAccount } from '../../accounts/delete-account.ts';
 import { checkAccountPassword } from '../../accounts/sign-in.ts';
 import { isId } from '../../core/ids.ts';
@@ -14,6 +15,7 @@ import { badRequest } from '../../http/errors.ts';
 import { checked, field, formBody, query } from '../../http/form.ts';
 import { type HttpRequest, memberOf, routedHandler } from '../../http/handler.ts';
 import { requestContext, signedOutCookies } from '../../http/member.ts';
+import { backToPartner } from '../../http/partner-return.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { pepperFromEnvironment } from '../../keys/pepper.ts';
@@ -41,6 +43,8 @@ const ports = { mail: mailOutbox(), pepper: pepperFromEnvironment() } satisfies 
 
 const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   'GET /account': async (request) => {
+    const back = backToPartner(request.cookies);
+    if (back) return back;
     const session = memberOf(request);
     const [profile, emails] = await Promise.all([
       store.profileOf(session.accountId),
@@ -58,6 +62,8 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'GET /account/security': async (request) => {
+    const back = backToPartner(request.cookies);
+    if (back) return back;
     const session = memberOf(request);
     const [profile, factors, recoveryCodesLeft] = await Promise.all([
       store.profileOf(session.accountId),
@@ -102,7 +108,9 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
   },
 
   'GET /account/emails/add': async (request) => {
-    return html(addEmailPage({ csrfToken: request.csrfToken }));
+    // The email a partner knows, when its sign-in sent the member here to add it.
+    const email = query(request.event, 'email')?.slice(0, 320);
+    return html(addEmailPage({ csrfToken: request.csrfToken, email }));
   },
 
   'POST /account/emails/add': async (request) => {

@@ -12,6 +12,7 @@ import { setPrimaryEmail } from '../../emails/manage.ts';
 import { field } from '../../http/form.ts';
 import { type HttpRequest, memberOf } from '../../http/handler.ts';
 import { memberSession, requestContext, requestTime } from '../../http/member.ts';
+import { forgetPartnerReturn, rememberPartnerReturn } from '../../http/partner-return.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { amrOf, requirementOf, unmetEssentialAcr } from '../../oidc/assurance.ts';
@@ -126,7 +127,15 @@ function consentIn(context: InInteraction) {
 
 async function finish(context: InInteraction, result: Record<string, unknown>): Promise<HttpResult> {
   const returnTo = await context.runtime.provider.interactionResult(...context.node, result);
-  return redirect(returnTo);
+  const response = redirect(returnTo);
+  response.cookies = [forgetPartnerReturn()];
+  return response;
+}
+
+/** A step that leaves this page for a while: the detour's end brings the member back here. */
+function comeBackHere(response: HttpResult, uid: string): HttpResult {
+  response.cookies = [...(response.cookies ?? []), rememberPartnerReturn(uid)];
+  return response;
 }
 
 async function memberEmails(accountId: string) {
@@ -177,19 +186,22 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
       };
       switch (step.kind) {
         case 'detour':
-          return redirect(step.to);
+          return comeBackHere(redirect(step.to), interaction.uid);
         case 'make-primary':
           return html(
             makePrimaryPage({ ...common, email: step.email, primary: emails?.primaryAddress ?? '' }),
           );
         case 'add-email':
-          return html(
-            addEmailPage({
-              ...common,
-              email: step.email,
-              primary: emails?.primaryAddress ?? '',
-              awaitingConfirmation: emails?.unconfirmed.includes(step.email) ?? false,
-            }),
+          return comeBackHere(
+            html(
+              addEmailPage({
+                ...common,
+                email: step.email,
+                primary: emails?.primaryAddress ?? '',
+                awaitingConfirmation: emails?.unconfirmed.includes(step.email) ?? false,
+              }),
+            ),
+            interaction.uid,
           );
         case 'verify-identity':
           return html(verificationNeededPage(common));
