@@ -26,6 +26,11 @@ export interface InteractionFacts {
 export type InteractionStep =
   /** Somewhere else first (sign in, the second step, the password again), then back here. */
   | { readonly kind: 'detour'; readonly to: string }
+  /**
+   * Signed in through a remembered browser, which this partner does not count: the second step
+   * now ("enter the 6-digit code"), no password; then back here.
+   */
+  | { readonly kind: 'second-step-again'; readonly to: string; readonly session: SessionItem }
   /** The email rule: the partner's email is confirmed on the account but not primary. */
   | { readonly kind: 'make-primary'; readonly email: string }
   /** The email rule: the account does not have the partner's email confirmed. */
@@ -57,9 +62,9 @@ export function interactionStep(facts: InteractionFacts): InteractionStep {
   if (facts.prompt.name === 'login') {
     const fresh = facts.prompt.reasons.some((reason) => FRESH_REASONS.has(reason));
     const signedInAt = Math.floor(Date.parse(session.signedInAt) / 1000);
-    const remembered = session.viaRememberedBrowser && !facts.requirement.rememberedBrowserCounts;
-    if ((fresh && signedInAt < facts.startedAt) || remembered) {
-      return { kind: 'detour', to: `/reauthenticate?${next}` };
+    if (fresh && signedInAt < facts.startedAt) return { kind: 'detour', to: `/reauthenticate?${next}` };
+    if (session.viaRememberedBrowser && !facts.requirement.rememberedBrowserCounts) {
+      return { kind: 'second-step-again', to: `/mfa?${next}`, session };
     }
   }
   if (facts.requirement.ial === 2) return { kind: 'verify-identity' };

@@ -124,10 +124,7 @@ export function addEmailPage(
               Continue
             </a>
           ) : (
-            <a
-              class="usa-button"
-              href={`/account/emails/add?email=${encodeURIComponent(props.email)}`}
-            >
+            <a class="usa-button" href={`/account/emails/add?email=${encodeURIComponent(props.email)}`}>
               + Add an email
             </a>
           )}

@@ -11,7 +11,7 @@ import type { Ports } from '../../core/ports.ts';
 import { setPrimaryEmail } from '../../emails/manage.ts';
 import { field } from '../../http/form.ts';
 import { type HttpRequest, memberOf } from '../../http/handler.ts';
-import { memberSession, requestContext, requestTime } from '../../http/member.ts';
+import { memberSession, requestContext, requestTime, signedInCookies } from '../../http/member.ts';
 import { forgetPartnerReturn, rememberPartnerReturn } from '../../http/partner-return.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
@@ -27,11 +27,13 @@ import {
   partnerRequestErrorPage,
   verificationNeededPage,
 } from '../../pages/authorize.tsx';
+import { owingSecondStepAgain } from '../../sessions/session.ts';
 import { emailsOf } from '../../store/emails.ts';
 import { recordEvent } from '../../store/history.ts';
 import type { SessionItem } from '../../store/items.ts';
 import * as links from '../../store/links.ts';
 import { profileOf } from '../../store/profile.ts';
+import { replaceSession } from '../../store/sessions.ts';
 import { issuerOf, type OidcRuntime, providerFor } from './provider.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
@@ -187,6 +189,14 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
       switch (step.kind) {
         case 'detour':
           return comeBackHere(redirect(step.to), interaction.uid);
+        case 'second-step-again': {
+          const lowered = owingSecondStepAgain(step.session, requestTime(request));
+          if ((await replaceSession(step.session, lowered.item)) === 'ended')
+            return redirect(`/interaction/${interaction.uid}`);
+          const response = comeBackHere(redirect(step.to), interaction.uid);
+          response.cookies = [...(response.cookies ?? []), ...signedInCookies(lowered.cookie)];
+          return response;
+        }
         case 'make-primary':
           return html(
             makePrimaryPage({ ...common, email: step.email, primary: emails?.primaryAddress ?? '' }),

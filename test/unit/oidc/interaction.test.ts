@@ -63,7 +63,11 @@ describe('the interaction page', () => {
 
   it('a remembered browser counts only where the partner policy says so', () => {
     const remembered = { ...session, viaRememberedBrowser: true };
-    expect(interactionStep(facts({ session: remembered })).kind).toBe('detour');
+    expect(interactionStep(facts({ session: remembered }))).toEqual({
+      kind: 'second-step-again',
+      to: '/mfa?next=%2Finteraction%2Fuid-of-this-interaction',
+      session: remembered,
+    });
     const counts = requirementOf({ minimumIal: 1, rememberedBrowserCounts: true }, {});
     expect(interactionStep(facts({ session: remembered, requirement: counts })).kind).toBe('signed-in');
   });
