@@ -74,11 +74,9 @@ export const tables: readonly TableDefinition[] = [
     envVar: 'TABLE_EPHEMERAL',
     partitionKey: pk,
     sortKey: sk,
-    indexes: [
-      { name: 'uid', partitionKey: { name: 'uid', type: 'S' } },
-      { name: 'userCode', partitionKey: { name: 'userCode', type: 'S' } },
-      { name: 'grantId', partitionKey: { name: 'grantId', type: 'S' } },
-    ],
+    // oidc-provider's codes and tokens by grant, for revoking a grant; sessions by uid are read
+    // through a copy under the uid (a key lookup, strongly consistent), never an index.
+    indexes: [{ name: 'grantId', partitionKey: { name: 'grantId', type: 'S' } }],
     ttlAttribute: 'expiresAt',
     purpose:
       'Everything that expires: web sessions, email and reset tokens, MFA challenges, rate-limit counters, oidc-provider models.',
