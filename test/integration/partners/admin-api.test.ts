@@ -91,7 +91,7 @@ async function call(method: string, path: string, options: CallOptions = {}) {
 
 const basic = {
   client_name: 'Benefits Portal',
-  redirect_uris: ['https://benefits.example.gov/callback', 'http://localhost:4000/callback'],
+  redirect_uris: ['https://benefits.example.gov/callback', 'https://benefits.example.gov/callback/other'],
   token_endpoint_auth_method: 'client_secret_basic',
   scope: 'openid email',
   post_logout_redirect_uris: ['https://benefits.example.gov/signed-out'],
