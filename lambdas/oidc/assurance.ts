@@ -24,6 +24,9 @@ export const ACR = {
   aal2: 'http://idmanagement.gov/ns/assurance/aal/2',
 } as const;
 export type AcrValue = (typeof ACR)[keyof typeof ACR];
+/** Nobody has a verified identity until identity verification, the next stage of Verity, exists. */
+export const IDENTITY_VERIFICATION_AVAILABLE = false;
+
 export const ACR_VALUES: readonly AcrValue[] = [ACR.ial1, ACR.ial2, ACR.aal2];
 
 /** ID.me-style policy scopes: asking with one is asking for the assurance it names. */
@@ -53,24 +56,42 @@ export interface AssuranceRequest {
 
 const words = (value: string | undefined): string[] => (value ?? '').split(' ').filter(Boolean);
 
+/**
+ * `acr_values` is a list of values the partner accepts, in order of preference (OpenID Connect
+ * Core 3.1.2.1), and so are the values of an essential `acr` claim: Verity takes the first it can
+ * meet that is not below the partner's floor. When none can be met (an IAL2 value for a member
+ * without a verified identity), the first one at or above the floor is the requirement, and the
+ * member is led to meet it. Asking for nothing, or only for less than the floor, gets the floor.
+ */
 export function requirementOf(
   policy: Pick<PartnerPolicy, 'minimumIal' | 'rememberedBrowserCounts'>,
   request: AssuranceRequest,
+  /** The member has a verified identity (IAL2); identity verification comes after this stage. */
+  identityVerified: boolean,
 ): Requirement {
-  const asked = new Set([...words(request.acrValues), ...(request.essentialAcrs ?? [])]);
-  const scopes = words(request.scope);
-  const askedIal2 =
-    asked.has(ACR.ial2) ||
-    scopes.some((scope) => (POLICY_SCOPES as Record<string, { ial: number }>)[scope]?.ial === 2);
-  const ial: 1 | 2 = policy.minimumIal === 2 || askedIal2 ? 2 : 1;
-  const askedAal2 = asked.has(ACR.aal2) || scopes.includes('login');
-  const acr: AcrValue = ial === 2 ? ACR.ial2 : askedAal2 ? ACR.aal2 : ACR.ial1;
-  return { ial, aal: 2, rememberedBrowserCounts: policy.rememberedBrowserCounts, acr };
+  const fromScopes = words(request.scope).flatMap((scope): AcrValue[] => {
+    const policyScope = (POLICY_SCOPES as Record<string, { ial: 1 | 2 }>)[scope];
+    if (!policyScope) return [];
+    return [policyScope.ial === 2 ? ACR.ial2 : ACR.aal2];
+  });
+  const asked = request.essentialAcrs?.length
+    ? request.essentialAcrs
+    : [...words(request.acrValues), ...fromScopes];
+  const known = asked.filter((value): value is AcrValue => (ACR_VALUES as readonly string[]).includes(value));
+  const aboveFloor = known.filter((value) => policy.minimumIal === 1 || value === ACR.ial2);
+  const floor: AcrValue = policy.minimumIal === 2 ? ACR.ial2 : ACR.ial1;
+  const acr = aboveFloor.find((value) => value !== ACR.ial2 || identityVerified) ?? aboveFloor[0] ?? floor;
+  return {
+    ial: acr === ACR.ial2 ? 2 : 1,
+    aal: 2,
+    rememberedBrowserCounts: policy.rememberedBrowserCounts,
+    acr,
+  };
 }
 
 /**
- * An essential `acr` the requirement cannot give (a partner whose floor is IAL2 asking for
- * exactly `ial/1`): the request ends with `unmet_authentication_requirements`, not a loop.
+ * An essential `acr` the partner's floor makes impossible (a partner whose floor is IAL2 asking
+ * for exactly `ial/1`): the request ends with `unmet_authentication_requirements`, not a loop.
  */
 export const unmetEssentialAcr = (requirement: Requirement, request: AssuranceRequest): boolean =>
   request.essentialAcrs !== undefined &&

@@ -19,7 +19,13 @@ import type { LinkItem } from '../store/links.ts';
 import * as links from '../store/links.ts';
 import { DynamoDbOidcAdapter, requestClock } from '../store/oidc-models.ts';
 import { providerAccount } from './account.ts';
-import { ACR_VALUES, POLICY_SCOPES, type Requirement, requirementOf } from './assurance.ts';
+import {
+  ACR_VALUES,
+  IDENTITY_VERIFICATION_AVAILABLE,
+  POLICY_SCOPES,
+  type Requirement,
+  requirementOf,
+} from './assurance.ts';
 import { clientMetadataOf, POLICY_PROPERTY, policyOf } from './clients.ts';
 import { grantFromLink } from './consent.ts';
 import { PROVIDER_COOKIES } from './cookie-names.ts';
@@ -90,11 +96,15 @@ export function requirementFor(ctx: KoaContextWithOIDC): Requirement {
   const essentialAcrs = acrClaim?.essential
     ? (acrClaim.values ?? (acrClaim.value ? [acrClaim.value] : []))
     : undefined;
-  return requirementOf(policyOf(oidc.client as Client), {
-    acrValues: oidc.params?.acr_values as string | undefined,
-    scope: oidc.params?.scope as string | undefined,
-    essentialAcrs,
-  });
+  return requirementOf(
+    policyOf(oidc.client as Client),
+    {
+      acrValues: oidc.params?.acr_values as string | undefined,
+      scope: oidc.params?.scope as string | undefined,
+      essentialAcrs,
+    },
+    IDENTITY_VERIFICATION_AVAILABLE,
+  );
 }
 
 export const pairwiseSubject = (secret: Buffer, clientId: string, accountId: string): string =>

@@ -15,7 +15,12 @@ import { memberSession, requestContext, requestTime, signedInCookies } from '../
 import { forgetPartnerReturn, rememberPartnerReturn } from '../../http/partner-return.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
-import { amrOf, requirementOf, unmetEssentialAcr } from '../../oidc/assurance.ts';
+import {
+  amrOf,
+  IDENTITY_VERIFICATION_AVAILABLE,
+  requirementOf,
+  unmetEssentialAcr,
+} from '../../oidc/assurance.ts';
 import { policyOf } from '../../oidc/clients.ts';
 import { TTL } from '../../oidc/configuration.ts';
 import { consentRequest, fillGrant, sharedItems } from '../../oidc/consent.ts';
@@ -98,7 +103,7 @@ function requirementIn(context: InInteraction) {
     scope: params.scope as string | undefined,
     essentialAcrs,
   };
-  const requirement = requirementOf(policyOf(context.client), request);
+  const requirement = requirementOf(policyOf(context.client), request, IDENTITY_VERIFICATION_AVAILABLE);
   return { requirement, unmet: unmetEssentialAcr(requirement, request) };
 }
 

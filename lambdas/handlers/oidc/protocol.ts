@@ -5,7 +5,11 @@
  * - its host and scheme are the issuer's, whatever a client forwarded, so every URL the
  *   provider advertises or redirects to is the issuer's;
  * - a `client_secret_basic` secret is replaced by its keyed hash, which is all Verity stores;
- * - its time is the gateway's (the adapter's expiry checks read it), which tests can move.
+ * - its time is the gateway's (the adapter's expiry checks read it), which tests can move;
+ * - an authorization or logout request POSTed as a form is handed over as the same request over
+ *   GET: the library serves those POSTs only with SameSite=None cookies, which Verity does not use
+ *   (a cross-site POST carries no Lax cookie either way; the interaction page, reached by a
+ *   top-level GET, sees the member's session).
  */
 import type { Context } from 'aws-lambda';
 import serverless from 'serverless-http';
@@ -33,7 +37,7 @@ export async function protocol(
     app = serverless(runtime.provider);
     apps.set(runtime, app);
   }
-  const request = await withClientSecretHashed(asIssuers(event, issuer), ports);
+  const request = await withClientSecretHashed(postedFormAsGet(asIssuers(event, issuer)), ports);
   const run = app;
   const answer = await requestClock.run(event.requestContext.timeEpoch ?? Date.now(), () =>
     run(request, context),
@@ -54,6 +58,27 @@ function asIssuers(event: HttpEvent, issuer: string): HttpEvent {
   headers['x-forwarded-proto'] = url.protocol.slice(0, -1);
   if (event.cookies?.length) headers.cookie = event.cookies.join('; ');
   return { ...event, headers };
+}
+
+/** Endpoints that take their parameters over GET or as a POSTed form. */
+const GET_OR_FORM_PATHS = new Set(['/authorize', '/logout']);
+
+function postedFormAsGet(event: HttpEvent): HttpEvent {
+  if (event.requestContext.http.method !== 'POST' || !GET_OR_FORM_PATHS.has(event.rawPath)) return event;
+  const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const body = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8') : '';
+  const form = type === 'application/x-www-form-urlencoded' ? body : '';
+  const query = [event.rawQueryString, form].filter(Boolean).join('&');
+  const { 'content-type': _type, 'content-length': _length, ...headers } = event.headers;
+  return {
+    ...event,
+    headers,
+    rawQueryString: query,
+    body: undefined,
+    isBase64Encoded: false,
+    routeKey: `GET ${event.rawPath}`,
+    requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method: 'GET' } },
+  };
 }
 
 /**

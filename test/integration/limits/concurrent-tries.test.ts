@@ -177,7 +177,10 @@ describe('creating new recovery codes at once', () => {
     const browser = await signedIn(member);
     const offer = await browser.get('/mfa/recovery-codes');
     const answers = await all(2, () => browser.submit(offer, { action: '/mfa/recovery-codes' }));
-    expect(answers.every((a) => a.status === 200 || a.status === 409), statuses(answers).join(',')).toBe(true);
+    expect(
+      answers.every((a) => a.status === 200 || a.status === 409),
+      statuses(answers).join(','),
+    ).toBe(true);
     expect(countOf(answers, 200)).toBeGreaterThanOrEqual(1);
     const again = await browser.get('/mfa/recovery-codes');
     expect(again.status).toBe(200);

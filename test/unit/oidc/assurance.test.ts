@@ -3,39 +3,55 @@ import { ACR, amrOf, requirementOf, unmetEssentialAcr } from '../../../lambdas/o
 
 const aal2Partner = { minimumIal: 1 as const, rememberedBrowserCounts: false };
 const ial2Partner = { minimumIal: 2 as const, rememberedBrowserCounts: false };
+const unverified = false;
+const verified = true;
 
 describe('assurance', () => {
   it('a request asking for less than the partner minimum still gets the minimum', () => {
-    const requirement = requirementOf(ial2Partner, { acrValues: ACR.ial1, scope: 'openid email' });
+    const requirement = requirementOf(
+      ial2Partner,
+      { acrValues: ACR.ial1, scope: 'openid email' },
+      unverified,
+    );
     expect(requirement.ial).toBe(2);
     expect(requirement.acr).toBe(ACR.ial2);
   });
 
   it('every partner sign-in is AAL2, whatever the request asks', () => {
-    expect(requirementOf(aal2Partner, { acrValues: ACR.ial1 }).aal).toBe(2);
-    expect(requirementOf(aal2Partner, {}).aal).toBe(2);
+    expect(requirementOf(aal2Partner, { acrValues: ACR.ial1 }, unverified).aal).toBe(2);
+    expect(requirementOf(aal2Partner, {}, unverified).aal).toBe(2);
   });
 
-  it('acr_values ial/2 asks for a verified identity', () => {
-    expect(requirementOf(aal2Partner, { acrValues: `${ACR.ial1} ${ACR.ial2}` }).ial).toBe(2);
+  it('acr_values ial/2 alone asks for a verified identity', () => {
+    expect(requirementOf(aal2Partner, { acrValues: ACR.ial2 }, unverified).ial).toBe(2);
+  });
+
+  it('acr_values is a preference list: the first value that can be met wins', () => {
+    const both = { acrValues: `${ACR.ial2} ${ACR.ial1}` };
+    expect(requirementOf(aal2Partner, both, unverified).acr).toBe(ACR.ial1);
+    expect(requirementOf(aal2Partner, both, verified).acr).toBe(ACR.ial2);
+    expect(requirementOf(aal2Partner, { acrValues: `${ACR.aal2} ${ACR.ial2}` }, verified).acr).toBe(ACR.aal2);
+  });
+
+  it('unknown acr values are ignored', () => {
+    expect(requirementOf(aal2Partner, { acrValues: 'urn:other 1 2' }, unverified).acr).toBe(ACR.ial1);
   });
 
   it('the ID.me-style scopes map onto the levels: login is aal/2, the ial/2/aal/2 scope is ial/2', () => {
-    expect(requirementOf(aal2Partner, { scope: 'openid login' }).acr).toBe(ACR.aal2);
-    expect(
-      requirementOf(aal2Partner, { scope: 'openid http://idmanagement.gov/ns/assurance/ial/2/aal/2' }).acr,
-    ).toBe(ACR.ial2);
+    expect(requirementOf(aal2Partner, { scope: 'openid login' }, unverified).acr).toBe(ACR.aal2);
+    const ial2Scope = { scope: 'openid http://idmanagement.gov/ns/assurance/ial/2/aal/2' };
+    expect(requirementOf(aal2Partner, ial2Scope, unverified).acr).toBe(ACR.ial2);
   });
 
   it('acr says ial/1 when nothing more was asked, aal/2 when aal/2 was asked', () => {
-    expect(requirementOf(aal2Partner, {}).acr).toBe(ACR.ial1);
-    expect(requirementOf(aal2Partner, { acrValues: ACR.aal2 }).acr).toBe(ACR.aal2);
+    expect(requirementOf(aal2Partner, {}, unverified).acr).toBe(ACR.ial1);
+    expect(requirementOf(aal2Partner, { acrValues: ACR.aal2 }, unverified).acr).toBe(ACR.aal2);
   });
 
   it('an essential acr beyond what the partner floor gives is unmet, not a loop', () => {
     const request = { essentialAcrs: [ACR.ial1] };
-    expect(unmetEssentialAcr(requirementOf(ial2Partner, request), request)).toBe(true);
-    expect(unmetEssentialAcr(requirementOf(aal2Partner, request), request)).toBe(false);
+    expect(unmetEssentialAcr(requirementOf(ial2Partner, request, unverified), request)).toBe(true);
+    expect(unmetEssentialAcr(requirementOf(aal2Partner, request, unverified), request)).toBe(false);
   });
 
   it('amr names the password, the second factor and mfa', () => {

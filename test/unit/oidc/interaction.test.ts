@@ -20,7 +20,7 @@ const facts = (over: Partial<InteractionFacts> = {}): InteractionFacts => ({
   uid: 'uid-of-this-interaction',
   prompt: { name: 'login', reasons: ['verity_session'] },
   startedAt: signedInAt + 60,
-  requirement: requirementOf({ minimumIal: 1, rememberedBrowserCounts: false }, {}),
+  requirement: requirementOf({ minimumIal: 1, rememberedBrowserCounts: false }, {}, false),
   unmetEssentialAcr: false,
   policy: { emailMustMatchLoginHint: false },
   session,
@@ -68,12 +68,12 @@ describe('the interaction page', () => {
       to: '/mfa?next=%2Finteraction%2Fuid-of-this-interaction',
       session: remembered,
     });
-    const counts = requirementOf({ minimumIal: 1, rememberedBrowserCounts: true }, {});
+    const counts = requirementOf({ minimumIal: 1, rememberedBrowserCounts: true }, {}, false);
     expect(interactionStep(facts({ session: remembered, requirement: counts })).kind).toBe('signed-in');
   });
 
   it('an IAL2 partner with an unverified member goes to the verification page', () => {
-    const ial2 = requirementOf({ minimumIal: 2, rememberedBrowserCounts: false }, {});
+    const ial2 = requirementOf({ minimumIal: 2, rememberedBrowserCounts: false }, {}, false);
     expect(interactionStep(facts({ requirement: ial2 }))).toEqual({ kind: 'verify-identity' });
   });
 
