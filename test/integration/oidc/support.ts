@@ -5,6 +5,7 @@
  * it back to the partner's redirect URI.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import * as jose from 'jose';
 import * as oidc from 'openid-client';
 import { expect } from 'vitest';
 import { pepperFromEnvironment } from '../../../lambdas/keys/pepper.ts';
@@ -94,8 +95,9 @@ export async function authorizationRequest(
   options: { nonce?: boolean } = {},
 ): Promise<Authorization> {
   const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = options.nonce === false ? undefined : oidc.randomNonce();
+  // A state or nonce given in `params` is the one the callback and the ID token are checked against.
+  const state = params.state ?? oidc.randomState();
+  const nonce = options.nonce === false ? undefined : (params.nonce ?? oidc.randomNonce());
   const url = oidc.buildAuthorizationUrl(partner.config, {
     redirect_uri: partner.redirectUri,
     scope: 'openid email',
@@ -161,6 +163,18 @@ export async function secondStepAt(browser: Browser, page: Page, member: Member)
   return followOnSite(browser, passed);
 }
 
+/** On "Enter your password again" (a fresh sign-in the partner asked for): the password, then the second step. */
+export async function reauthenticateAt(browser: Browser, page: Page, member: Member): Promise<Page> {
+  expect(page.heading, page.text.slice(0, 300)).toBe('Enter your password again');
+  const passwordDone = await browser.submit(
+    page,
+    { action: '/reauthenticate' },
+    { password: member.password },
+  );
+  expect(passwordDone.status, passwordDone.text.slice(0, 300)).toBe(303);
+  return secondStepAt(browser, await followOnSite(browser, passwordDone), member);
+}
+
 /** On the Authorize screen: Allow (or Deny), and on to the partner. */
 export async function answerAuthorize(
   browser: Browser,
@@ -190,12 +204,14 @@ export async function signInThroughPartner(
   return callbackOf(await answerAuthorize(browser, authorize), partner);
 }
 
-/** The code exchange, as the partner does it. */
+/** The code exchange, as the partner does it (with `max_age` in the request, auth_time is checked against it). */
 export function redeem(partner: TestPartner, callback: URL, authorization: Authorization) {
+  const maxAge = authorization.url.searchParams.get('max_age');
   return oidc.authorizationCodeGrant(partner.config, callback, {
     pkceCodeVerifier: authorization.verifier,
     expectedState: authorization.state,
     ...(authorization.nonce ? { expectedNonce: authorization.nonce } : {}),
+    ...(maxAge === null ? {} : { maxAge: Number(maxAge) }),
     idTokenExpected: true,
   });
 }
@@ -219,6 +235,55 @@ export async function tokenRequest(
     body: new URLSearchParams(fields),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** The provider's published keys, as a partner fetches them from the jwks_uri. */
+export async function providerJwks(): Promise<jose.JSONWebKeySet> {
+  const response = await fetch(new URL('/jwks', site));
+  expect(response.status).toBe(200);
+  return (await response.json()) as jose.JSONWebKeySet;
+}
+
+/**
+ * The ID token's signature, checked by the partner itself against the provider's published keys
+ * (openid-client trusts the token endpoint's TLS and does not): the key named by `kid`, the
+ * algorithm the partner registered, the issuer and the audience.
+ */
+export async function verifiedIdToken(
+  partner: TestPartner,
+  idToken: string,
+  alg: 'RS256' | 'ES256' = 'RS256',
+) {
+  const header = jose.decodeProtectedHeader(idToken);
+  expect(header.alg).toBe(alg);
+  const keys = await providerJwks();
+  expect(
+    keys.keys.map((key) => key.kid),
+    'the ID token names a published key',
+  ).toContain(header.kid);
+  return jose.jwtVerify(idToken, jose.createLocalJWKSet(keys), {
+    algorithms: [alg],
+    issuer: site,
+    audience: partner.clientId,
+  });
+}
+
+/** What userinfo answers to a bearer token: the status, and the JSON body when there is one. */
+export async function userinfoWith(
+  accessToken: string,
+): Promise<{ status: number; body: Record<string, unknown> | undefined; challenge: string | null }> {
+  const response = await fetch(new URL('/userinfo', site), {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body:
+      text && response.headers.get('content-type')?.includes('json')
+        ? (JSON.parse(text) as Record<string, unknown>)
+        : undefined,
+    challenge: response.headers.get('www-authenticate'),
+  };
 }
 
 export { oidc };
