@@ -126,7 +126,7 @@ function verityPolicy(deps: ProviderDependencies) {
     new Check('verity_session', 'Verity sign-in is required', async (ctx) => {
       const verity = await verityOf(ctx, deps);
       const session = ctx.oidc.session as Session;
-      if (!verity || verity.aal !== 2) return Check.REQUEST_PROMPT;
+      if (verity?.aal !== 2) return Check.REQUEST_PROMPT;
       const requirement = requirementFor(ctx);
       if (verity.viaRememberedBrowser && !requirement.rememberedBrowserCounts) return Check.REQUEST_PROMPT;
       if (session.accountId !== verity.accountId) return Check.REQUEST_PROMPT;

@@ -66,7 +66,9 @@ const GET_OR_FORM_PATHS = new Set(['/authorize', '/logout']);
 function postedFormAsGet(event: HttpEvent): HttpEvent {
   if (event.requestContext.http.method !== 'POST' || !GET_OR_FORM_PATHS.has(event.rawPath)) return event;
   const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  const body = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8') : '';
+  const body = event.body
+    ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8')
+    : '';
   const form = type === 'application/x-www-form-urlencoded' ? body : '';
   const query = [event.rawQueryString, form].filter(Boolean).join('&');
   const { 'content-type': _type, 'content-length': _length, ...headers } = event.headers;
