@@ -136,7 +136,10 @@ export class DynamoDbOidcAdapter implements OidcAdapter {
       );
     } catch (error) {
       if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
-        const grantId = (error as { Item?: { grantId?: string } }).Item?.grantId;
+        // The error's Item is DynamoDB's own JSON (`{ S: '...' }`): lib-dynamodb does not translate
+        // errors. Read as a plain string, it sent an object into the index query (a ValidationException).
+        const stored = (error as { Item?: { grantId?: { S?: string } | string } }).Item?.grantId;
+        const grantId = typeof stored === 'string' ? stored : stored?.S;
         if (grantId) await revokeGrant(grantId);
         throw this.options.replayed(this.model);
       }
