@@ -37,7 +37,9 @@ export async function registerTestPartner(
 ): Promise<TestPartner> {
   const auth = options.auth ?? 'client_secret_basic';
   const keys = auth === 'private_key_jwt' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : undefined;
-  const publicJwk = keys ? { ...keys.publicKey.export({ format: 'jwk' }), alg: 'RS256', use: 'sig', kid: 'test' } : undefined;
+  const publicJwk = keys
+    ? { ...keys.publicKey.export({ format: 'jwk' }), alg: 'RS256', use: 'sig', kid: 'test' }
+    : undefined;
   const saved = await registerPartner(
     {
       client_name: 'Test Partner',
@@ -128,16 +130,37 @@ export async function openAuthorization(browser: Browser, authorization: Authori
 
 /** Where the provider sent the browser back to the partner. */
 export function callbackOf(page: Page, partner: TestPartner): URL {
-  expect(page.location, `expected a redirect to the partner, got ${page.status} "${page.heading}" ${page.text.slice(0, 200)}`).toBeDefined();
+  expect(
+    page.location,
+    `expected a redirect to the partner, got ${page.status} "${page.heading}" ${page.text.slice(0, 200)}`,
+  ).toBeDefined();
   const url = new URL(page.location as string);
   expect(`${url.origin}${url.pathname}`).toBe(partner.redirectUri);
   return url;
 }
 
+/** The error the provider sent back to the partner's redirect URI, with its state. */
+export function errorAt(page: Page, partner: TestPartner): { error: string | null; state: string | null } {
+  const url = callbackOf(page, partner);
+  expect(url.searchParams.get('code'), 'an error carries no code').toBeNull();
+  return { error: url.searchParams.get('error'), state: url.searchParams.get('state') };
+}
+
+/** The uid of the interaction a page belongs to (its forms and links name it). */
+export function interactionUidIn(page: Page): string {
+  const uid = /\/interaction\/([\w-]+)/.exec(page.html)?.[1];
+  if (!uid) throw new Error(`no interaction on "${page.heading}"`);
+  return uid;
+}
+
 /** On the Sign in page the interaction sent the browser to: the password, then the authenticator code. */
 export async function signInAt(browser: Browser, page: Page, member: Member): Promise<Page> {
   expect(page.heading, page.text.slice(0, 300)).toBe('Sign in');
-  const passwordDone = await browser.submit(page, { action: '/sign-in' }, { email: member.primary, password: member.password });
+  const passwordDone = await browser.submit(
+    page,
+    { action: '/sign-in' },
+    { email: member.primary, password: member.password },
+  );
   expect(passwordDone.status, passwordDone.text.slice(0, 300)).toBe(303);
   const challenge = await followOnSite(browser, passwordDone);
   return secondStepAt(browser, challenge, member);
@@ -153,7 +176,11 @@ export async function secondStepAt(browser: Browser, page: Page, member: Member)
 }
 
 /** On the Authorize screen: Allow (or Deny), and on to the partner. */
-export async function answerAuthorize(browser: Browser, page: Page, answer: 'Allow' | 'Deny' = 'Allow'): Promise<Page> {
+export async function answerAuthorize(
+  browser: Browser,
+  page: Page,
+  answer: 'Allow' | 'Deny' = 'Allow',
+): Promise<Page> {
   expect(page.heading, page.text.slice(0, 300)).toMatch(/^Authorize /);
   const action = findAction(page, answer === 'Allow' ? '/allow' : '/deny');
   return followOnSite(browser, await browser.submit(page, { action }));
@@ -188,13 +215,21 @@ export function redeem(partner: TestPartner, callback: URL, authorization: Autho
 }
 
 /** A raw POST to the token endpoint, with the partner's client_secret_basic credentials. */
-export async function tokenRequest(partner: TestPartner, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  const basic = Buffer.from(`${encodeURIComponent(partner.clientId)}:${encodeURIComponent(partner.clientSecret ?? '')}`).toString(
-    'base64',
-  );
+export async function tokenRequest(
+  partner: TestPartner,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
+  const basic = Buffer.from(
+    `${encodeURIComponent(partner.clientId)}:${encodeURIComponent(partner.clientSecret ?? '')}`,
+  ).toString('base64');
   const response = await fetch(new URL('/token', site), {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}`, ...headers },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${basic}`,
+      ...headers,
+    },
     body: new URLSearchParams(fields),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
