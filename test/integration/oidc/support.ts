@@ -139,11 +139,15 @@ export function callbackOf(page: Page, partner: TestPartner): URL {
   return url;
 }
 
-/** The error the provider sent back to the partner's redirect URI, with its state. */
+/**
+ * The error the provider sent back to the partner's redirect URI, with its state: in the query, or
+ * in the fragment where the request's response mode is one (`response_type=token` asks for that).
+ */
 export function errorAt(page: Page, partner: TestPartner): { error: string | null; state: string | null } {
   const url = callbackOf(page, partner);
-  expect(url.searchParams.get('code'), 'an error carries no code').toBeNull();
-  return { error: url.searchParams.get('error'), state: url.searchParams.get('state') };
+  const params = url.searchParams.has('error') ? url.searchParams : new URLSearchParams(url.hash.slice(1));
+  expect(params.get('code'), 'an error carries no code').toBeNull();
+  return { error: params.get('error'), state: params.get('state') };
 }
 
 /** The uid of the interaction a page belongs to (its forms and links name it). */
