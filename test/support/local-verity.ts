@@ -148,6 +148,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     await running?.stop();
     // VERITY_KEEP_TEST_DATA=1 keeps the folder (its verity.log has every handler's log) to read after a failure.
-    if (running && !process.env.VERITY_KEEP_TEST_DATA) rmSync(running.dataDir, { recursive: true, force: true });
+    if (running && !process.env.VERITY_KEEP_TEST_DATA)
+      rmSync(running.dataDir, { recursive: true, force: true });
   };
 }
