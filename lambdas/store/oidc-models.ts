@@ -52,6 +52,13 @@ const nowMs = () => requestClock.getStore() ?? Date.now();
 
 const key = (model: string, id: string) => ({ pk: `OIDC#${model}#${id}`, sk: 'OIDC' });
 const uidKey = (uid: string) => ({ pk: `OIDC#SessionUid#${uid}`, sk: 'OIDC' });
+
+/**
+ * DynamoDB refuses a partition key over 2048 bytes (a ValidationException). The provider's ids
+ * are short; a longer one is a client's garbage (a 5 KB "code" or bearer token) and names nothing.
+ */
+const MAX_KEY_BYTES = 2048;
+const fits = ({ pk }: { pk: string }) => Buffer.byteLength(pk, 'utf8') <= MAX_KEY_BYTES;
 const ephemeral = () => tableName('ephemeral');
 
 interface StoredModel {
@@ -102,6 +109,7 @@ export class DynamoDbOidcAdapter implements OidcAdapter {
   }
 
   async find(id: string): Promise<ModelPayload | undefined> {
+    if (!fits(key(this.model, id))) return undefined;
     const { Item } = await documentClient().send(
       new GetCommand({ TableName: ephemeral(), Key: key(this.model, id), ConsistentRead: true }),
     );
@@ -109,6 +117,7 @@ export class DynamoDbOidcAdapter implements OidcAdapter {
   }
 
   async findByUid(uid: string): Promise<ModelPayload | undefined> {
+    if (!fits(uidKey(uid))) return undefined;
     const { Item } = await documentClient().send(
       new GetCommand({ TableName: ephemeral(), Key: uidKey(uid), ConsistentRead: true }),
     );
@@ -136,7 +145,10 @@ export class DynamoDbOidcAdapter implements OidcAdapter {
       );
     } catch (error) {
       if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
-        const grantId = (error as { Item?: { grantId?: string } }).Item?.grantId;
+        // The error's Item is DynamoDB's own JSON (`{ S: '...' }`): lib-dynamodb does not translate
+        // errors. Read as a plain string, it sent an object into the index query (a ValidationException).
+        const stored = (error as { Item?: { grantId?: { S?: string } | string } }).Item?.grantId;
+        const grantId = typeof stored === 'string' ? stored : stored?.S;
         if (grantId) await revokeGrant(grantId);
         throw this.options.replayed(this.model);
       }
@@ -145,6 +157,7 @@ export class DynamoDbOidcAdapter implements OidcAdapter {
   }
 
   async destroy(id: string): Promise<void> {
+    if (!fits(key(this.model, id))) return;
     if (this.model === 'Session') {
       const { Attributes } = await documentClient().send(
         new DeleteCommand({ TableName: ephemeral(), Key: key(this.model, id), ReturnValues: 'ALL_OLD' }),

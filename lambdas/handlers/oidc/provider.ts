@@ -3,7 +3,7 @@
  * the partners table) and kept. One per issuer: the issuer is the site root, `VERITY_SITE_URL`
  * where the stack knows its domain, else the host CloudFront says the member typed.
  */
-import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC, default as Provider } from 'oidc-provider';
 import type { Ports } from '../../core/ports.ts';
 import { readCookies } from '../../http/cookies.ts';
 import { describeError, logger } from '../../http/logger.ts';
@@ -71,10 +71,31 @@ async function build(issuer: string): Promise<OidcRuntime> {
     await next();
   });
   endVeritySessionOnLogout(provider);
+  provider.use(unauthorizedClientForGrantType);
   // The provider answers its own errors (server_error, without details); the log keeps what broke.
   provider.on('server_error', (_ctx, error) => logger.error('provider error', describeError(error)));
   return {
     provider,
     subjectFor: (clientId, accountId) => pairwiseSubject(keys.pairwiseSecret, clientId, accountId),
   };
+}
+
+/** What the library says of a grant type the client did not register. */
+const GRANT_TYPE_NOT_ALLOWED = 'requested grant type is not allowed for this client';
+
+/**
+ * RFC 6749 section 5.2: a client using a grant type it is not allowed (a partner without
+ * offline_access sending a refresh token) gets `unauthorized_client`; the library answers
+ * `invalid_request`.
+ */
+async function unauthorizedClientForGrantType(ctx: KoaContextWithOIDC, next: () => Promise<void>) {
+  await next();
+  const body = ctx.body as { error?: string; error_description?: string } | undefined;
+  if (
+    ctx.path === '/token' &&
+    body?.error === 'invalid_request' &&
+    body.error_description === GRANT_TYPE_NOT_ALLOWED
+  ) {
+    body.error = 'unauthorized_client';
+  }
 }

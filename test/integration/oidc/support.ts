@@ -141,6 +141,24 @@ export function callbackOf(page: Page, partner: TestPartner): URL {
   return url;
 }
 
+/**
+ * The error the provider sent back to the partner's redirect URI, with its state: in the query, or
+ * in the fragment where the request's response mode is one (`response_type=token` asks for that).
+ */
+export function errorAt(page: Page, partner: TestPartner): { error: string | null; state: string | null } {
+  const url = callbackOf(page, partner);
+  const params = url.searchParams.has('error') ? url.searchParams : new URLSearchParams(url.hash.slice(1));
+  expect(params.get('code'), 'an error carries no code').toBeNull();
+  return { error: params.get('error'), state: params.get('state') };
+}
+
+/** The uid of the interaction a page belongs to (its forms and links name it). */
+export function interactionUidIn(page: Page): string {
+  const uid = /\/interaction\/([\w-]+)/.exec(page.html)?.[1];
+  if (!uid) throw new Error(`no interaction on "${page.heading}"`);
+  return uid;
+}
+
 /** On the Sign in page the interaction sent the browser to: the password, then the authenticator code. */
 export async function signInAt(browser: Browser, page: Page, member: Member): Promise<Page> {
   expect(page.heading, page.text.slice(0, 300)).toBe('Sign in');
