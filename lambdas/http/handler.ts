@@ -137,12 +137,14 @@ export function httpHandler<B = undefined>(
 export function protocolHandler(
   name: HandlerName,
   handle: (event: HttpEvent, context: Context) => Promise<HttpResult>,
+  /** Who reads the answers of a request: people where a browser sent it (an authorization request). */
+  audience: (event: HttpEvent) => Audience = () => 'partners',
 ) {
   return middy<HttpEvent, HttpResult, Error, Context>(handle)
     .use(requestLog(name))
     .use(securityHeaders())
     .use(cacheDefaults())
-    .use(errorResponses(() => 'partners'));
+    .use(errorResponses(audience));
 }
 
 /** Reads and deletes take no body; other writes take the body the handler declared, or none. */

@@ -21,7 +21,13 @@ const pages = routedHandler(
   { body: formBody, memberAccess, audience: () => 'people' },
   interactionRoutes(ports),
 );
-const endpoints = protocolHandler('oidc', (event, context) => protocol(event, context, ports));
+/** The endpoints a browser is sent to; the others answer partners' servers. */
+const BROWSER_PATHS = new Set(['/authorize', '/logout']);
+const endpoints = protocolHandler(
+  'oidc',
+  (event, context) => protocol(event, context, ports),
+  (event) => (BROWSER_PATHS.has(event.rawPath) ? 'people' : 'partners'),
+);
 
 export const handler = (event: HttpEvent, context: Context) =>
   event.rawPath.startsWith('/interaction/') ? pages(event, context) : endpoints(event, context);

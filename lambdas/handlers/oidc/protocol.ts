@@ -14,6 +14,7 @@
 import type { Context } from 'aws-lambda';
 import serverless from 'serverless-http';
 import type { Pepper } from '../../core/ports.ts';
+import { payloadTooLarge } from '../../http/errors.ts';
 import type { HttpEvent } from '../../http/handler.ts';
 import type { HttpResult } from '../../http/respond.ts';
 import { clientSecretHash } from '../../partners/client-secret.ts';
@@ -63,12 +64,16 @@ function asIssuers(event: HttpEvent, issuer: string): HttpEvent {
 /** Endpoints that take their parameters over GET or as a POSTed form. */
 const GET_OR_FORM_PATHS = new Set(['/authorize', '/logout']);
 
+/** As much as a browser puts in an address: a form beyond it is not an authorization request. */
+const MAX_FORM_BYTES = 16 * 1024;
+
 function postedFormAsGet(event: HttpEvent): HttpEvent {
   if (event.requestContext.http.method !== 'POST' || !GET_OR_FORM_PATHS.has(event.rawPath)) return event;
   const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   const body = event.body
     ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8')
     : '';
+  if (body.length > MAX_FORM_BYTES) throw payloadTooLarge(MAX_FORM_BYTES);
   const form = type === 'application/x-www-form-urlencoded' ? body : '';
   const query = [event.rawQueryString, form].filter(Boolean).join('&');
   const { 'content-type': _type, 'content-length': _length, ...headers } = event.headers;
