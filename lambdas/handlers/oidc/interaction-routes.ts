@@ -15,6 +15,7 @@ import { memberSession, requestContext, requestTime, signedInCookies } from '../
 import { forgetPartnerReturn, rememberPartnerReturn } from '../../http/partner-return.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
+import { formsLeadTo } from '../../http/security-headers.ts';
 import { amrOf, requirementOf, unmetEssentialAcr } from '../../oidc/assurance.ts';
 import { policyOf } from '../../oidc/clients.ts';
 import { TTL } from '../../oidc/configuration.ts';
@@ -87,6 +88,16 @@ async function inInteraction(request: Request): Promise<InInteraction | HttpResu
 }
 
 const partnerNameOf = (client: Client) => client.clientName ?? 'The partner';
+
+/**
+ * A page of the partner's sign-in: its Allow, Deny, Cancel and Set as primary end with a redirect
+ * to the partner's redirect URI, which the page's form-action must allow.
+ */
+function partnerPage(client: Client, body: string): HttpResult {
+  const response = html(body);
+  formsLeadTo(response.headers, client.redirectUris ?? []);
+  return response;
+}
 
 function requirementIn(context: InInteraction) {
   const { params } = context.interaction;
@@ -198,12 +209,14 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
           return response;
         }
         case 'make-primary':
-          return html(
+          return partnerPage(
+            client,
             makePrimaryPage({ ...common, email: step.email, primary: emails?.primaryAddress ?? '' }),
           );
         case 'add-email':
           return comeBackHere(
-            html(
+            partnerPage(
+              client,
               addEmailPage({
                 ...common,
                 email: step.email,
@@ -214,7 +227,7 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
             interaction.uid,
           );
         case 'verify-identity':
-          return html(verificationNeededPage(common));
+          return partnerPage(client, verificationNeededPage(common));
         case 'unmet':
           return finish(context, {
             error: 'unmet_authentication_requirements',
@@ -230,7 +243,7 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
             common.partnerName,
             requirement.ial,
           );
-          return html(authorizePage({ ...common, items }));
+          return partnerPage(client, authorizePage({ ...common, items }));
         }
       }
     },
