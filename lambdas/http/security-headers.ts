@@ -27,7 +27,50 @@ export const CONTENT_SECURITY_POLICY = {
   'report-to': false,
 } as const;
 
-export const securityHeaders = () =>
+/**
+ * A page whose forms lead on to a partner's site. A browser holds a form's navigation to the
+ * page's form-action through every redirect it follows (Chromium checks each hop), and Allow or
+ * Deny in a partner's sign-in, or Sign out of a partner, ends with a redirect to the partner. Such
+ * a page names the partner's URLs in this header: the middleware adds their origins to its
+ * form-action, and does not send the header.
+ */
+export const FORM_ACTION_HEADER = 'x-verity-form-action';
+
+/** Lets the forms of this response's page lead to these URLs' origins too (see FORM_ACTION_HEADER). */
+export function formsLeadTo<H extends Record<string, unknown>>(headers: H, urls: readonly string[]): H {
+  const origins = new Set(urls.flatMap(webOrigin));
+  if (origins.size > 0) Object.assign(headers, { [FORM_ACTION_HEADER]: [...origins].join(' ') });
+  return headers;
+}
+
+/** The origin of an http(s) URL; nothing for anything else. */
+function webOrigin(url: string): string[] {
+  try {
+    const parsed = new URL(url);
+    return ['https:', 'http:'].includes(parsed.protocol) ? [parsed.origin] : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Takes the handler's FORM_ACTION_HEADER (any case) out of the headers: the origins it names. */
+function takeFormOrigins(headers: Record<string, unknown> | undefined): string[] {
+  if (!headers) return [];
+  const origins: string[] = [];
+  for (const name of Object.keys(headers)) {
+    if (name.toLowerCase() !== FORM_ACTION_HEADER) continue;
+    origins.push(...String(headers[name]).split(' ').flatMap(webOrigin));
+    delete headers[name];
+  }
+  return origins;
+}
+
+const withFormOrigins = (policy: string, origins: readonly string[]) =>
+  policy.replace(/(^|; )form-action ([^;]*)/, (_match, start: string, sources: string) =>
+    [`${start}form-action`, sources, ...new Set(origins)].join(' '),
+  );
+
+const headerMiddleware = () =>
   httpSecurityHeaders({
     contentSecurityPolicy: CONTENT_SECURITY_POLICY as unknown as Record<string, string>,
     strictTransportSecurity: { maxAge: 2 * 365 * 24 * 60 * 60, includeSubDomains: true, preload: false },
@@ -36,6 +79,22 @@ export const securityHeaders = () =>
     reportTo: false,
     reportingEndpoints: false,
   });
+
+type HeadersRequest = { response?: { headers?: Record<string, unknown> } | null };
+
+export const securityHeaders = () => {
+  const middleware = headerMiddleware();
+  const apply = (step: typeof middleware.after) => (request: HeadersRequest) => {
+    const origins = takeFormOrigins(request.response?.headers ?? undefined);
+    step?.(request as never);
+    const headers = request.response?.headers;
+    const policy = headers?.['Content-Security-Policy'];
+    if (headers && origins.length > 0 && typeof policy === 'string') {
+      headers['Content-Security-Policy'] = withFormOrigins(policy, origins);
+    }
+  };
+  return { after: apply(middleware.after), onError: apply(middleware.onError) };
+};
 
 /**
  * The same headers as plain values, for answers written outside a handler (the local gateway's

@@ -233,3 +233,27 @@ export function partnerRequestErrorPage(error: { error: string; error_descriptio
     ),
   });
 }
+
+/**
+ * The end of a partner sign-in reached from another page's form (Sign in, the second step): a
+ * page that goes on to the provider by itself. Browsers hold a form's redirects to the form
+ * page's CSP form-action, which names Verity only; this page ends that chain, and its own
+ * navigation (a refresh, not a form) may lead on to the partner.
+ */
+export function continuingPage(props: { to: string; partnerName: string }): string {
+  return renderPage({
+    title: `Continuing to ${props.partnerName}`,
+    goesOnTo: props.to,
+    children: (
+      <Narrow>
+        <h1>Continuing to {props.partnerName}</h1>
+        <p class="usa-intro">You are signed in.</p>
+        <p>
+          <a class="usa-button" href={props.to}>
+            Continue to {props.partnerName}
+          </a>
+        </p>
+      </Narrow>
+    ),
+  });
+}

@@ -13,15 +13,18 @@ export interface LayoutProps {
   readonly children: ComponentChildren;
   /** Set when a member is signed in: the header offers My Account and Sign out. */
   readonly signedIn?: { readonly csrfToken: string };
+  /** A page that goes on by itself, at once, to this path on the site (meta refresh). */
+  readonly goesOnTo?: string;
 }
 
-export function Layout({ title, children, signedIn }: LayoutProps) {
+export function Layout({ title, children, signedIn, goesOnTo }: LayoutProps) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} | Verity`}</title>
+        {goesOnTo ? <meta http-equiv="refresh" content={`0;url=${goesOnTo}`} /> : null}
         <link rel="icon" href={`${USWDS}/img/favicons/favicon.ico`} />
         <link rel="stylesheet" href={`${USWDS}/css/uswds.min.css`} />
         <link rel="stylesheet" href="/assets/verity/verity.css" />

@@ -15,6 +15,7 @@ import { memberSession, requestContext, requestTime, signedInCookies } from '../
 import { forgetPartnerReturn, rememberPartnerReturn } from '../../http/partner-return.ts';
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
+import { formsLeadTo } from '../../http/security-headers.ts';
 import {
   amrOf,
   IDENTITY_VERIFICATION_AVAILABLE,
@@ -28,6 +29,7 @@ import { interactionStep } from '../../oidc/interaction.ts';
 import {
   addEmailPage,
   authorizePage,
+  continuingPage,
   makePrimaryPage,
   partnerRequestErrorPage,
   verificationNeededPage,
@@ -93,6 +95,16 @@ async function inInteraction(request: Request): Promise<InInteraction | HttpResu
 
 const partnerNameOf = (client: Client) => client.clientName ?? 'The partner';
 
+/**
+ * A page of the partner's sign-in: its Allow, Deny, Cancel and Set as primary end with a redirect
+ * to the partner's redirect URI, which the page's form-action must allow.
+ */
+function partnerPage(client: Client, body: string): HttpResult {
+  const response = html(body);
+  formsLeadTo(response.headers, client.redirectUris ?? []);
+  return response;
+}
+
 function requirementIn(context: InInteraction) {
   const { params } = context.interaction;
   const claims = parseClaims(params.claims);
@@ -132,9 +144,21 @@ function consentIn(context: InInteraction) {
   return consentRequest(policyOf(context.client), scopes, named);
 }
 
-async function finish(context: InInteraction, result: Record<string, unknown>): Promise<HttpResult> {
+/**
+ * Answers the provider's prompt and goes back to it. A form of this Lambda's pages (Allow, Deny)
+ * may lead on to the partner (formsLeadTo); the interaction page itself, reached through the
+ * redirects of another page's form, answers with a page that goes on by itself.
+ */
+async function finish(
+  context: InInteraction,
+  result: Record<string, unknown>,
+  reachedBy: 'own form' | 'other page' = 'own form',
+): Promise<HttpResult> {
   const returnTo = await context.runtime.provider.interactionResult(...context.node, result);
-  const response = redirect(returnTo);
+  const response =
+    reachedBy === 'own form'
+      ? redirect(returnTo)
+      : html(continuingPage({ to: new URL(returnTo).pathname, partnerName: partnerNameOf(context.client) }));
   response.cookies = [forgetPartnerReturn()];
   return response;
 }
@@ -203,12 +227,14 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
           return response;
         }
         case 'make-primary':
-          return html(
+          return partnerPage(
+            client,
             makePrimaryPage({ ...common, email: step.email, primary: emails?.primaryAddress ?? '' }),
           );
         case 'add-email':
           return comeBackHere(
-            html(
+            partnerPage(
+              client,
               addEmailPage({
                 ...common,
                 email: step.email,
@@ -219,14 +245,18 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
             interaction.uid,
           );
         case 'verify-identity':
-          return html(verificationNeededPage(common));
+          return partnerPage(client, verificationNeededPage(common));
         case 'unmet':
-          return finish(context, {
-            error: 'unmet_authentication_requirements',
-            error_description: 'the requested assurance cannot be met for this partner',
-          });
+          return finish(
+            context,
+            {
+              error: 'unmet_authentication_requirements',
+              error_description: 'the requested assurance cannot be met for this partner',
+            },
+            'other page',
+          );
         case 'signed-in':
-          return finish(context, { login: loginResult(step.session, requirement.acr) });
+          return finish(context, { login: loginResult(step.session, requirement.acr) }, 'other page');
         case 'authorize': {
           const member = await memberEmails((session as SessionItem).accountId);
           const items = sharedItems(
@@ -235,7 +265,7 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
             common.partnerName,
             requirement.ial,
           );
-          return html(authorizePage({ ...common, items }));
+          return partnerPage(client, authorizePage({ ...common, items }));
         }
       }
     },

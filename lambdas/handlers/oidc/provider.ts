@@ -15,7 +15,7 @@ import { partnerRequestErrorPage, partnerSignOutPage, signedOutPage } from '../.
 import { loadOrCreateKeys } from '../../store/oidc-keys.ts';
 import { partnerById } from '../../store/partners.ts';
 import { profileOf } from '../../store/profile.ts';
-import { endVeritySessionOnLogout } from './logout.ts';
+import { endVeritySessionOnLogout, letSignOutLeadToPartner } from './logout.ts';
 
 const ports = { cipher: fieldCipherFromEnvironment() } satisfies Partial<Ports>;
 
@@ -72,6 +72,7 @@ async function build(issuer: string): Promise<OidcRuntime> {
   });
   endVeritySessionOnLogout(provider);
   provider.use(unauthorizedClientForGrantType);
+  letSignOutLeadToPartner(provider);
   // The provider answers its own errors (server_error, without details); the log keeps what broke.
   provider.on('server_error', (_ctx, error) => logger.error('provider error', describeError(error)));
   return {

@@ -21,9 +21,14 @@ export interface Authenticator {
 /**
  * From "Set up multi-factor authentication" (the first method, right after sign-up): Set up an
  * authenticator app, scan... read the key, enter its first code, name it, Continue; Create
- * recovery codes, note the 10 codes, Continue to "Sign-in and security" in My Account.
+ * recovery codes, note the 10 codes, Continue to "Sign-in and security" in My Account, or to the
+ * page `then` names (a partner sign-in in progress takes the member back to it instead).
  */
-export async function setUpAuthenticatorApp(page: Page, name?: string): Promise<Authenticator> {
+export async function setUpAuthenticatorApp(
+  page: Page,
+  name?: string,
+  then = 'Sign-in and security',
+): Promise<Authenticator> {
   await arriveAt(page, 'Set up multi-factor authentication');
   const card = page
     .getByRole('main')
@@ -48,7 +53,7 @@ export async function setUpAuthenticatorApp(page: Page, name?: string): Promise<
   expect(recoveryCodes).toHaveLength(10);
   expect(new Set(recoveryCodes).size, 'every recovery code differs').toBe(10);
   await follow(page, link(page.getByRole('main'), 'Continue'));
-  await arriveAt(page, 'Sign-in and security');
+  await arriveAt(page, then);
   return { key, recoveryCodes };
 }
 

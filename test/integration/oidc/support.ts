@@ -118,11 +118,19 @@ const onSite = (location: string) => new URL(location, site).origin === new URL(
  */
 export async function followOnSite(browser: Browser, start: Page): Promise<Page> {
   let page = start;
-  for (let hops = 0; page.location && onSite(page.location) && hops < 20; hops++) {
-    const target = new URL(page.location, site);
+  for (let hops = 0; hops < 20; hops++) {
+    const next = page.location ?? goesOnTo(page);
+    if (!next || !onSite(next)) break;
+    const target = new URL(next, site);
     page = await browser.get(target.pathname + target.search);
   }
   return page;
+}
+
+/** Where a page that goes on by itself (a meta refresh, as a browser follows it) goes. */
+function goesOnTo(page: Page): string | undefined {
+  if (page.status !== 200) return undefined;
+  return /<meta http-equiv="refresh" content="0;url=([^"]+)"/.exec(page.html)?.[1]?.replace(/&amp;/g, '&');
 }
 
 /** Opens an authorization URL in the member's browser and follows it as far as it goes by itself. */

@@ -9,6 +9,7 @@ import { CSRF_COOKIE, formToken } from '../../../lambdas/http/csrf.ts';
 import { badRequest } from '../../../lambdas/http/errors.ts';
 import { type HttpEvent, httpHandler } from '../../../lambdas/http/handler.ts';
 import { html, json } from '../../../lambdas/http/respond.ts';
+import { formsLeadTo, securityHeaderValues } from '../../../lambdas/http/security-headers.ts';
 
 const context = {
   getRemainingTimeInMillis: () => 30_000,
@@ -66,6 +67,38 @@ describe('every response', () => {
     )(event('GET', 'GET /'), context);
     expect(response.headers['cache-control']).toBe('public, max-age=60');
     expect(response.headers['Cache-Control']).toBeUndefined();
+  });
+});
+
+describe("a page whose forms lead on to a partner's site", () => {
+  const partnerPage = (urls: string[]) =>
+    httpHandler('pages', {}, () => {
+      const response = html('<form method="post" action="/allow"></form>');
+      formsLeadTo(response.headers, urls);
+      return response;
+    })(event('GET', 'GET /'), context);
+
+  it("allows the partner's origins in form-action, and sends no header of its own for it", async () => {
+    const response = await partnerPage([
+      'https://partner.example/callback?x=1',
+      'https://partner.example/other',
+      'http://localhost:3001/xms/callback',
+    ]);
+    const policy = response.headers['Content-Security-Policy'] as string;
+    expect(policy).toContain("form-action 'self' https://partner.example http://localhost:3001;");
+    // The rest of the policy is the one every page gets.
+    const everyPage = securityHeaderValues()['Content-Security-Policy'] as string;
+    expect(policy.replace(' https://partner.example http://localhost:3001', '')).toBe(everyPage);
+    expect(Object.keys(response.headers).map((name) => name.toLowerCase())).not.toContain(
+      'x-verity-form-action',
+    );
+  });
+
+  it('allows nothing more for URLs that are not http(s)', async () => {
+    const response = await partnerPage(['javascript:alert(1)', 'not a url', "https://a.example/'; x"]);
+    expect(response.headers['Content-Security-Policy']).toContain("form-action 'self' https://a.example;");
+    const none = await partnerPage(['data:text/html,hi']);
+    expect(none.headers['Content-Security-Policy']).toBe(securityHeaderValues()['Content-Security-Policy']);
   });
 });
 
