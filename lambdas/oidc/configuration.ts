@@ -144,6 +144,16 @@ function verityPolicy(deps: ProviderDependencies) {
       return Check.NO_NEED_TO_PROMPT;
     }),
   );
+  // Consent covers claims (the library's checks) and assurance: a partner that now needs a
+  // verified identity where the member allowed less asks again.
+  policy.get('consent')?.checks.add(
+    new Check('assurance_not_consented', 'the requested assurance was not consented to', (ctx) => {
+      const link = stateOf(ctx).link;
+      return link !== undefined && link.ial < requirementFor(ctx).ial
+        ? Check.REQUEST_PROMPT
+        : Check.NO_NEED_TO_PROMPT;
+    }),
+  );
   return policy;
 }
 
