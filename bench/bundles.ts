@@ -2,8 +2,10 @@
  * Bundle size and cold import time of every Lambda in the handlers manifest, built with the very
  * esbuild options the CDK stack uses (lib/cloud/bundling.ts), so what is weighed here is what
  * Lambda loads on a cold start. Each handler is held to an aim (AIMS): the shell handlers to the
- * platform's (issue 2), the member handlers to issue 7's, except `passwords`, which carries
- * the new-password checks so that no other Lambda does. Missing an aim is reported, never fatal.
+ * platform's (issue 2), the member handlers to issue 7's, the OIDC Lambda to the OIDC issue's
+ * (OIDC_AIM: its size, and its import time against bundles of bare oidc-provider made for
+ * comparison, COMPARISONS), except `passwords`, which carries the new-password checks so that no
+ * other Lambda does. Missing an aim is reported, never fatal.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -35,7 +37,37 @@ export const AIMS = {
   shell: { maxKb: 150, maxColdImportMs: 50, from: 'issue 2 (the platform)' },
   member: { maxKb: 300, maxColdImportMs: 50, from: 'issue 7' },
 } as const satisfies Record<string, Aim>;
-export type AimName = keyof typeof AIMS;
+
+/**
+ * Bundles that are not Verity's Lambdas, built and timed the same way, to hold the OIDC Lambda
+ * against: bare oidc-provider behind serverless-http, and the same with Verity's configuration of
+ * the provider and its DynamoDB adapter. Keys are their names in results.json.
+ */
+export const COMPARISONS = {
+  'bare oidc-provider': {
+    entry: 'bench/entries/bare-oidc-provider.ts',
+    what: 'oidc-provider + serverless-http, nothing of Verity',
+  },
+  'oidc-provider + Verity configuration': {
+    entry: 'bench/entries/oidc-provider-verity-configuration.ts',
+    what: 'the same + lambdas/oidc/configuration.ts and the DynamoDB adapter, and what they import',
+  },
+} as const;
+type ComparisonName = keyof typeof COMPARISONS;
+
+/**
+ * The OIDC Lambda: at most 800 KB, and no slower to import than bare oidc-provider plus what
+ * Verity's adapter and configuration add to it, i.e. than the second comparison bundle (median,
+ * measured in the same run).
+ */
+export const OIDC_AIM = {
+  maxKb: 800,
+  coldImportNoSlowerThan: 'oidc-provider + Verity configuration' satisfies ComparisonName,
+  from: 'the OIDC performance issue',
+} as const;
+export const OIDC_HANDLERS: readonly HandlerName[] = ['oidc'];
+
+export type AimName = keyof typeof AIMS | 'oidc';
 
 /** The pages and endpoints of the platform shell, which must stay small and quick to start. */
 export const SHELL_HANDLERS: readonly HandlerName[] = [
@@ -54,6 +86,7 @@ export const UNAIMED_HANDLERS: readonly HandlerName[] = ['passwords'];
 
 export function aimOf(name: string): AimName | 'none' {
   if ((SHELL_HANDLERS as readonly string[]).includes(name)) return 'shell';
+  if ((OIDC_HANDLERS as readonly string[]).includes(name)) return 'oidc';
   if ((UNAIMED_HANDLERS as readonly string[]).includes(name)) return 'none';
   return 'member';
 }
@@ -125,7 +158,7 @@ export interface PreviousFigures {
 }
 
 export interface BundleResults {
-  readonly aims: { readonly [A in AimName]: (typeof AIMS)[A] & { readonly appliesTo: readonly string[] } };
+  readonly aims: { readonly [A in AimName]: Aim & { readonly appliesTo: readonly string[] } };
   readonly kbIs: 'KiB (1024 bytes)';
   readonly coldImport: {
     readonly runs: number;
@@ -133,47 +166,106 @@ export interface BundleResults {
     readonly comparedToAim: 'median';
   };
   readonly handlers: Record<string, BundleResult | { readonly entry: string; readonly error: string }>;
+  /** COMPARISONS, measured as the handlers are; their aim is `none`. */
+  readonly comparisons: Record<string, BundleResult | { readonly entry: string; readonly error: string }>;
+  /** What each step from bare oidc-provider to the OIDC Lambda adds (KB, median ms). */
+  readonly oidcSteps?: {
+    readonly verityConfiguration: { readonly kb: number; readonly coldImportMs: number };
+    readonly restOfOidcLambda: { readonly kb: number; readonly coldImportMs: number };
+  };
 }
 
+type Measured = BundleResult | { readonly entry: string; readonly error: string };
+
 export async function measureBundles(previousRun?: PreviousResults): Promise<SuiteOutcome<BundleResults>> {
-  const results: BundleResults['handlers'] = {};
   const failures: string[] = [];
-  for (const [name, { entry }] of Object.entries(handlers)) {
-    process.stdout.write(`  ${name}: building and importing ${RUNS + WARMUPS}x...\n`);
-    try {
-      const previous = previousFigures(previousRun, name);
-      results[name] = { ...(await measureOne(name, entry)), ...(previous ? { previous } : {}) };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      results[name] = { entry, error: message };
-      failures.push(`${name}: ${message}`);
+  const measureAll = async (
+    entries: [string, string][],
+    aims: Record<AimName, Aim> | undefined,
+    previousOf: (name: string) => PreviousFigures | undefined,
+  ) => {
+    const measured: Record<string, Measured> = {};
+    for (const [name, entry] of entries) {
+      process.stdout.write(`  ${name}: building and importing ${RUNS + WARMUPS}x...\n`);
+      try {
+        const previous = previousOf(name);
+        measured[name] = { ...(await measureOne(name, entry, aims)), ...(previous ? { previous } : {}) };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        measured[name] = { entry, error: message };
+        failures.push(`${name}: ${message}`);
+      }
     }
-  }
-  print(results, previousRun);
+    return measured;
+  };
+  // The comparisons first: the OIDC Lambda's import-time aim is one of them.
+  const comparisons = await measureAll(
+    Object.entries(COMPARISONS).map(([name, { entry }]) => [name, entry]),
+    undefined,
+    (name) => previousFigures(previousRun, 'comparisons', name),
+  );
+  const reference = comparisons[OIDC_AIM.coldImportNoSlowerThan];
+  const aims: Record<AimName, Aim> = {
+    ...AIMS,
+    oidc: {
+      maxKb: OIDC_AIM.maxKb,
+      maxColdImportMs: reference && 'coldImportMs' in reference ? reference.coldImportMs.median : Number.NaN,
+      from: `${OIDC_AIM.from}; import: no slower than "${OIDC_AIM.coldImportNoSlowerThan}", median of this run`,
+    },
+  };
+  const results = await measureAll(
+    Object.entries(handlers).map(([name, { entry }]) => [name, entry]),
+    aims,
+    (name) => previousFigures(previousRun, 'handlers', name),
+  );
+  const oidcSteps = stepsToOidc(comparisons, results);
+  print(results, comparisons, oidcSteps, aims, previousRun);
   const names = Object.keys(handlers);
   const appliesTo = (aim: AimName) => names.filter((name) => aimOf(name) === aim);
   return {
     results: {
       aims: {
-        shell: { ...AIMS.shell, appliesTo: appliesTo('shell') },
-        member: { ...AIMS.member, appliesTo: appliesTo('member') },
+        shell: { ...aims.shell, appliesTo: appliesTo('shell') },
+        member: { ...aims.member, appliesTo: appliesTo('member') },
+        oidc: { ...aims.oidc, appliesTo: appliesTo('oidc') },
       },
       kbIs: 'KiB (1024 bytes)',
       coldImport: { runs: RUNS, warmups: WARMUPS, comparedToAim: 'median' },
       handlers: results,
+      comparisons,
+      ...(oidcSteps ? { oidcSteps } : {}),
     },
     failures,
   };
 }
 
+/** Bare oidc-provider -> + Verity's configuration and adapter -> the OIDC Lambda: what each step adds. */
+function stepsToOidc(
+  comparisons: Record<string, Measured>,
+  results: Record<string, Measured>,
+): BundleResults['oidcSteps'] {
+  const bare = comparisons['bare oidc-provider'];
+  const configured = comparisons['oidc-provider + Verity configuration'];
+  const oidc = results.oidc;
+  if (!bare || !configured || !oidc || 'error' in bare || 'error' in configured || 'error' in oidc) {
+    return undefined;
+  }
+  const step = (from: BundleResult, to: BundleResult) => ({
+    kb: round1(to.kb - from.kb),
+    coldImportMs: round1(to.coldImportMs.median - from.coldImportMs.median),
+  });
+  return { verityConfiguration: step(bare, configured), restOfOidcLambda: step(configured, oidc) };
+}
+
 /** The handler's figures in the previous results.json, whichever shape of this suite wrote them. */
 function previousFigures(
   previousRun: PreviousResults | undefined,
+  group: 'handlers' | 'comparisons',
   name: string,
 ): PreviousFigures | undefined {
-  const handler = (previousRun?.results as { handlers?: Record<string, unknown> } | undefined)?.handlers?.[
-    name
-  ] as { kb?: unknown; coldImportMs?: { median?: unknown } } | undefined;
+  const handler = (previousRun?.results as Record<string, Record<string, unknown> | undefined> | undefined)?.[
+    group
+  ]?.[name] as { kb?: unknown; coldImportMs?: { median?: unknown } } | undefined;
   const kb = handler?.kb;
   const median = handler?.coldImportMs?.median;
   if (!previousRun || typeof kb !== 'number' || typeof median !== 'number') return undefined;
@@ -186,9 +278,14 @@ export const bundlesSuite: Suite<BundleResults> = {
   run: (previous) => measureBundles(previous),
 };
 
-async function measureOne(name: string, entry: string): Promise<BundleResult> {
-  const aim = aimOf(name);
-  const outdir = join(BUILD_DIR, name);
+/** `aims` undefined: a comparison bundle, measured without an aim. */
+async function measureOne(
+  name: string,
+  entry: string,
+  aims: Record<AimName, Aim> | undefined,
+): Promise<BundleResult> {
+  const aim = aims ? aimOf(name) : 'none';
+  const outdir = join(BUILD_DIR, name.replace(/[^\w-]+/g, '-'));
   rmSync(outdir, { recursive: true, force: true });
   const outfile = join(outdir, 'index.mjs');
   // absWorkingDir and an absolute entry, as NodejsFunction runs esbuild from the project root.
@@ -228,12 +325,12 @@ async function measureOne(name: string, entry: string): Promise<BundleResult> {
     topInputs: heaviest(inputs),
     topPackages: heaviest(byPackage(inputs)),
     aim,
-    ...(aim === 'none'
+    ...(aim === 'none' || !aims
       ? {}
       : {
           meetsAim: {
-            size: kb <= AIMS[aim].maxKb,
-            coldImport: times.median <= AIMS[aim].maxColdImportMs,
+            size: kb <= aims[aim].maxKb,
+            coldImport: times.median <= aims[aim].maxColdImportMs,
           },
         }),
   };
@@ -269,15 +366,21 @@ function heaviest(weights: Map<string, number>): Weighed[] {
     .map(([path, bytes]) => ({ path, kb: round1(bytes / 1024) }));
 }
 
-function print(results: BundleResults['handlers'], previousRun: PreviousResults | undefined): void {
-  // Shell handlers first, then the member handlers, then the ones without an aim, each in manifest order.
-  const order: readonly (AimName | 'none')[] = ['shell', 'member', 'none'];
+function print(
+  results: Record<string, Measured>,
+  comparisons: Record<string, Measured>,
+  oidcSteps: BundleResults['oidcSteps'],
+  aims: Record<AimName, Aim>,
+  previousRun: PreviousResults | undefined,
+): void {
+  // Shell handlers first, then the member handlers, the OIDC Lambda, the ones without an aim, each
+  // in manifest order; then the comparison bundles.
+  const order: readonly (AimName | 'none')[] = ['shell', 'member', 'oidc', 'none'];
   const ordered = Object.entries(results).sort(
     ([a], [b]) => order.indexOf(aimOf(a)) - order.indexOf(aimOf(b)),
   );
-  const rows = ordered.map(([name, r]) => {
-    const aimName = aimOf(name);
-    const aim = aimName === 'none' ? undefined : AIMS[aimName];
+  const row = (name: string, r: Measured, aimName: AimName | 'none' | 'compare') => {
+    const aim = aimName === 'none' || aimName === 'compare' ? undefined : aims[aimName];
     if ('error' in r) return [name, aimName, 'error', '', '', '', '', '', '', '', '', ''];
     return [
       name,
@@ -293,7 +396,11 @@ function print(results: BundleResults['handlers'], previousRun: PreviousResults 
       r.gzipKb.toFixed(1),
       r.previous ? `${r.previous.kb.toFixed(1)} KB, ${r.previous.coldImportMedianMs.toFixed(1)} ms` : '',
     ];
-  });
+  };
+  const rows = [
+    ...ordered.map(([name, r]) => row(name, r, aimOf(name))),
+    ...Object.entries(comparisons).map(([name, r]) => row(name, r, 'compare')),
+  ];
   const right = { align: 'right' } as const;
   console.log(
     formatTable(
@@ -324,12 +431,21 @@ function print(results: BundleResults['handlers'], previousRun: PreviousResults 
   );
   for (const name of order) {
     if (name === 'none') continue;
-    const aim = AIMS[name];
+    const aim = aims[name];
     console.log(`aim ${name}: ≤${aim.maxKb} KB and ≤${aim.maxColdImportMs} ms (${aim.from})`);
   }
   console.log(
     `aim none: reported only (${UNAIMED_HANDLERS.join(', ')}: the new-password checks, see bench/README.md)`,
   );
+  for (const [name, { what }] of Object.entries(COMPARISONS)) {
+    console.log(`compare: ${name}, for the OIDC Lambda's aim: ${what} (bench/README.md)`);
+  }
+  if (oidcSteps) {
+    const signed = (n: number, unit: string) => `${n >= 0 ? '+' : ''}${n.toFixed(1)} ${unit}`;
+    console.log(
+      `from bare oidc-provider to the oidc Lambda: Verity's configuration and adapter ${signed(oidcSteps.verityConfiguration.kb, 'KB')}, ${signed(oidcSteps.verityConfiguration.coldImportMs, 'ms')}; the rest of the Lambda (handler, interaction pages, keys, stores) ${signed(oidcSteps.restOfOidcLambda.kb, 'KB')}, ${signed(oidcSteps.restOfOidcLambda.coldImportMs, 'ms')}`,
+    );
+  }
   if (previousRun) {
     console.log(`previous run: results.json of ${previousRun.date}, before this run replaced it`);
     const cpu = cpus()[0]?.model.trim();
@@ -340,8 +456,9 @@ function print(results: BundleResults['handlers'], previousRun: PreviousResults 
     }
   }
   console.log('\nlargest contributors, KB in the minified output:');
-  const indent = Math.max(...Object.keys(results).map((n) => n.length));
-  for (const [name, r] of Object.entries(results)) {
+  const all = { ...results, ...comparisons };
+  const indent = Math.max(...Object.keys(all).map((n) => n.length));
+  for (const [name, r] of Object.entries(all)) {
     const label = name.padEnd(indent);
     if ('error' in r) {
       console.log(`${label}  could not measure: ${r.error}`);
