@@ -240,6 +240,10 @@ export function buildProvider(deps: ProviderDependencies): Provider {
     },
     ttl: { ...TTL } as never,
     rotateRefreshToken: true,
+    // A partner's tokens live their own lifetimes (access tokens 10 minutes) rather than the
+    // provider session's: checking the session at every use would cost a read each time, and
+    // Disconnect (or deleting the account) ends them at once.
+    expiresWithSession: async () => false,
     issueRefreshToken: async (
       _ctx: unknown,
       client: { grantTypeAllowed(type: string): boolean },

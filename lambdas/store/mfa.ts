@@ -262,17 +262,19 @@ export async function replaceRecoveryCodes(
   event: HistoryEvent,
   newSet: string,
 ): Promise<'ok' | 'changed'> {
-  const [profile, old] = await Promise.all([
-    documentClient().send(
-      new GetCommand({
-        TableName: accounts(),
-        Key: profileKey(accountId),
-        ProjectionExpression: 'recoverySet',
-        ConsistentRead: true,
-      }),
-    ),
-    partition<{ sk: string }>(accountId, 'RECOVERY#'),
-  ]);
+  // The set in force first, its codes after: codes read at the same time could be those of a
+  // set from before a replacement the profile read already shows (the condition would then hold
+  // and the codes of that replacement would stay live beside ours). Read after the profile, the
+  // codes are those of the set read, or of a later one, whose replacement fails our condition.
+  const profile = await documentClient().send(
+    new GetCommand({
+      TableName: accounts(),
+      Key: profileKey(accountId),
+      ProjectionExpression: 'recoverySet',
+      ConsistentRead: true,
+    }),
+  );
+  const old = await partition<{ sk: string }>(accountId, 'RECOVERY#');
   const current = profile.Item?.recoverySet as string | undefined;
   const replaced = await committed([
     {

@@ -60,6 +60,9 @@ export const BUNDLE_DEFINE: Readonly<Record<string, string>> = { 'process.env.VE
  */
 export const BUNDLE_ALIAS: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': join(PROJECT_ROOT, 'lambdas', 'aws', 'env-credentials.ts'),
+  // Koa and oidc-provider each pin their own copy of this 130 KiB table of media types; the
+  // newest one (a superset) serves them all, once.
+  'mime-db': join(PROJECT_ROOT, 'node_modules', 'mime-db'),
 };
 
 /**
