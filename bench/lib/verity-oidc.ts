@@ -165,11 +165,20 @@ export class BenchBrowser {
     return this.send('POST', form.action, body);
   }
 
-  /** Follows redirects while they stay on the site; answers the page, or the redirect off the site. */
+  /**
+   * Follows redirects, and pages that go on by themselves (a meta refresh, as a browser does),
+   * while they stay on the site; answers the page, or the redirect off the site.
+   */
   async follow(start: Answer): Promise<Answer> {
     let answer = start;
-    for (let hops = 0; answer.location && hops < 20; hops++) {
-      const target = new URL(answer.location, this.site);
+    for (let hops = 0; hops < 20; hops++) {
+      const next =
+        answer.location ??
+        (answer.status === 200
+          ? /<meta http-equiv="refresh" content="0;url=([^"]+)"/.exec(answer.html)?.[1]
+          : undefined);
+      if (!next) return answer;
+      const target = new URL(next, this.site);
       if (target.origin !== this.site.origin) return answer;
       answer = await this.get(target.pathname + target.search);
     }
