@@ -4,7 +4,8 @@
  * by name), within what its policy allows; the link item remembers the member's answer.
  */
 import type Provider from 'oidc-provider';
-import type { PartnerClaim, PartnerPolicy } from '../partners/partner.ts';
+import { assuranceWords, CLAIM_WORDS, identifierWords } from '../partners/claim-words.ts';
+import { IAL2_CLAIMS, type PartnerClaim, type PartnerPolicy } from '../partners/partner.ts';
 import type { LinkItem } from '../store/links.ts';
 import { SCOPE_CLAIMS } from './scope-claims.ts';
 
@@ -49,31 +50,15 @@ export function sharedItems(
   partnerName: string,
   ial: 1 | 2,
 ): SharedItem[] {
-  const items: SharedItem[] = [{ label: `An identifier for you that only ${partnerName} receives` }];
-  if (consent.claims.includes('email'))
-    items.push({ label: 'Your primary email', value: member.primaryEmail });
+  const items: SharedItem[] = [{ label: identifierWords(partnerName) }];
+  if (consent.claims.includes('email')) items.push({ label: CLAIM_WORDS.email, value: member.primaryEmail });
   if (consent.claims.includes('all_emails')) {
-    items.push({ label: 'All your confirmed emails', value: member.allEmails.join(', ') });
+    items.push({ label: CLAIM_WORDS.all_emails, value: member.allEmails.join(', ') });
   }
-  const verified: Partial<Record<PartnerClaim, string>> = {
-    given_name: 'Your verified first name',
-    family_name: 'Your verified last name',
-    birthdate: 'Your verified date of birth',
-    address: 'Your verified address',
-    phone_number: 'Your verified phone number',
-    social_security_number: 'Your verified Social Security number',
-    verified_at: 'When your identity was verified',
-  };
-  for (const claim of consent.claims) {
-    const label = verified[claim];
-    if (label) items.push({ label });
+  for (const claim of IAL2_CLAIMS) {
+    if (consent.claims.includes(claim)) items.push({ label: CLAIM_WORDS[claim] });
   }
-  items.push({
-    label:
-      ial === 2
-        ? 'That your identity is verified, and that you signed in with a password and a second factor'
-        : 'That you signed in with a password and a second factor',
-  });
+  items.push({ label: assuranceWords(ial) });
   if (consent.scopes.includes('offline_access')) {
     items.push({ label: `Continued access while you are away, until you disconnect ${partnerName}` });
   }

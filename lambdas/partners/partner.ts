@@ -8,12 +8,11 @@
 /** Client authentication a partner may register; `client_secret_post` and `none` are refused. */
 export type PartnerAuthMethod = 'private_key_jwt' | 'client_secret_basic';
 
-/** What a partner may receive, claim by claim (the names partners see in ID tokens and userinfo). */
-export const PARTNER_CLAIMS = [
-  'email',
-  'email_verified',
-  'all_emails',
-  // IAL2: served once a verified identity exists and was consented to (identity verification).
+/**
+ * The claims that only a verified identity (IAL2) can back: served once a verified identity
+ * exists and was consented to (identity verification).
+ */
+export const IAL2_CLAIMS = [
   'given_name',
   'family_name',
   'birthdate',
@@ -22,18 +21,10 @@ export const PARTNER_CLAIMS = [
   'social_security_number',
   'verified_at',
 ] as const;
-export type PartnerClaim = (typeof PARTNER_CLAIMS)[number];
 
-/** The claims that only a verified identity (IAL2) can back. */
-export const IAL2_CLAIMS: readonly PartnerClaim[] = [
-  'given_name',
-  'family_name',
-  'birthdate',
-  'address',
-  'phone_number',
-  'social_security_number',
-  'verified_at',
-];
+/** What a partner may receive, claim by claim (the names partners see in ID tokens and userinfo). */
+export const PARTNER_CLAIMS = ['email', 'email_verified', 'all_emails', ...IAL2_CLAIMS] as const;
+export type PartnerClaim = (typeof PARTNER_CLAIMS)[number];
 
 /** RFC 7591 client metadata, by its registered names. */
 export interface PartnerMetadata {

@@ -13,6 +13,7 @@ import { calculateJwkThumbprint, type JWK } from 'jose';
 import { type DemoPartners, demoPartnerPaths } from '../../demo/partner/index.ts';
 import { pepperFromEnvironment } from '../../lambdas/keys/pepper.ts';
 import { registerPartner } from '../../lambdas/partners/admin.ts';
+import { PARTNER_CLAIMS } from '../../lambdas/partners/partner.ts';
 import { partnerById } from '../../lambdas/store/partners.ts';
 import type { LocalConfig } from './config.ts';
 import { DEMO_EMAIL } from './demo-member.ts';
@@ -50,18 +51,7 @@ const irsRegistration = (urls: Urls) => ({
   minimum_aal: 2,
   email_must_match_login_hint: false,
   remembered_browser_counts: false,
-  claims: [
-    'email',
-    'email_verified',
-    'all_emails',
-    'given_name',
-    'family_name',
-    'birthdate',
-    'address',
-    'phone_number',
-    'social_security_number',
-    'verified_at',
-  ],
+  claims: [...PARTNER_CLAIMS],
 });
 
 type Urls = ReturnType<typeof urlsOf>;
