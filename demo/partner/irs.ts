@@ -10,6 +10,7 @@ import { csrfField, type Html, html, page } from './html.ts';
 import { type Route, readForm, redirect, sendPage } from './http.ts';
 import { clientSecretBasic, RelyingParty, type SignedIn } from './oidc.ts';
 import { type Session, Sessions } from './sessions.ts';
+import { signOutRoutes } from './sign-out.ts';
 
 export const IAL2 = 'http://idmanagement.gov/ns/assurance/ial/2';
 
@@ -137,26 +138,12 @@ ${signOutForm(session)}`,
     );
   });
 
-  routes.set('POST /irs/sign-out', async (request, response) => {
-    const form = await readForm(request);
-    const session = sessions.find(request);
-    sessions.checkForm(session, form);
-    const idToken = session.data.signedIn?.idToken;
-    sessions.end(response, session);
-    const atVerity = idToken ? await verity.endSessionUrl(idToken).catch(() => undefined) : undefined;
-    redirect(response, atVerity ?? '/irs/signed-out');
-  });
-
-  routes.set('GET /irs/signed-out', async (_request, response) => {
-    sendPage(
-      response,
-      200,
-      page({
-        title: 'You are signed out',
-        app,
-        body: html`<p>You are signed out of Demo IRS.</p><p><a href="/irs/">Back to Demo IRS</a></p>`,
-      }),
-    );
+  signOutRoutes(routes, {
+    app,
+    base: '/irs',
+    sessions,
+    verity,
+    idTokenOf: (session) => session.data.signedIn?.idToken,
   });
 
   routes.set('GET /irs', async (_request, response) => redirect(response, '/irs/'));

@@ -11,6 +11,7 @@ import { csrfField, type Html, html, page, problem } from './html.ts';
 import { type Route, readForm, redirect, sendPage } from './http.ts';
 import { privateKeyJwt, RelyingParty, type SignedIn } from './oidc.ts';
 import { type Session, Sessions } from './sessions.ts';
+import { signOutRoutes } from './sign-out.ts';
 
 interface XmsSession {
   accountId?: string;
@@ -299,26 +300,12 @@ ${signOutForm(session)}`,
     redirect(response, '/xms/dashboard');
   });
 
-  routes.set('POST /xms/sign-out', async (request, response) => {
-    const form = await readForm(request);
-    const session = sessions.find(request);
-    sessions.checkForm(session, form);
-    const idToken = session.data.idToken;
-    sessions.end(response, session);
-    const atVerity = idToken ? await verity.endSessionUrl(idToken).catch(() => undefined) : undefined;
-    redirect(response, atVerity ?? '/xms/signed-out');
-  });
-
-  routes.set('GET /xms/signed-out', async (_request, response) => {
-    sendPage(
-      response,
-      200,
-      page({
-        title: 'You are signed out',
-        app,
-        body: html`<p>You are signed out of Demo XMS.</p><p><a href="/xms/">Back to Demo XMS</a></p>`,
-      }),
-    );
+  signOutRoutes(routes, {
+    app,
+    base: '/xms',
+    sessions,
+    verity,
+    idTokenOf: (session) => session.data.idToken,
   });
 
   routes.set('GET /xms', async (_request, response) => redirect(response, '/xms/'));
