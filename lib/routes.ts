@@ -150,8 +150,9 @@ const handlerTable = {
     description:
       'The OpenID provider (oidc-provider): discovery, keys, authorization, token, userinfo, revocation, introspection, logout, PAR; and the interaction pages (sign in to a partner, Authorize)',
     audience: 'partners',
-    // Partners (clients, read at every request), its keys; sessions, codes and tokens; links.
-    tables: { accounts: 'readwrite', ephemeral: 'readwrite', partners: 'read', links: 'readwrite' },
+    // Partners (clients, read at every request) and its keys, which the first request after a
+    // deploy makes (the rotation worker runs a day later); sessions, codes and tokens; links.
+    tables: { accounts: 'readwrite', ephemeral: 'readwrite', partners: 'readwrite', links: 'readwrite' },
     sendsMail: true,
     // Keys the hash of a client_secret_basic secret.
     usesPepper: true,
