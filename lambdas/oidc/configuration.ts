@@ -19,16 +19,11 @@ import type { LinkItem } from '../store/links.ts';
 import * as links from '../store/links.ts';
 import { DynamoDbOidcAdapter, requestClock } from '../store/oidc-models.ts';
 import { providerAccount } from './account.ts';
-import {
-  ACR_VALUES,
-  IDENTITY_VERIFICATION_AVAILABLE,
-  POLICY_SCOPES,
-  type Requirement,
-  requirementOf,
-} from './assurance.ts';
+import { ACR_VALUES, POLICY_SCOPES, type Requirement } from './assurance.ts';
 import { clientMetadataOf, POLICY_PROPERTY, policyOf } from './clients.ts';
 import { grantFromLink } from './consent.ts';
 import { PROVIDER_COOKIES } from './cookie-names.ts';
+import { requirementOfRequest } from './request.ts';
 import { SCOPE_CLAIMS } from './scope-claims.ts';
 
 /** Lifetimes, in seconds. */
@@ -88,24 +83,8 @@ export function verityOf(
 }
 
 /** What this authorization request needs, after the partner's floor. */
-export function requirementFor(ctx: KoaContextWithOIDC): Requirement {
-  const { oidc } = ctx;
-  const acrClaim = oidc.claims?.id_token?.acr as
-    | { essential?: boolean; values?: string[]; value?: string }
-    | undefined;
-  const essentialAcrs = acrClaim?.essential
-    ? (acrClaim.values ?? (acrClaim.value ? [acrClaim.value] : []))
-    : undefined;
-  return requirementOf(
-    policyOf(oidc.client as Client),
-    {
-      acrValues: oidc.params?.acr_values as string | undefined,
-      scope: oidc.params?.scope as string | undefined,
-      essentialAcrs,
-    },
-    IDENTITY_VERIFICATION_AVAILABLE,
-  );
-}
+export const requirementFor = (ctx: KoaContextWithOIDC): Requirement =>
+  requirementOfRequest(policyOf(ctx.oidc.client as Client), ctx.oidc.params ?? {});
 
 export const pairwiseSubject = (secret: Buffer, clientId: string, accountId: string): string =>
   createHmac('sha256', secret).update(`${clientId}.${accountId}`).digest('base64url');

@@ -16,16 +16,12 @@ import { forgetPartnerReturn, rememberPartnerReturn } from '../../http/partner-r
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { formsLeadTo } from '../../http/security-headers.ts';
-import {
-  amrOf,
-  IDENTITY_VERIFICATION_AVAILABLE,
-  requirementOf,
-  unmetEssentialAcr,
-} from '../../oidc/assurance.ts';
+import { amrOf, unmetEssentialAcr } from '../../oidc/assurance.ts';
 import { policyOf } from '../../oidc/clients.ts';
 import { TTL } from '../../oidc/configuration.ts';
-import { consentRequest, fillGrant, sharedItems } from '../../oidc/consent.ts';
+import { fillGrant, sharedItems } from '../../oidc/consent.ts';
 import { interactionStep } from '../../oidc/interaction.ts';
+import { assuranceRequestOf, consentRequestOf, requirementOfRequest } from '../../oidc/request.ts';
 import {
   addEmailPage,
   authorizePage,
@@ -107,42 +103,16 @@ function partnerPage(client: Client, body: string): HttpResult {
 
 function requirementIn(context: InInteraction) {
   const { params } = context.interaction;
-  const claims = parseClaims(params.claims);
-  const acr = claims?.id_token?.acr;
-  const essentialAcrs = acr?.essential ? (acr.values ?? (acr.value ? [acr.value] : [])) : undefined;
-  const request = {
-    acrValues: params.acr_values as string | undefined,
-    scope: params.scope as string | undefined,
-    essentialAcrs,
-  };
-  const requirement = requirementOf(policyOf(context.client), request, IDENTITY_VERIFICATION_AVAILABLE);
-  return { requirement, unmet: unmetEssentialAcr(requirement, request) };
+  const requirement = requirementOfRequest(policyOf(context.client), params);
+  return { requirement, unmet: unmetEssentialAcr(requirement, assuranceRequestOf(params)) };
 }
 
-interface ClaimsParameter {
-  id_token?: Record<string, { essential?: boolean; values?: string[]; value?: string } | null>;
-  userinfo?: Record<string, { essential?: boolean } | null>;
-}
-
-function parseClaims(value: unknown): ClaimsParameter | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    return JSON.parse(value) as ClaimsParameter;
-  } catch {
-    return undefined;
-  }
-}
-
-/** What the partner asked to receive, by scope and by name, within its registered scopes. */
-function consentIn(context: InInteraction) {
-  const registered = new Set(String(context.client.scope ?? 'openid').split(' '));
-  const scopes = String(context.interaction.params.scope ?? 'openid')
-    .split(' ')
-    .filter((scope) => registered.has(scope));
-  const claims = parseClaims(context.interaction.params.claims);
-  const named = [...Object.keys(claims?.id_token ?? {}), ...Object.keys(claims?.userinfo ?? {})];
-  return consentRequest(policyOf(context.client), scopes, named);
-}
+const consentIn = (context: InInteraction) =>
+  consentRequestOf(
+    policyOf(context.client),
+    String(context.client.scope ?? 'openid'),
+    context.interaction.params,
+  );
 
 /**
  * Answers the provider's prompt and goes back to it. A form of this Lambda's pages (Allow, Deny)

@@ -1,0 +1,60 @@
+/**
+ * What an authorization request asks for, read from its parameters (as the provider keeps them:
+ * `scope`, `acr_values`, and `claims` as a JSON string): the one reading that the provider's
+ * login check and the interaction pages share.
+ */
+import type { PartnerPolicy } from '../partners/partner.ts';
+import {
+  type AssuranceRequest,
+  IDENTITY_VERIFICATION_AVAILABLE,
+  type Requirement,
+  requirementOf,
+} from './assurance.ts';
+import { type ConsentRequest, consentRequest } from './consent.ts';
+
+export type RequestParameters = Readonly<Record<string, unknown>>;
+
+interface ClaimsParameter {
+  id_token?: Record<string, { essential?: boolean; values?: string[]; value?: string } | null>;
+  userinfo?: Record<string, unknown>;
+}
+
+/** The `claims` parameter; the provider has refused a request whose JSON is not an object. */
+function claimsParameterOf(params: RequestParameters): ClaimsParameter | undefined {
+  if (typeof params.claims !== 'string') return undefined;
+  try {
+    return JSON.parse(params.claims) as ClaimsParameter;
+  } catch {
+    return undefined;
+  }
+}
+
+export function assuranceRequestOf(params: RequestParameters): AssuranceRequest {
+  const acr = claimsParameterOf(params)?.id_token?.acr;
+  return {
+    acrValues: typeof params.acr_values === 'string' ? params.acr_values : undefined,
+    scope: typeof params.scope === 'string' ? params.scope : undefined,
+    essentialAcrs: acr?.essential ? (acr.values ?? (acr.value ? [acr.value] : [])) : undefined,
+  };
+}
+
+/** What this request needs, after the partner's floor. */
+export const requirementOfRequest = (
+  policy: Pick<PartnerPolicy, 'minimumIal' | 'rememberedBrowserCounts'>,
+  params: RequestParameters,
+): Requirement => requirementOf(policy, assuranceRequestOf(params), IDENTITY_VERIFICATION_AVAILABLE);
+
+/** What the partner asked to receive, by scope and by name, within the scopes it registered. */
+export function consentRequestOf(
+  policy: Pick<PartnerPolicy, 'claims'>,
+  registeredScope: string,
+  params: RequestParameters,
+): ConsentRequest {
+  const registered = new Set(registeredScope.split(' '));
+  const scopes = String(params.scope ?? 'openid')
+    .split(' ')
+    .filter((scope) => registered.has(scope));
+  const claims = claimsParameterOf(params);
+  const named = [...Object.keys(claims?.id_token ?? {}), ...Object.keys(claims?.userinfo ?? {})];
+  return consentRequest(policy, scopes, named);
+}
