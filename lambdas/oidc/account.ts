@@ -4,8 +4,7 @@
  * to what the grant holds, and the grant holds only what the member allowed and the partner's
  * policy lets it have.
  */
-import * as emailStore from '../store/emails.ts';
-import * as profileStore from '../store/profile.ts';
+import { memberEmails } from '../emails/member-emails.ts';
 
 export type MemberClaims = {
   readonly sub: string;
@@ -24,13 +23,7 @@ export function providerAccount(accountId: string): ProviderAccount {
   return {
     accountId,
     async claims() {
-      const [profile, emails] = await Promise.all([
-        profileStore.profileOf(accountId),
-        emailStore.emailsOf(accountId),
-      ]);
-      if (!profile) return { sub: accountId };
-      const confirmed = emails.filter((email) => email.confirmed);
-      const primary = confirmed.find((email) => email.normalized === profile.primaryEmail);
+      const { primary, confirmed } = await memberEmails(accountId);
       return {
         sub: accountId,
         ...(primary ? { email: primary.address, email_verified: true } : {}),

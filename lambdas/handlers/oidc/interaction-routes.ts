@@ -9,6 +9,7 @@ import type { Client } from 'oidc-provider';
 import { historyEvent } from '../../accounts/context.ts';
 import type { Ports } from '../../core/ports.ts';
 import { setPrimaryEmail } from '../../emails/manage.ts';
+import { type MemberEmails, memberEmails } from '../../emails/member-emails.ts';
 import { field } from '../../http/form.ts';
 import { type HttpRequest, memberOf } from '../../http/handler.ts';
 import { memberSession, requestContext, requestTime, signedInCookies } from '../../http/member.ts';
@@ -31,11 +32,9 @@ import {
   verificationNeededPage,
 } from '../../pages/authorize.tsx';
 import { owingSecondStepAgain } from '../../sessions/session.ts';
-import { emailsOf } from '../../store/emails.ts';
 import { recordEvent } from '../../store/history.ts';
 import type { SessionItem } from '../../store/items.ts';
 import * as links from '../../store/links.ts';
-import { profileOf } from '../../store/profile.ts';
 import { replaceSession } from '../../store/sessions.ts';
 import { issuerOf, type OidcRuntime, providerFor } from './provider.ts';
 
@@ -139,17 +138,11 @@ function comeBackHere(response: HttpResult, uid: string): HttpResult {
   return response;
 }
 
-async function memberEmails(accountId: string) {
-  const [profile, emails] = await Promise.all([profileOf(accountId), emailsOf(accountId)]);
-  const confirmed = emails.filter((email) => email.confirmed);
-  return {
-    primary: profile?.primaryEmail ?? '',
-    primaryAddress: confirmed.find((email) => email.normalized === profile?.primaryEmail)?.address,
-    confirmed: confirmed.map((email) => email.normalized),
-    confirmedAddresses: confirmed.map((email) => email.address),
-    unconfirmed: emails.filter((email) => !email.confirmed).map((email) => email.normalized),
-  };
-}
+/** What the email rule compares: normalized addresses. */
+const emailRuleFacts = (emails: MemberEmails) => ({
+  primary: emails.primary?.normalized ?? '',
+  confirmed: emails.confirmed.map((email) => email.normalized),
+});
 
 export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
   return {
@@ -178,7 +171,7 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
         unmetEssentialAcr: unmet,
         policy,
         session,
-        emails,
+        ...(emails ? { emails: emailRuleFacts(emails) } : {}),
       });
       const common = {
         csrfToken: request.csrfToken,
@@ -199,7 +192,7 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
         case 'make-primary':
           return partnerPage(
             client,
-            makePrimaryPage({ ...common, email: step.email, primary: emails?.primaryAddress ?? '' }),
+            makePrimaryPage({ ...common, email: step.email, primary: emails?.primary?.address ?? '' }),
           );
         case 'add-email':
           return comeBackHere(
@@ -208,8 +201,9 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
               addEmailPage({
                 ...common,
                 email: step.email,
-                primary: emails?.primaryAddress ?? '',
-                awaitingConfirmation: emails?.unconfirmed.includes(step.email) ?? false,
+                primary: emails?.primary?.address ?? '',
+                awaitingConfirmation:
+                  emails?.unconfirmed.some((email) => email.normalized === step.email) ?? false,
               }),
             ),
             interaction.uid,
@@ -228,10 +222,13 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
         case 'signed-in':
           return finish(context, { login: loginResult(step.session, requirement.acr) }, 'other page');
         case 'authorize': {
-          const member = await memberEmails((session as SessionItem).accountId);
+          const member = emails ?? (await memberEmails((session as SessionItem).accountId));
           const items = sharedItems(
             consentIn(context),
-            { primaryEmail: member.primaryAddress, allEmails: member.confirmedAddresses },
+            {
+              primaryEmail: member.primary?.address,
+              allEmails: member.confirmed.map((email) => email.address),
+            },
             common.partnerName,
             requirement.ial,
           );
