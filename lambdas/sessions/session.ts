@@ -102,10 +102,3 @@ export const signedInRecently = (session: SessionItem, now: Date): boolean =>
 /** Signed in with the password right after sign-up, with no sign-in method yet: setting up the first. */
 export const settingUpFirstMethod = (session: Pick<SessionItem, 'aal' | 'pendingMfa'>): boolean =>
   session.aal !== 2 && session.pendingMfa === 'setup';
-
-/**
- * A session signed in through a remembered browser, back to owing the second step (same sign-in
- * time): for a partner that wants a factor entered now. The secret is new, as at every change.
- */
-export const owingSecondStepAgain = (session: SessionItem, now: Date) =>
-  rotatedSession(session, now, { aal: 1, pendingMfa: 'challenge' });

@@ -6,7 +6,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import type { Client } from 'oidc-provider';
-import { historyEvent } from '../../accounts/context.ts';
 import type { Ports } from '../../core/ports.ts';
 import { setPrimaryEmail } from '../../emails/manage.ts';
 import { type MemberEmails, memberEmails } from '../../emails/member-emails.ts';
@@ -17,10 +16,10 @@ import { forgetPartnerReturn, rememberPartnerReturn } from '../../http/partner-r
 import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { formsLeadTo } from '../../http/security-headers.ts';
+import { allow } from '../../oidc/allow.ts';
 import { amrOf, unmetEssentialAcr } from '../../oidc/assurance.ts';
 import { policyOf } from '../../oidc/clients.ts';
-import { TTL } from '../../oidc/configuration.ts';
-import { fillGrant, sharedItems } from '../../oidc/consent.ts';
+import { sharedItems } from '../../oidc/consent.ts';
 import { interactionStep } from '../../oidc/interaction.ts';
 import { assuranceRequestOf, consentRequestOf, requirementOfRequest } from '../../oidc/request.ts';
 import {
@@ -31,11 +30,8 @@ import {
   partnerRequestErrorPage,
   verificationNeededPage,
 } from '../../pages/authorize.tsx';
-import { owingSecondStepAgain } from '../../sessions/session.ts';
-import { recordEvent } from '../../store/history.ts';
+import { askSecondStepAgain } from '../../sessions/second-step-again.ts';
 import type { SessionItem } from '../../store/items.ts';
-import * as links from '../../store/links.ts';
-import { replaceSession } from '../../store/sessions.ts';
 import { issuerOf, type OidcRuntime, providerFor } from './provider.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
@@ -182,11 +178,10 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
         case 'detour':
           return comeBackHere(redirect(step.to), interaction.uid);
         case 'second-step-again': {
-          const lowered = owingSecondStepAgain(step.session, requestTime(request));
-          if ((await replaceSession(step.session, lowered.item)) === 'ended')
-            return redirect(`/interaction/${interaction.uid}`);
+          const cookie = await askSecondStepAgain(step.session, requestTime(request));
+          if (!cookie) return redirect(`/interaction/${interaction.uid}`);
           const response = comeBackHere(redirect(step.to), interaction.uid);
-          response.cookies = [...(response.cookies ?? []), ...signedInCookies(lowered.cookie)];
+          response.cookies = [...(response.cookies ?? []), ...signedInCookies(cookie)];
           return response;
         }
         case 'make-primary':
@@ -247,29 +242,17 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
       if (interaction.prompt.name !== 'consent' || interaction.session?.accountId !== session.accountId) {
         return redirect(`/interaction/${interaction.uid}`);
       }
-      const consent = consentIn(context);
-      const { Grant } = runtime.provider;
-      const existing = interaction.grantId ? await Grant.find(interaction.grantId) : undefined;
-      const grant = fillGrant(
-        existing ?? new Grant({ accountId: session.accountId, clientId: client.clientId }),
-        consent,
-      );
-      const grantId = await grant.save();
-      const now = requestTime(request);
-      await links.recordConsent({
-        accountId: session.accountId,
-        partnerId: client.clientId,
-        subject: runtime.subjectFor(client.clientId, session.accountId),
-        scopes: consent.scopes,
-        claims: consent.claims,
-        ial: requirementIn(context).requirement.ial,
-        now,
-        consentExpiresAt: new Date(now.getTime() + TTL.Grant * 1000),
-        grantId,
-      });
-      await recordEvent(
-        session.accountId,
-        historyEvent('partner-connected', requestContext(request), partnerNameOf(client)),
+      const grantId = await allow(
+        runtime.provider,
+        {
+          accountId: session.accountId,
+          partner: { clientId: client.clientId, name: partnerNameOf(client) },
+          subject: runtime.subjectFor(client.clientId, session.accountId),
+          ...(interaction.grantId ? { grantId: interaction.grantId } : {}),
+          consent: consentIn(context),
+          ial: requirementIn(context).requirement.ial,
+        },
+        requestContext(request),
       );
       return finish(context, { consent: { grantId } });
     },
