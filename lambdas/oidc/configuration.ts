@@ -264,7 +264,6 @@ export function buildProvider(deps: ProviderDependencies): Provider {
     clientBasedCORS: () => false,
   };
   const provider = new Provider(deps.issuer, configuration);
-  provider.proxy = true;
   return provider;
 }
 

@@ -57,10 +57,7 @@ function expiredPage(): HttpResult {
 /** The request as the provider's interaction helpers read it: only its cookies matter. */
 function nodePair(request: Request): [IncomingMessage, ServerResponse] {
   const req = new IncomingMessage(new Socket());
-  req.headers = {
-    cookie: (request.event.cookies ?? []).join('; '),
-    host: new URL(issuerOf(request.headers)).host,
-  };
+  req.headers = { cookie: (request.event.cookies ?? []).join('; ') };
   req.url = request.path;
   req.method = request.method;
   return [req, new ServerResponse(req)];

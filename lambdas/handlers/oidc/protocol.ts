@@ -2,8 +2,6 @@
  * The protocol endpoints (discovery, JWKS, authorization, token, userinfo, revocation,
  * introspection, logout, PAR): oidc-provider's Koa app, run through serverless-http. Before the
  * library sees a request, three things are made true of it:
- * - its host and scheme are the issuer's, whatever a client forwarded, so every URL the
- *   provider advertises or redirects to is the issuer's;
  * - a `client_secret_basic` secret is replaced by its keyed hash, which is all Verity stores;
  * - its time is the gateway's (the adapter's expiry checks read it), which tests can move;
  * - an authorization or logout request POSTed as a form is handed over as the same request over
@@ -38,7 +36,7 @@ export async function protocol(
     app = serverless(runtime.provider);
     apps.set(runtime, app);
   }
-  const request = await withClientSecretHashed(postedFormAsGet(asIssuers(event, issuer)), ports);
+  const request = await withClientSecretHashed(postedFormAsGet(withCookieHeader(event)), ports);
   const run = app;
   const answer = await requestClock.run(event.requestContext.timeEpoch ?? Date.now(), () =>
     run(request, context),
@@ -46,19 +44,10 @@ export async function protocol(
   return answer as HttpResult;
 }
 
-/** The request as if it came straight to the issuer: its host and scheme, no forwarded hosts. */
-function asIssuers(event: HttpEvent, issuer: string): HttpEvent {
-  const url = new URL(issuer);
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (!['host', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'forwarded'].includes(name)) {
-      headers[name] = value;
-    }
-  }
-  headers.host = url.host;
-  headers['x-forwarded-proto'] = url.protocol.slice(0, -1);
-  if (event.cookies?.length) headers.cookie = event.cookies.join('; ');
-  return { ...event, headers };
+/** API Gateway's v2 events carry cookies apart from the headers; the library reads the header. */
+function withCookieHeader(event: HttpEvent): HttpEvent {
+  if (!event.cookies?.length) return event;
+  return { ...event, headers: { ...event.headers, cookie: event.cookies.join('; ') } };
 }
 
 /** Endpoints that take their parameters over GET or as a POSTed form. */

@@ -63,11 +63,15 @@ async function build(issuer: string): Promise<OidcRuntime> {
     logoutPage: partnerSignOutPage,
     signedOutPage,
   });
-  // Every URL the provider writes has the issuer's scheme (the request arrives over the gateway's
-  // own connection, whatever the member's was); protocol.ts gives it the issuer's host.
-  const scheme = new URL(issuer).protocol.slice(0, -1);
+  // Every URL the provider writes (discovery, redirects) is the issuer's: its scheme and host,
+  // whatever the gateway's connection was and whatever Host or forwarded headers a client sent.
+  const { host, hostname, protocol } = new URL(issuer);
   provider.use(async (ctx, next) => {
-    Object.defineProperty(ctx.request, 'protocol', { value: scheme });
+    Object.defineProperties(ctx.request, {
+      protocol: { value: protocol.slice(0, -1) },
+      host: { value: host },
+      hostname: { value: hostname },
+    });
     await next();
   });
   endVeritySessionOnLogout(provider);
