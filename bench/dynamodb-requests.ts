@@ -28,9 +28,8 @@ import { beginTotpSetup, finishTotpSetup } from '../lambdas/mfa/manage.ts';
 import { documentClient } from '../lambdas/store/dynamo.ts';
 import { factorOf } from '../lambdas/store/mfa.ts';
 import { sessionOf } from '../lambdas/store/sessions.ts';
-import type { LocalConfig } from '../lib/local/config.ts';
-import { freePort } from '../lib/local/processes.ts';
 import { type RunningVerity, startVerity } from '../lib/local/start.ts';
+import { benchConfig } from './lib/local-config.ts';
 import type { Suite, SuiteOutcome } from './lib/suite.ts';
 import { formatTable, mark } from './lib/table.ts';
 
@@ -113,22 +112,6 @@ export const dynamodbRequestsSuite: Suite<DynamoRequestResults> = {
   title: 'DynamoDB requests per member flow',
   run: measure,
 };
-
-async function benchConfig(dataDir: string): Promise<LocalConfig> {
-  return {
-    dataDir,
-    inMemory: true,
-    host: '127.0.0.1',
-    ports: {
-      site: await freePort(),
-      dynamodb: await freePort(),
-      ses: await freePort(),
-      cognito: await freePort(),
-      s3: await freePort(),
-      demoPartner: await freePort(),
-    },
-  };
-}
 
 /** One new member's way through the flows, each counted on its own. */
 async function runFlows(state: RunningVerity, sent: SentRequest[]): Promise<FlowResult[]> {

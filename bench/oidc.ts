@@ -22,11 +22,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { documentClient } from '../lambdas/store/dynamo.ts';
-import type { LocalConfig } from '../lib/local/config.ts';
-import { freePort } from '../lib/local/processes.ts';
 import { startVerity } from '../lib/local/start.ts';
 import { BARE_REDIRECT_URI, startBareProvider } from './lib/bare-oidc.ts';
 import { type LoadOutcome, type LoadPlan, runLoad } from './lib/load.ts';
+import { benchConfig } from './lib/local-config.ts';
 import { quantile } from './lib/stats.ts';
 import type { Suite, SuiteOutcome } from './lib/suite.ts';
 import { formatTable, mark } from './lib/table.ts';
@@ -476,22 +475,6 @@ async function measureVerity(
     for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
     Object.assign(process.env, savedEnv);
   }
-}
-
-async function benchConfig(dataDir: string): Promise<LocalConfig> {
-  return {
-    dataDir,
-    inMemory: true,
-    host: '127.0.0.1',
-    ports: {
-      site: await freePort(),
-      dynamodb: await freePort(),
-      ses: await freePort(),
-      cognito: await freePort(),
-      s3: await freePort(),
-      demoPartner: await freePort(),
-    },
-  };
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
