@@ -217,6 +217,29 @@ describe('one redemption per code', () => {
     });
     expect(userinfo.status).toBe(401);
   });
+
+  it('ten concurrent uses of one refresh token give exactly one new token set and nine invalid_grant, no 5xx', async () => {
+    const partner = await registerTestPartner();
+    const member = await createMember();
+    // offline_access needs prompt=consent (OpenID Connect Core 11).
+    const authorization = await authorizationRequest(partner, {
+      scope: 'openid email offline_access',
+      prompt: 'consent',
+    });
+    const callback = await signInThroughPartner(new Browser(), member, partner, authorization);
+    const { refresh_token: refreshToken } = await redeem(partner, callback, authorization);
+    expect(refreshToken).toBeTruthy();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        tokenRequest(partner, { grant_type: 'refresh_token', refresh_token: String(refreshToken) }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses, JSON.stringify(answers.map((a) => a.body))).toEqual([200, ...Array(9).fill(400)]);
+    expect(answers.filter((a) => a.status === 400).map((a) => a.body.error)).toEqual(
+      Array(9).fill('invalid_grant'),
+    );
+  });
 });
 
 describe('the email rule (email_must_match_login_hint)', () => {
