@@ -31,7 +31,13 @@ export type Access =
   /** A member with a session that has come at least this far. */
   | { readonly kind: 'member'; readonly level: MemberLevel }
   /** A workforce user: the JWT authorizer checks the token, the pipeline checks the group. */
-  | { readonly kind: 'workforce'; readonly groups: readonly WorkforceGroup[] };
+  | { readonly kind: 'workforce'; readonly groups: readonly WorkforceGroup[] }
+  /**
+   * A workforce user in the browser, signed in through the hosted workforce sign-in pages: no
+   * authorizer at the gateway (a browser sends no bearer token); the pipeline verifies the
+   * workforce session cookie's token against the pool and checks the group.
+   */
+  | { readonly kind: 'workforce-pages'; readonly groups: readonly WorkforceGroup[] };
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -68,6 +74,15 @@ export interface HandlerDefinition {
   readonly encryptsFields?: boolean;
   /** Sends codes to phones: End User Messaging SMS and voice (SendTextMessage, SendVoiceMessage). */
   readonly sendsTexts?: boolean;
+  /**
+   * Reads, writes and deletes identity verification evidence in the evidence bucket (objects
+   * under `attempts/`), and signs the presigned POST policies and GET URLs of its pictures.
+   */
+  readonly usesEvidence?: boolean;
+  /** Calls the verification vendors: Textract AnalyzeID, Rekognition DetectFaces and CompareFaces. */
+  readonly checksIdentity?: boolean;
+  /** Opens and closes video call rooms (Amazon Chime SDK Meetings). */
+  readonly holdsCalls?: boolean;
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
 }
@@ -168,6 +183,37 @@ const handlerTable = {
     // Client secrets are kept as the pepper's MAC.
     usesPepper: true,
   },
+  verification: {
+    entry: 'lambdas/handlers/verification/handler.ts',
+    description:
+      "Identity verification: self-service (documents, selfie, personal information, a phone code, records) and the member's side of the video call",
+    audience: 'people',
+    tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
+    sendsMail: true,
+    // Keys the SSN's claim and limit, and the phone's send limit.
+    usesPepper: true,
+    // Personal information is stored encrypted.
+    encryptsFields: true,
+    // The code that proves the phone account.
+    sendsTexts: true,
+    usesEvidence: true,
+    checksIdentity: true,
+    memoryMb: 512,
+    timeoutSeconds: 15,
+  },
+  agents: {
+    entry: 'lambdas/handlers/agents/handler.ts',
+    description:
+      'The agent console: workforce sign-in, the video verification queue, reviews and decisions',
+    audience: 'people',
+    tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
+    // The member hears the outcome by mail.
+    sendsMail: true,
+    // Reads the member's submitted information; an approval stores the verified identity.
+    encryptsFields: true,
+    usesEvidence: true,
+    holdsCalls: true,
+  },
   'not-found': {
     entry: 'lambdas/handlers/not-found/handler.ts',
     description: 'Every request that no route matches: a 404 page or JSON, or 405 for a wrong method',
@@ -240,6 +286,7 @@ const member: Access = { kind: 'member', level: 'aal2' };
 const recent: Access = { kind: 'member', level: 'recent' };
 const workforce: Access = { kind: 'workforce', groups: ['agents', 'partner-admins'] };
 const partnerAdmins: Access = { kind: 'workforce', groups: ['partner-admins'] };
+const agentPages: Access = { kind: 'workforce-pages', groups: ['agents'] };
 
 export const routes: readonly Route[] = [
   { method: 'GET', path: '/', handler: 'pages', access: anyone },
@@ -325,6 +372,35 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/interaction/{uid}/allow', handler: 'oidc', access: member },
   { method: 'POST', path: '/interaction/{uid}/deny', handler: 'oidc', access: anyone },
   { method: 'POST', path: '/interaction/{uid}/primary-email', handler: 'oidc', access: recent },
+  { method: 'GET', path: '/verify', handler: 'verification', access: member },
+  { method: 'GET', path: '/verify/start', handler: 'verification', access: member },
+  { method: 'POST', path: '/verify/start', handler: 'verification', access: member },
+  { method: 'GET', path: '/verify/documents', handler: 'verification', access: member },
+  { method: 'POST', path: '/verify/documents/type', handler: 'verification', access: member },
+  // Where S3 sends the browser after an upload (success_action_redirect of the POST policy).
+  { method: 'GET', path: '/verify/documents/uploaded', handler: 'verification', access: member },
+  { method: 'POST', path: '/verify/documents/check', handler: 'verification', access: member },
+  { method: 'GET', path: '/verify/details', handler: 'verification', access: member },
+  { method: 'POST', path: '/verify/details', handler: 'verification', access: member },
+  { method: 'GET', path: '/verify/phone', handler: 'verification', access: member },
+  { method: 'POST', path: '/verify/phone/send', handler: 'verification', access: member },
+  { method: 'POST', path: '/verify/phone/code', handler: 'verification', access: member },
+  { method: 'GET', path: '/verify/result', handler: 'verification', access: member },
+  { method: 'POST', path: '/verify/start-over', handler: 'verification', access: member },
+  { method: 'GET', path: '/verify/video', handler: 'verification', access: member },
+  { method: 'POST', path: '/verify/video', handler: 'verification', access: member },
+  { method: 'GET', path: '/verify/video/status', handler: 'verification', access: member },
+  { method: 'POST', path: '/verify/video/leave', handler: 'verification', access: member },
+  { method: 'GET', path: '/verify/call', handler: 'verification', access: member },
+  { method: 'GET', path: '/agent/sign-in', handler: 'agents', access: anyone },
+  { method: 'POST', path: '/agent/sign-in', handler: 'agents', access: anyone },
+  { method: 'POST', path: '/agent/sign-in/code', handler: 'agents', access: anyone },
+  { method: 'POST', path: '/agent/sign-out', handler: 'agents', access: anyone },
+  { method: 'GET', path: '/agent', handler: 'agents', access: agentPages },
+  { method: 'POST', path: '/agent/take', handler: 'agents', access: agentPages },
+  { method: 'GET', path: '/agent/reviews/{reviewId}', handler: 'agents', access: agentPages },
+  { method: 'GET', path: '/agent/reviews/{reviewId}/call', handler: 'agents', access: agentPages },
+  { method: 'POST', path: '/agent/reviews/{reviewId}/decide', handler: 'agents', access: agentPages },
   { method: 'GET', path: '/health', handler: 'health', access: anyone },
   { method: 'POST', path: '/csp-report', handler: 'csp-report', access: anyone },
   { method: 'GET', path: '/workforce/me', handler: 'workforce-me', access: workforce },

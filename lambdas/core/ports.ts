@@ -6,6 +6,7 @@
 import type { FieldCipher } from '../keys/field-cipher.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { TextSender } from '../mfa/texts.ts';
+import type { VerificationVendors } from '../verification/ports.ts';
 
 /** The password pepper: KMS GenerateMac in the cloud, an HMAC with a local key file locally. */
 export interface Pepper {
@@ -30,4 +31,9 @@ export interface Ports {
   readonly cipher: FieldCipher;
   /** Codes to phones by text or voice (lambdas/mfa/texts.ts): End User Messaging, locally a file. */
   readonly texts: TextSender;
+  /**
+   * Identity verification's vendors (lambdas/verification/ports.ts): the evidence bucket, the
+   * document, face and records checks, the call rooms; the sandbox locally.
+   */
+  readonly vendors: VerificationVendors;
 }

@@ -76,7 +76,9 @@ export type NoticeKind =
   | 'recovery-codes-created'
   | 'browsers-forgotten'
   | 'account-reset-cancelled'
-  | 'partner-disconnected';
+  | 'partner-disconnected'
+  | 'identity-verified'
+  | 'identity-not-verified';
 
 const NOTICES: Record<NoticeKind, { subject: string; body: (detail?: string) => string }> = {
   'email-added': {
@@ -129,6 +131,16 @@ const NOTICES: Record<NoticeKind, { subject: string; body: (detail?: string) => 
     subject: 'A partner was disconnected from your Verity account',
     body: (partner) =>
       `${partner} was disconnected from your Verity account. It no longer receives your information, and its access ended.`,
+  },
+  'identity-verified': {
+    subject: 'Your identity was verified',
+    body: (method) =>
+      `Your identity was verified (${method}). Partner services that need a verified identity can now receive it when you choose Allow. We tell you so that nobody can verify an identity on your account without you knowing.`,
+  },
+  'identity-not-verified': {
+    subject: 'We could not verify your identity',
+    body: (reason) =>
+      `We could not verify your identity on the video call. ${reason ?? ''} You can sign in to see what to do next.`,
   },
   'account-reset-cancelled': {
     subject: 'The request to delete your Verity account was cancelled',

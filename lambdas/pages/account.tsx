@@ -189,6 +189,8 @@ const EVENT_WORDS: Record<HistoryEvent['type'], string> = {
   'account-reset-cancelled': 'Request to delete the account cancelled',
   'partner-connected': 'Allowed a partner to receive your information',
   'partner-disconnected': 'Partner disconnected',
+  'identity-verified': 'Identity verified',
+  'identity-not-verified': 'Identity not verified',
 };
 
 export function historyPage(props: { csrfToken: string; events: readonly HistoryEvent[] }): string {

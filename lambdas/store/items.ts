@@ -133,7 +133,9 @@ export type EventType =
   | 'account-reset-requested'
   | 'account-reset-cancelled'
   | 'partner-connected'
-  | 'partner-disconnected';
+  | 'partner-disconnected'
+  | 'identity-verified'
+  | 'identity-not-verified';
 
 export interface HistoryEvent {
   readonly type: EventType;
