@@ -53,7 +53,16 @@ export type Problem =
   | { readonly kind: 'PartnerChanged' }
   // partners: the member's Connected partners
   /** Disconnect of a partner the member is not (or no longer) connected to. */
-  | { readonly kind: 'PartnerNotConnected' };
+  | { readonly kind: 'PartnerNotConnected' }
+  // verification: identity verification
+  /** A verification limit is reached: document checks, records checks, or checks of one SSN. */
+  | {
+      readonly kind: 'VerificationThrottled';
+      readonly what: 'documents' | 'records' | 'ssn';
+      readonly retryAfterSeconds: number;
+    }
+  /** A step asked for before the one it follows (a URL typed, a stale tab): the member is sent to the right step. */
+  | { readonly kind: 'VerificationStepNotReady' };
 
 export type ProblemKind = Problem['kind'];
 

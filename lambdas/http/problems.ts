@@ -206,6 +206,22 @@ const answers: Answers = {
     code: 'not_connected',
     message: 'That partner is not connected to your account (perhaps it was disconnected already).',
   }),
+  VerificationThrottled: (p) => ({
+    status: 429,
+    code: 'verification_throttled',
+    message: `${
+      p.what === 'documents'
+        ? 'You have checked documents 5 times in the last 6 hours.'
+        : p.what === 'records'
+          ? 'You have checked your information against records 5 times in the last 6 hours.'
+          : 'This Social Security number was checked too many times in the last hour.'
+    } For your protection, come back in ${waitPhrase(p.retryAfterSeconds)} and try again. Nothing you entered is lost.`,
+  }),
+  VerificationStepNotReady: () => ({
+    status: 409,
+    code: 'verification_step_not_ready',
+    message: 'That step of verifying your identity comes later. Continue where you stopped.',
+  }),
   PartnerChanged: () => ({
     status: 409,
     code: 'partner_changed',

@@ -36,6 +36,12 @@ export const limits = {
   confirmationMails: { name: 'confirmation-mails', max: 10, windowSeconds: 3600 },
   /** Codes sent to one phone (keyed by its phoneKey), whoever asks: texts cost money and can harass. */
   phoneCodeSends: { name: 'phone-code-sends', max: 5, windowSeconds: 600 },
+  /** Document and selfie checks of one account: each costs a vendor call, and guessing at a forgery is an attack. */
+  documentChecks: { name: 'document-checks', max: 5, windowSeconds: 6 * 3600 },
+  /** Records checks of one account: each asks a data broker about a person. */
+  recordsChecks: { name: 'records-checks', max: 5, windowSeconds: 6 * 3600 },
+  /** Checks of one SSN (keyed by its ssnKey) across all accounts: stops trying one stolen SSN from many accounts. */
+  ssnChecks: { name: 'ssn-checks', max: 10, windowSeconds: 3600 },
 } as const satisfies Record<string, Limit>;
 
 /** An attempt that was counted: give it back when the guarded secret turned out right. */

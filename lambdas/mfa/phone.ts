@@ -81,8 +81,11 @@ const codeHash = (accountId: string, target: string, code: string) =>
 
 /* ------------------------------------------------------------------ sending */
 
-/** Within the per-phone limit, stores a new code (replacing the one before) and sends it. */
-async function sendCode(
+/**
+ * Within the per-phone limit, stores a new code for the target (replacing the one before) and
+ * sends it. Identity verification proves a phone account with it too (target `verify-phone`).
+ */
+export async function sendPhoneCode(
   accountId: string,
   target: string,
   to: { phone: string; phoneKey: string; channel: TextChannel },
@@ -112,7 +115,7 @@ async function sendCode(
 }
 
 /** Uses a code for the target; a malformed one is a wrong one (it counts). */
-async function useCode(
+export async function checkPhoneCode(
   accountId: string,
   target: string,
   input: unknown,
@@ -167,7 +170,7 @@ export async function beginPhoneSetup(
     channel,
   };
   await store.putSetup(accountId, SETUP_KIND, { ...setup }, epochSeconds(context.now) + SETUP_MINUTES * 60);
-  await sendCode(accountId, SETUP_TARGET, { phone, phoneKey, channel }, context, ports);
+  await sendPhoneCode(accountId, SETUP_TARGET, { phone, phoneKey, channel }, context, ports);
   return { kind: 'sent', last4: setup.last4 };
 }
 
@@ -189,7 +192,7 @@ export async function resendSetupCode(
   const setup = await store.setupOf<PhoneSetup>(accountId, SETUP_KIND, context.now);
   if (!setup) throw problem({ kind: 'SetupExpired', what: 'code' });
   const phone = await ports.cipher.decrypt(setup.phone, { accountId, field: PHONE_FIELD });
-  await sendCode(
+  await sendPhoneCode(
     accountId,
     SETUP_TARGET,
     { phone, phoneKey: setup.phoneKey, channel: setup.channel },
@@ -207,7 +210,7 @@ export async function finishPhoneSetup(
 ): Promise<PhoneFactor> {
   const setup = await store.setupOf<PhoneSetup>(accountId, SETUP_KIND, context.now);
   if (!setup) throw problem({ kind: 'SetupExpired', what: 'code' });
-  await useCode(accountId, SETUP_TARGET, input.code, context);
+  await checkPhoneCode(accountId, SETUP_TARGET, input.code, context);
   const factor: PhoneFactor = {
     factorId: newId(),
     kind: 'phone',
@@ -250,7 +253,7 @@ export async function sendSignInCode(
     if (age < FRESH_CODE_SECONDS * 1000) return 'just-sent';
   }
   const phone = await ports.cipher.decrypt(factor.phone, { accountId, field: PHONE_FIELD });
-  await sendCode(
+  await sendPhoneCode(
     accountId,
     target,
     { phone, phoneKey: factor.phoneKey, channel: factor.channel },
@@ -267,6 +270,6 @@ export async function passPhoneCode(
   code: string,
   context: RequestContext,
 ): Promise<void> {
-  await useCode(accountId, factorTarget(factor.factorId), code, context);
+  await checkPhoneCode(accountId, factorTarget(factor.factorId), code, context);
   await store.markFactorUsed(accountId, factor.factorId, context.now.toISOString());
 }

@@ -75,7 +75,9 @@ export async function saveAttempt(
         ConditionExpression: 'attribute_exists(pk)',
       },
     },
-    { Put: { TableName: accounts(), Item: { ...attemptKey(accountId), ...next }, ...revisionCondition(read) } },
+    {
+      Put: { TableName: accounts(), Item: { ...attemptKey(accountId), ...next }, ...revisionCondition(read) },
+    },
   ]);
   return failed === undefined ? next : 'changed';
 }

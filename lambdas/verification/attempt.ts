@@ -93,6 +93,21 @@ export function nextStep(attempt: VerificationAttempt | undefined): Verification
   return 'phone';
 }
 
+/**
+ * The details form: after the documents passed, or after they failed a check (not unreadable),
+ * on the way to the video call, where an agent looks at them instead.
+ */
+export const mayEnterDetails = (attempt: VerificationAttempt | undefined): boolean => {
+  const step = nextStep(attempt);
+  if (step === 'details' || step === 'phone') return true;
+  return (
+    step === 'documents' &&
+    attempt?.documentFailure !== undefined &&
+    attempt.imageProblem === undefined &&
+    hasAllParts(attempt)
+  );
+};
+
 /** The video call needs the pictures readable and the details confirmed: problems come back before the queue. */
 export const readyForVideo = (attempt: VerificationAttempt | undefined): boolean =>
   attempt !== undefined &&

@@ -41,7 +41,9 @@ export async function deleteEvidence(
   attempt: Pick<VerificationAttempt, 'attemptId'>,
   ports: Pick<Ports, 'vendors'>,
 ): Promise<void> {
-  await ports.vendors.evidence.remove(EVIDENCE_PARTS.map((part) => evidenceKey(accountId, attempt.attemptId, part)));
+  await ports.vendors.evidence.remove(
+    EVIDENCE_PARTS.map((part) => evidenceKey(accountId, attempt.attemptId, part)),
+  );
 }
 
 export type VerifyOutcome = 'verified' | 'ssn-held' | 'already-verified' | 'changed';
@@ -53,7 +55,11 @@ export type VerifyOutcome = 'verified' | 'ssn-held' | 'already-verified' | 'chan
 export async function verifyIdentity(
   accountId: string,
   attempt: VerificationAttempt,
-  how: { readonly method: store.VerificationMethod; readonly agent?: string; readonly extra?: readonly TransactItem[] },
+  how: {
+    readonly method: store.VerificationMethod;
+    readonly agent?: string;
+    readonly extra?: readonly TransactItem[];
+  },
   context: RequestContext,
   ports: Pick<Ports, 'cipher' | 'mail' | 'vendors'>,
 ): Promise<VerifyOutcome> {
@@ -84,7 +90,13 @@ export async function verifyIdentity(
   );
   if (written !== 'ok') return written;
   await deleteEvidence(accountId, attempt, ports);
-  await sendNotice(accountId, 'identity-verified', context, ports, byAgent ? 'on a video call' : 'self-service');
+  await sendNotice(
+    accountId,
+    'identity-verified',
+    context,
+    ports,
+    byAgent ? 'on a video call' : 'self-service',
+  );
   return 'verified';
 }
 
