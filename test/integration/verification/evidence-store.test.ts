@@ -24,7 +24,7 @@ const formFor = (key: string) =>
   });
 
 /** Posts the form as a browser does: every hidden field in order, then the file, last. */
-async function upload(form: { url: string; fields: Record<string, string> }, bytes: Uint8Array) {
+async function upload(form: { url: string; fields: Record<string, string> }, bytes: Uint8Array<ArrayBuffer>) {
   const body = new FormData();
   for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
   body.append('file', new Blob([bytes], { type: 'image/jpeg' }), 'photo.jpg');
