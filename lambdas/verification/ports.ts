@@ -118,7 +118,7 @@ export interface FaceMatcher {
   compare(input: { readonly document: EvidenceObject; readonly selfie: EvidenceObject }): Promise<FaceResult>;
 }
 
-/** The data broker contract (docs/verification.md "Records adapter contract"). */
+/** The data broker contract (docs/verification-vendors.md "Records adapter contract"). */
 export interface RecordsVerifier {
   check(person: PersonDetails): Promise<RecordsResult>;
   phoneOwnership(person: PersonDetails): Promise<PhoneOwnership>;
@@ -128,7 +128,25 @@ export interface RecordsVerifier {
 export interface CallRooms {
   /** Opens a room for one review; returns what the member's and the agent's pages need to join. */
   open(reviewId: string): Promise<CallRoom>;
+  /**
+   * Lets one person into an open room: Chime needs an attendee (and its join token) per person,
+   * made for that room. `id` names the person to the call (an account id or an agent's
+   * username), never anything personal.
+   */
+  admit(room: CallRoom, participant: CallParticipant): Promise<CallPass>;
   close(room: CallRoom): Promise<void>;
+}
+
+export interface CallParticipant {
+  readonly role: 'member' | 'agent';
+  readonly id: string;
+}
+
+/** What one person's page needs, beside the room, to join the call. */
+export interface CallPass {
+  readonly attendeeId: string;
+  /** For Chime, the attendee JSON (with its join token); empty for the sandbox. */
+  readonly joinInfo: string;
 }
 
 export interface CallRoom {
