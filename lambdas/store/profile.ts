@@ -11,6 +11,7 @@ import type { PasswordHash } from './items.ts';
 import { accountKey, claimKey, type HistoryEvent, type Profile, profileKey } from './items.ts';
 import { endAllSessions } from './sessions.ts';
 import { consumeToken } from './tokens.ts';
+import { identityKey, releaseSsnClaim } from './verification.ts';
 
 const accounts = () => tableName('accounts');
 
@@ -79,6 +80,8 @@ export async function deleteAccount(
   accountId: string,
   confirmed: readonly string[],
   now: Date,
+  /** The SSN claim of the verified identity read with the emails; none: there must still be none. */
+  ssnKey: string | undefined,
 ): Promise<'ok' | 'gone' | 'changed'> {
   const at = now.toISOString();
   const failed = await transact([
@@ -92,6 +95,16 @@ export async function deleteAccount(
         ExpressionAttributeValues: { ':count': confirmed.length },
       },
     },
+    // The SSN is free again with the account; an identity verified since it was read is read on the next try.
+    ssnKey
+      ? releaseSsnClaim(accountId, ssnKey)
+      : {
+          ConditionCheck: {
+            TableName: accounts(),
+            Key: identityKey(accountId),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
     ...confirmed.map(
       (normalized): TransactItem => ({
         Delete: {

@@ -142,10 +142,13 @@ export function sandboxRecordsResult(person: Pick<PersonDetails, 'givenName' | '
   return person.ssn.startsWith('900') || person.ssn.startsWith('666') ? 'match' : 'no-match';
 }
 
-/** Phone ownership: a given name containing `Time` times out; a phone ending in 5555 is someone else's. */
+/**
+ * Phone ownership: a phone ending in 5555 is someone else's, one ending in 0000 times out. Not by
+ * the name: a given name containing `Time` must get past the phone to reach the records timeout.
+ */
 export function sandboxPhoneOwnership(person: Pick<PersonDetails, 'givenName' | 'phone'>): PhoneOwnership {
-  if (person.givenName.toLowerCase().includes('time')) return 'unavailable';
-  return person.phone.endsWith('5555') ? 'not-owner' : 'owner';
+  if (person.phone.endsWith('5555')) return 'not-owner';
+  return person.phone.endsWith('0000') ? 'unavailable' : 'owner';
 }
 
 async function readPart(

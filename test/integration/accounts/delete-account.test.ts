@@ -145,7 +145,7 @@ describe('Delete account', () => {
     const page = await browser.get(link);
     expect((await browser.submit(page, { button: 'Continue' }, { password: PASSWORD })).status).toBe(303);
     // ...and the deletion goes on with what it read: it must not free one address and leave the other.
-    await profileStore.deleteAccount(member.accountId, seen, serverNow());
+    await profileStore.deleteAccount(member.accountId, seen, serverNow(), undefined);
     const gone = (await profileStore.profileOf(member.accountId)) === undefined;
     expect(await store.claimOf(normalized(late))).toBe(gone ? undefined : member.accountId);
     expect(await store.claimOf(normalized(member.primary))).toBe(gone ? undefined : member.accountId);
