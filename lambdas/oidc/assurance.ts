@@ -24,9 +24,6 @@ export const ACR = {
   aal2: 'http://idmanagement.gov/ns/assurance/aal/2',
 } as const;
 export type AcrValue = (typeof ACR)[keyof typeof ACR];
-/** Nobody has a verified identity until identity verification, the next stage of Verity, exists. */
-export const IDENTITY_VERIFICATION_AVAILABLE = false;
-
 export const ACR_VALUES: readonly AcrValue[] = [ACR.ial1, ACR.ial2, ACR.aal2];
 
 /** ID.me-style policy scopes: asking with one is asking for the assurance it names. */
@@ -66,7 +63,7 @@ const words = (value: string | undefined): string[] => (value ?? '').split(' ').
 export function requirementOf(
   policy: Pick<PartnerPolicy, 'minimumIal' | 'rememberedBrowserCounts'>,
   request: AssuranceRequest,
-  /** The member has a verified identity (IAL2); identity verification comes after this stage. */
+  /** The member has a verified identity (IAL2) that this partner accepts (identityCounts). */
   identityVerified: boolean,
 ): Requirement {
   const fromScopes = words(request.scope).flatMap((scope): AcrValue[] => {
@@ -87,6 +84,39 @@ export function requirementOf(
     rememberedBrowserCounts: policy.rememberedBrowserCounts,
     acr,
   };
+}
+
+/**
+ * Whether this request could need a verified identity (an IAL2 value asked, or the partner's
+ * floor): only then is the member's identity read.
+ */
+export function mayNeedIdentity(
+  policy: Pick<PartnerPolicy, 'minimumIal'>,
+  request: AssuranceRequest,
+): boolean {
+  if (policy.minimumIal === 2) return true;
+  const asked = [...(request.essentialAcrs ?? []), ...words(request.acrValues)];
+  return (
+    asked.includes(ACR.ial2) ||
+    words(request.scope).some((scope) => {
+      const policyScope = (POLICY_SCOPES as Record<string, { ial: 1 | 2 }>)[scope];
+      return policyScope?.ial === 2;
+    })
+  );
+}
+
+/**
+ * A verified identity counts for a partner unless the partner's policy wants one verified within
+ * the last `verifiedWithinDays` days and this one is older: then the member verifies again.
+ */
+export function identityCounts(
+  verifiedAt: string | undefined,
+  verifiedWithinDays: number | undefined,
+  now: Date,
+): boolean {
+  if (!verifiedAt) return false;
+  if (verifiedWithinDays === undefined) return true;
+  return now.getTime() - Date.parse(verifiedAt) <= verifiedWithinDays * 24 * 3600 * 1000;
 }
 
 /**

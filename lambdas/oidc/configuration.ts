@@ -18,12 +18,12 @@ import type { SessionItem } from '../store/items.ts';
 import type { LinkItem } from '../store/links.ts';
 import * as links from '../store/links.ts';
 import { DynamoDbOidcAdapter, requestClock } from '../store/oidc-models.ts';
-import { providerAccount } from './account.ts';
-import { ACR_VALUES, POLICY_SCOPES, type Requirement } from './assurance.ts';
+import { providerAccount, type VerifiedIdentitySource } from './account.ts';
+import { ACR_VALUES, identityCounts, mayNeedIdentity, POLICY_SCOPES, type Requirement } from './assurance.ts';
 import { clientMetadataOf, POLICY_PROPERTY, policyOf } from './clients.ts';
 import { grantFromLink } from './consent.ts';
 import { PROVIDER_COOKIES } from './cookie-names.ts';
-import { requirementOfRequest } from './request.ts';
+import { assuranceRequestOf, requirementOfRequest } from './request.ts';
 import { SCOPE_CLAIMS } from './scope-claims.ts';
 
 /** Lifetimes, in seconds. */
@@ -57,6 +57,10 @@ export interface ProviderDependencies {
   readonly verity: (cookieHeader: string | undefined, now: Date) => Promise<SessionItem | undefined>;
   /** The member's primary email, normalized (the email rule). */
   readonly primaryEmail: (accountId: string) => Promise<string | undefined>;
+  /** When the member's identity was verified, if it was (IAL2). */
+  readonly identityVerifiedAt: (accountId: string) => Promise<string | undefined>;
+  /** The verified identity, decrypted: the verified claims. */
+  readonly verifiedIdentity: VerifiedIdentitySource;
   /** The error page people see when no redirect back to the partner is safe. */
   readonly errorPage: (error: { error: string; error_description?: string }) => string;
   readonly logoutPage: (form: string, partnerName: string | undefined) => string;
@@ -67,6 +71,7 @@ export interface ProviderDependencies {
 interface RequestState {
   verity?: Promise<SessionItem | undefined>;
   link?: LinkItem;
+  requirement?: Promise<Requirement>;
 }
 
 const stateOf = (ctx: KoaContextWithOIDC) => ctx.state as RequestState;
@@ -82,9 +87,24 @@ export function verityOf(
   return state.verity;
 }
 
-/** What this authorization request needs, after the partner's floor. */
-export const requirementFor = (ctx: KoaContextWithOIDC): Requirement =>
-  requirementOfRequest(policyOf(ctx.oidc.client as Client), ctx.oidc.params ?? {});
+/**
+ * What this authorization request needs, after the partner's floor, for the member signed in to
+ * Verity: their identity is read only when the request could need it.
+ */
+export function requirementFor(ctx: KoaContextWithOIDC, deps: ProviderDependencies): Promise<Requirement> {
+  const state = stateOf(ctx);
+  state.requirement ??= (async () => {
+    const policy = policyOf(ctx.oidc.client as Client);
+    const params = ctx.oidc.params ?? {};
+    const verity = await verityOf(ctx, deps);
+    const verified =
+      verity !== undefined &&
+      mayNeedIdentity(policy, assuranceRequestOf(params)) &&
+      identityCounts(await deps.identityVerifiedAt(verity.accountId), policy.verifiedWithinDays, nowOf());
+    return requirementOfRequest(policy, params, verified);
+  })();
+  return state.requirement;
+}
 
 export const pairwiseSubject = (secret: Buffer, clientId: string, accountId: string): string =>
   createHmac('sha256', secret).update(`${clientId}.${accountId}`).digest('base64url');
@@ -106,14 +126,12 @@ function verityPolicy(deps: ProviderDependencies) {
       const verity = await verityOf(ctx, deps);
       const session = ctx.oidc.session as Session;
       if (verity?.aal !== 2) return Check.REQUEST_PROMPT;
-      const requirement = requirementFor(ctx);
+      const requirement = await requirementFor(ctx, deps);
       if (verity.viaRememberedBrowser && !requirement.rememberedBrowserCounts) return Check.REQUEST_PROMPT;
       if (session.accountId !== verity.accountId) return Check.REQUEST_PROMPT;
       if (session.acr !== requirement.acr) return Check.REQUEST_PROMPT;
       if ((session.loginTs ?? 0) < Math.floor(Date.parse(verity.signedInAt) / 1000))
         return Check.REQUEST_PROMPT;
-      // Identity verification is the next stage of Verity: nobody is verified yet.
-      if (requirement.ial === 2) return Check.REQUEST_PROMPT;
       const policyOfClient = policyOf(ctx.oidc.client as Client);
       const hint = ctx.oidc.params?.login_hint;
       if (policyOfClient.emailMustMatchLoginHint && typeof hint === 'string') {
@@ -126,9 +144,9 @@ function verityPolicy(deps: ProviderDependencies) {
   // Consent covers claims (the library's checks) and assurance: a partner that now needs a
   // verified identity where the member allowed less asks again.
   policy.get('consent')?.checks.add(
-    new Check('assurance_not_consented', 'the requested assurance was not consented to', (ctx) => {
+    new Check('assurance_not_consented', 'the requested assurance was not consented to', async (ctx) => {
       const link = stateOf(ctx).link;
-      return link !== undefined && link.ial < requirementFor(ctx).ial
+      return link !== undefined && link.ial < (await requirementFor(ctx, deps)).ial
         ? Check.REQUEST_PROMPT
         : Check.NO_NEED_TO_PROMPT;
     }),
@@ -152,7 +170,8 @@ export function buildProvider(deps: ProviderDependencies): Provider {
               ),
           }),
     clients: [],
-    findAccount: async (_ctx: unknown, accountId: string) => providerAccount(accountId),
+    findAccount: async (_ctx: unknown, accountId: string) =>
+      providerAccount(accountId, deps.verifiedIdentity),
     jwks: deps.keys.jwks as never,
     cookies: {
       keys: deps.keys.cookieKeys,

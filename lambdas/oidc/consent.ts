@@ -7,6 +7,7 @@ import type Provider from 'oidc-provider';
 import { assuranceWords, CLAIM_WORDS, identifierWords } from '../partners/claim-words.ts';
 import { IAL2_CLAIMS, type PartnerClaim, type PartnerPolicy } from '../partners/partner.ts';
 import type { LinkItem } from '../store/links.ts';
+import type { PersonDetails } from '../verification/ports.ts';
 import { SCOPE_CLAIMS } from './scope-claims.ts';
 
 /** What the partner will receive if the member selects Allow. */
@@ -26,8 +27,10 @@ export function consentRequest(
   policy: Pick<PartnerPolicy, 'claims'>,
   requestedScopes: readonly string[],
   requestedClaims: readonly string[],
+  ial: 1 | 2 = 2,
 ): ConsentRequest {
-  const allowed = new Set<string>(policy.claims);
+  const verified = new Set<string>(IAL2_CLAIMS);
+  const allowed = new Set<string>(policy.claims.filter((claim) => ial === 2 || !verified.has(claim)));
   const asked = new Set([...requestedScopes.flatMap(claimsOfScope), ...requestedClaims]);
   asked.delete('sub');
   const claims = [...asked].filter((claim) => allowed.has(claim)) as PartnerClaim[];
@@ -44,9 +47,34 @@ export interface SharedItem {
   readonly value?: string;
 }
 
+/** What the Authorize screen shows of each verified claim: the value, the SSN only by its last four. */
+function verifiedValue(claim: (typeof IAL2_CLAIMS)[number], person: PersonDetails, verifiedAt?: string) {
+  switch (claim) {
+    case 'given_name':
+      return person.givenName;
+    case 'family_name':
+      return person.familyName;
+    case 'birthdate':
+      return person.birthdate;
+    case 'address':
+      return `${person.street}, ${person.city}, ${person.state} ${person.postalCode}`;
+    case 'phone_number':
+      return person.phone;
+    case 'social_security_number':
+      return `***-**-${person.ssn.slice(-4)}`;
+    case 'verified_at':
+      return verifiedAt?.slice(0, 10);
+  }
+}
+
 export function sharedItems(
   consent: ConsentRequest,
-  member: { primaryEmail?: string; allEmails: readonly string[] },
+  member: {
+    primaryEmail?: string;
+    allEmails: readonly string[];
+    verified?: PersonDetails;
+    verifiedAt?: string;
+  },
   partnerName: string,
   ial: 1 | 2,
 ): SharedItem[] {
@@ -56,7 +84,9 @@ export function sharedItems(
     items.push({ label: CLAIM_WORDS.all_emails, value: member.allEmails.join(', ') });
   }
   for (const claim of IAL2_CLAIMS) {
-    if (consent.claims.includes(claim)) items.push({ label: CLAIM_WORDS[claim] });
+    if (!consent.claims.includes(claim)) continue;
+    const value = member.verified ? verifiedValue(claim, member.verified, member.verifiedAt) : undefined;
+    items.push({ label: CLAIM_WORDS[claim], ...(value ? { value } : {}) });
   }
   items.push({ label: assuranceWords(ial) });
   if (consent.scopes.includes('offline_access')) {

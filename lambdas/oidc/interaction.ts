@@ -17,6 +17,8 @@ export interface InteractionFacts {
   readonly loginHint?: string;
   readonly requirement: Requirement;
   readonly unmetEssentialAcr: boolean;
+  /** The member has a verified identity this partner accepts (within its `verified_within_days`). */
+  readonly identityVerified: boolean;
   readonly policy: Pick<PartnerPolicy, 'emailMustMatchLoginHint'>;
   readonly session?: SessionItem;
   /** The member's emails (only read for the email rule). */
@@ -67,7 +69,7 @@ export function interactionStep(facts: InteractionFacts): InteractionStep {
       return { kind: 'second-step-again', to: `/mfa?${next}`, session };
     }
   }
-  if (facts.requirement.ial === 2) return { kind: 'verify-identity' };
+  if (facts.requirement.ial === 2 && !facts.identityVerified) return { kind: 'verify-identity' };
   if (facts.policy.emailMustMatchLoginHint && facts.loginHint && facts.emails) {
     const wanted = facts.loginHint.trim().toLowerCase();
     if (facts.emails.primary !== wanted) {

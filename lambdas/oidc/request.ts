@@ -4,12 +4,7 @@
  * login check and the interaction pages share.
  */
 import type { PartnerPolicy } from '../partners/partner.ts';
-import {
-  type AssuranceRequest,
-  IDENTITY_VERIFICATION_AVAILABLE,
-  type Requirement,
-  requirementOf,
-} from './assurance.ts';
+import { type AssuranceRequest, type Requirement, requirementOf } from './assurance.ts';
 import { type ConsentRequest, consentRequest } from './consent.ts';
 
 export type RequestParameters = Readonly<Record<string, unknown>>;
@@ -38,17 +33,23 @@ export function assuranceRequestOf(params: RequestParameters): AssuranceRequest 
   };
 }
 
-/** What this request needs, after the partner's floor. */
+/** What this request needs, after the partner's floor, for a member whose identity counts or not. */
 export const requirementOfRequest = (
   policy: Pick<PartnerPolicy, 'minimumIal' | 'rememberedBrowserCounts'>,
   params: RequestParameters,
-): Requirement => requirementOf(policy, assuranceRequestOf(params), IDENTITY_VERIFICATION_AVAILABLE);
+  identityVerified: boolean,
+): Requirement => requirementOf(policy, assuranceRequestOf(params), identityVerified);
 
-/** What the partner asked to receive, by scope and by name, within the scopes it registered. */
+/**
+ * What the partner asked to receive, by scope and by name, within the scopes it registered. The
+ * verified claims (IAL2) are shared only in an IAL2 sign-in: a partner that asked for less does
+ * not receive them.
+ */
 export function consentRequestOf(
   policy: Pick<PartnerPolicy, 'claims'>,
   registeredScope: string,
   params: RequestParameters,
+  ial: 1 | 2,
 ): ConsentRequest {
   const registered = new Set(registeredScope.split(' '));
   const scopes = String(params.scope ?? 'openid')
@@ -56,5 +57,5 @@ export function consentRequestOf(
     .filter((scope) => registered.has(scope));
   const claims = claimsParameterOf(params);
   const named = [...Object.keys(claims?.id_token ?? {}), ...Object.keys(claims?.userinfo ?? {})];
-  return consentRequest(policy, scopes, named);
+  return consentRequest(policy, scopes, named, ial);
 }

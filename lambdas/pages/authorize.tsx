@@ -138,22 +138,37 @@ export function addEmailPage(
 }
 
 /** An IAL2 request from a member without a verified identity. */
-export function verificationNeededPage(props: InteractionPage): string {
+export function verificationNeededPage(
+  props: InteractionPage & { verifiedAt?: string; withinDays?: number },
+): string {
+  const tooOld = props.verifiedAt !== undefined;
   return renderPage({
     title: 'This partner needs a verified identity',
     signedIn: { csrfToken: props.csrfToken },
     children: (
       <Narrow>
         <h1>{props.partnerName} needs a verified identity</h1>
-        <p class="usa-intro">
-          To share your information with {props.partnerName}, Verity first has to verify your identity. You
-          only need to verify your identity once.
+        {tooOld ? (
+          <p class="usa-intro">
+            {props.partnerName} needs an identity verified within the last {props.withinDays} days. Yours was
+            verified on {props.verifiedAt?.slice(0, 10)}, so {props.partnerName} asks you to verify it again.
+          </p>
+        ) : (
+          <p class="usa-intro">
+            To share your information with {props.partnerName}, Verity first has to verify your identity. You
+            only need to verify your identity once; then you can use it with any partner.
+          </p>
+        )}
+        <p>It takes about 5 minutes. When you are done, you come back here. Nothing has been shared yet.</p>
+        <p>
+          <a class="usa-button" href={tooOld ? '/verify/start?again=yes' : '/verify'}>
+            {tooOld ? 'Verify again' : 'Verify your identity'}
+          </a>
         </p>
-        <p>Identity verification is not available in Verity yet. Nothing has been shared.</p>
         <Form action={`/interaction/${props.uid}/deny`} csrfToken={props.csrfToken}>
           <input type="hidden" name="reason" value="unverified" />
-          <button type="submit" class="usa-button">
-            Return to {props.partnerName}
+          <button type="submit" class="usa-button usa-button--unstyled">
+            Cancel and return to {props.partnerName}
           </button>
         </Form>
       </Narrow>

@@ -16,7 +16,7 @@ interface Page {
 /* ------------------------------------------------------------------ before you start */
 
 export function startPage(
-  props: Page & { problems?: { consent?: string; biometricConsent?: string } },
+  props: Page & { problems?: { consent?: string; biometricConsent?: string }; again?: boolean },
 ): string {
   const problems = props.problems ?? {};
   return renderPage({
@@ -54,6 +54,7 @@ export function startPage(
         </p>
         <ErrorSummary problems={problems} />
         <Form action="/verify/start" csrfToken={props.csrfToken}>
+          {props.again ? <Hidden name="again" value="yes" /> : null}
           <Checkbox
             name="consent"
             error={problems.consent}

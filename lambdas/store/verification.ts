@@ -122,6 +122,8 @@ export async function recordIdentity(
   attemptRevision: number,
   event: HistoryEvent,
   extra: readonly TransactItem[] = [],
+  /** Verifying again (a partner wants a recent verification): the identity it replaces. */
+  replacing?: Pick<VerifiedIdentity, 'verifiedAt' | 'ssnKey'>,
 ): Promise<'ok' | 'ssn-held' | 'already-verified' | 'changed'> {
   const failed = await transact([
     {
@@ -136,7 +138,12 @@ export async function recordIdentity(
       Put: {
         TableName: accounts(),
         Item: { ...identityKey(accountId), ...identity },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        ...(replacing
+          ? {
+              ConditionExpression: 'verifiedAt = :replaced',
+              ExpressionAttributeValues: { ':replaced': replacing.verifiedAt },
+            }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
       },
     },
     {
@@ -148,6 +155,10 @@ export async function recordIdentity(
       },
     },
     { Put: eventPut(accountId, event) },
+    // Another SSN this time (a corrected one): the old claim goes.
+    ...(replacing && replacing.ssnKey !== identity.ssnKey
+      ? [releaseSsnClaim(accountId, replacing.ssnKey)]
+      : []),
     ...extra,
   ]);
   if (failed === undefined) return 'ok';

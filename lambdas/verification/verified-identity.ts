@@ -81,12 +81,14 @@ export async function verifyIdentity(
     person: await ports.cipher.encrypt(JSON.stringify(person), { accountId, field: IDENTITY_FIELD }),
     ssnKey: attempt.ssnKey,
   };
+  const before = await store.identityOf(accountId);
   const written = await store.recordIdentity(
     accountId,
     identity,
     attempt.revision,
     historyEvent('identity-verified', context),
     how.extra,
+    before,
   );
   if (written !== 'ok') return written;
   await deleteEvidence(accountId, attempt, ports);

@@ -12,9 +12,14 @@ import { pepperFromEnvironment } from '../../keys/pepper.ts';
 import { mailOutbox } from '../../mail/outbox.ts';
 import { interactionRoutes } from './interaction-routes.ts';
 import { protocol } from './protocol.ts';
+import { cipherPorts } from './provider.ts';
 
-/** Built once, at module load: the ports of this Lambda's grants (sendsMail, usesPepper). */
-const ports = { mail: mailOutbox(), pepper: pepperFromEnvironment() } satisfies Partial<Ports>;
+/** Built once, at module load: the ports of this Lambda's grants (sendsMail, usesPepper, encryptsFields). */
+const ports = {
+  mail: mailOutbox(),
+  pepper: pepperFromEnvironment(),
+  ...cipherPorts,
+} satisfies Partial<Ports>;
 
 const pages = routedHandler(
   'oidc',

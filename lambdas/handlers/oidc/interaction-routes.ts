@@ -17,7 +17,7 @@ import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { formsLeadTo } from '../../http/security-headers.ts';
 import { allow } from '../../oidc/allow.ts';
-import { amrOf, unmetEssentialAcr } from '../../oidc/assurance.ts';
+import { amrOf, identityCounts, mayNeedIdentity, unmetEssentialAcr } from '../../oidc/assurance.ts';
 import { policyOf } from '../../oidc/clients.ts';
 import { sharedItems } from '../../oidc/consent.ts';
 import { interactionStep } from '../../oidc/interaction.ts';
@@ -30,8 +30,11 @@ import {
   partnerRequestErrorPage,
   verificationNeededPage,
 } from '../../pages/authorize.tsx';
+import { IAL2_CLAIMS } from '../../partners/partner.ts';
 import { askSecondStepAgain } from '../../sessions/second-step-again.ts';
 import type { SessionItem } from '../../store/items.ts';
+import { identityOf } from '../../store/verification.ts';
+import { verifiedPerson } from '../../verification/verified-identity.ts';
 import { issuerOf, type OidcRuntime, providerFor } from './provider.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
@@ -81,6 +84,8 @@ async function inInteraction(request: Request): Promise<InInteraction | HttpResu
   return { runtime, interaction, client, node };
 }
 
+const VERIFIED_CLAIMS = new Set<string>(IAL2_CLAIMS);
+
 const partnerNameOf = (client: Client) => client.clientName ?? 'The partner';
 
 /**
@@ -93,17 +98,33 @@ function partnerPage(client: Client, body: string): HttpResult {
   return response;
 }
 
-function requirementIn(context: InInteraction) {
+/**
+ * What the request needs of this member: their verified identity is read only when the request
+ * could need it, and counts only within the partner's `verified_within_days`.
+ */
+async function requirementIn(context: InInteraction, accountId: string | undefined, now: Date) {
   const { params } = context.interaction;
-  const requirement = requirementOfRequest(policyOf(context.client), params);
-  return { requirement, unmet: unmetEssentialAcr(requirement, assuranceRequestOf(params)) };
+  const policy = policyOf(context.client);
+  const identity =
+    accountId && mayNeedIdentity(policy, assuranceRequestOf(params))
+      ? await identityOf(accountId)
+      : undefined;
+  const identityVerified = identityCounts(identity?.verifiedAt, policy.verifiedWithinDays, now);
+  const requirement = requirementOfRequest(policy, params, identityVerified);
+  return {
+    requirement,
+    unmet: unmetEssentialAcr(requirement, assuranceRequestOf(params)),
+    identity,
+    identityVerified,
+  };
 }
 
-const consentIn = (context: InInteraction) =>
+const consentIn = (context: InInteraction, ial: 1 | 2) =>
   consentRequestOf(
     policyOf(context.client),
     String(context.client.scope ?? 'openid'),
     context.interaction.params,
+    ial,
   );
 
 /**
@@ -137,14 +158,18 @@ const emailRuleFacts = (emails: MemberEmails) => ({
   confirmed: emails.confirmed.map((email) => email.normalized),
 });
 
-export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
+export function interactionRoutes(ports: Pick<Ports, 'mail' | 'cipher'>) {
   return {
     'GET /interaction/{uid}': async (request: Request): Promise<HttpResult> => {
       const context = await inInteraction(request);
       if (!('runtime' in context)) return context;
       const { interaction, client } = context;
       const session = await memberSession(request, requestTime(request));
-      const { requirement, unmet } = requirementIn(context);
+      const { requirement, unmet, identity, identityVerified } = await requirementIn(
+        context,
+        session?.accountId,
+        requestTime(request),
+      );
       const policy = policyOf(client);
       const loginHint =
         typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined;
@@ -162,6 +187,7 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
         loginHint,
         requirement,
         unmetEssentialAcr: unmet,
+        identityVerified,
         policy,
         session,
         ...(emails ? { emails: emailRuleFacts(emails) } : {}),
@@ -201,7 +227,18 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
             interaction.uid,
           );
         case 'verify-identity':
-          return partnerPage(client, verificationNeededPage(common));
+          // Verifying is a detour: its result page's Continue leads back here.
+          return comeBackHere(
+            partnerPage(
+              client,
+              verificationNeededPage({
+                ...common,
+                ...(identity ? { verifiedAt: identity.verifiedAt } : {}),
+                ...(policy.verifiedWithinDays !== undefined ? { withinDays: policy.verifiedWithinDays } : {}),
+              }),
+            ),
+            interaction.uid,
+          );
         case 'unmet':
           return finish(
             context,
@@ -214,12 +251,20 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
         case 'signed-in':
           return finish(context, { login: loginResult(step.session, requirement.acr) }, 'other page');
         case 'authorize': {
-          const member = emails ?? (await memberEmails((session as SessionItem).accountId));
+          const accountId = (session as SessionItem).accountId;
+          const consent = consentIn(context, requirement.ial);
+          const showsVerified =
+            identity !== undefined && consent.claims.some((claim) => VERIFIED_CLAIMS.has(claim));
+          const [member, person] = await Promise.all([
+            emails ?? memberEmails(accountId),
+            showsVerified ? verifiedPerson(accountId, identity, ports) : undefined,
+          ]);
           const items = sharedItems(
-            consentIn(context),
+            consent,
             {
               primaryEmail: member.primary?.address,
               allEmails: member.confirmed.map((email) => email.address),
+              ...(person && identity ? { verified: person, verifiedAt: identity.verifiedAt } : {}),
             },
             common.partnerName,
             requirement.ial,
@@ -239,6 +284,7 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
       if (interaction.prompt.name !== 'consent' || interaction.session?.accountId !== session.accountId) {
         return redirect(`/interaction/${interaction.uid}`);
       }
+      const { ial } = (await requirementIn(context, session.accountId, requestTime(request))).requirement;
       const grantId = await allow(
         runtime.provider,
         {
@@ -246,8 +292,8 @@ export function interactionRoutes(ports: Pick<Ports, 'mail'>) {
           partner: { clientId: client.clientId, name: partnerNameOf(client) },
           subject: runtime.subjectFor(client.clientId, session.accountId),
           ...(interaction.grantId ? { grantId: interaction.grantId } : {}),
-          consent: consentIn(context),
-          ial: requirementIn(context).requirement.ial,
+          consent: consentIn(context, ial),
+          ial,
         },
         requestContext(request),
       );

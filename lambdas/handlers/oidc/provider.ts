@@ -15,9 +15,13 @@ import { partnerRequestErrorPage, partnerSignOutPage, signedOutPage } from '../.
 import { loadOrCreateKeys } from '../../store/oidc-keys.ts';
 import { partnerById } from '../../store/partners.ts';
 import { profileOf } from '../../store/profile.ts';
+import { identityOf } from '../../store/verification.ts';
+import { verifiedPerson } from '../../verification/verified-identity.ts';
 import { endVeritySessionOnLogout, letSignOutLeadToPartner } from './logout.ts';
 
-const ports = { cipher: fieldCipherFromEnvironment() } satisfies Partial<Ports>;
+/** The field cipher of this Lambda (encryptsFields): its keys, and the verified identities it shares. */
+export const cipherPorts = { cipher: fieldCipherFromEnvironment() } satisfies Partial<Ports>;
+const ports = cipherPorts;
 
 /** The provider of one issuer, and the pairwise subject it gives a member at a partner. */
 export interface OidcRuntime {
@@ -59,6 +63,12 @@ async function build(issuer: string): Promise<OidcRuntime> {
     verity: (cookieHeader, now) =>
       memberSession({ cookies: readCookies(cookieHeader ? [cookieHeader] : []) }, now),
     primaryEmail: async (accountId) => (await profileOf(accountId))?.primaryEmail,
+    identityVerifiedAt: async (accountId) => (await identityOf(accountId))?.verifiedAt,
+    verifiedIdentity: async (accountId) => {
+      const identity = await identityOf(accountId);
+      if (!identity) return undefined;
+      return { person: await verifiedPerson(accountId, identity, ports), verifiedAt: identity.verifiedAt };
+    },
     errorPage: partnerRequestErrorPage,
     logoutPage: partnerSignOutPage,
     signedOutPage,

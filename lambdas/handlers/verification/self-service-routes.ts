@@ -109,21 +109,28 @@ const phoneStep = async (
 
 export const selfServiceRoutes: Record<string, Route> = {
   'GET /verify': async (request) => {
-    if (await store.identityOf(memberOf(request).accountId)) return redirect('/verify/result');
-    return redirect(STEP_PATHS[nextStep(await store.attemptOf(memberOf(request).accountId))]);
+    const accountId = memberOf(request).accountId;
+    // An attempt under way (verifying again, too) before the identity the member has.
+    const attempt = await store.attemptOf(accountId);
+    if (!attempt && (await store.identityOf(accountId))) return redirect('/verify/result');
+    return redirect(STEP_PATHS[nextStep(attempt)]);
   },
 
   'GET /verify/start': async (request) => {
-    const verified = await verifiedPage(request);
-    if (verified) return verified;
+    const again = query(request.event, 'again') === 'yes';
     const attempt = await store.attemptOf(memberOf(request).accountId);
-    if (nextStep(attempt) !== 'start') return redirect('/verify');
-    return html(startPage({ csrfToken: request.csrfToken }));
+    if (attempt && nextStep(attempt) !== 'start') return redirect('/verify');
+    if (!attempt && !again) {
+      const verified = await verifiedPage(request);
+      if (verified) return verified;
+    }
+    return html(startPage({ csrfToken: request.csrfToken, again }));
   },
 
   'POST /verify/start': step(async (request) => {
     const session = memberOf(request);
-    if (await store.identityOf(session.accountId)) return redirect('/verify/result');
+    const again = field(request.body, 'again') === 'yes';
+    if (!again && (await store.identityOf(session.accountId))) return redirect('/verify/result');
     const started = await startVerification(
       session.accountId,
       {
@@ -133,7 +140,7 @@ export const selfServiceRoutes: Record<string, Route> = {
       requestContext(request),
     );
     if (started.kind === 'problems') {
-      return html(startPage({ csrfToken: request.csrfToken, problems: started.problems }), 400);
+      return html(startPage({ csrfToken: request.csrfToken, problems: started.problems, again }), 400);
     }
     return redirect('/verify');
   }),
@@ -270,10 +277,8 @@ export const selfServiceRoutes: Record<string, Route> = {
   }),
 
   'GET /verify/result': async (request) => {
-    const verified = await verifiedPage(request);
-    if (verified) return verified;
     const attempt = await store.attemptOf(memberOf(request).accountId);
-    if (!attempt?.outcome) return redirect('/verify');
+    if (!attempt?.outcome) return (await verifiedPage(request)) ?? redirect('/verify');
     return html(
       resultPage({
         csrfToken: request.csrfToken,

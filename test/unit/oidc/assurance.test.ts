@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ACR, amrOf, requirementOf, unmetEssentialAcr } from '../../../lambdas/oidc/assurance.ts';
+import {
+  ACR,
+  amrOf,
+  identityCounts,
+  mayNeedIdentity,
+  requirementOf,
+  unmetEssentialAcr,
+} from '../../../lambdas/oidc/assurance.ts';
 
 const aal2Partner = { minimumIal: 1 as const, rememberedBrowserCounts: false };
 const ial2Partner = { minimumIal: 2 as const, rememberedBrowserCounts: false };
@@ -59,5 +66,24 @@ describe('assurance', () => {
     expect(amrOf('rec')).toEqual(['pwd', 'mfa']);
     expect(amrOf('remembered')).toEqual(['pwd', 'swk', 'mfa']);
     expect(amrOf(undefined)).toEqual(['pwd']);
+  });
+
+  it("a verified identity counts unless it is older than the partner's verified_within_days", () => {
+    const now = new Date('2026-11-29T12:00:00Z');
+    expect(identityCounts(undefined, undefined, now)).toBe(false);
+    expect(identityCounts('2020-01-01T00:00:00Z', undefined, now)).toBe(true);
+    expect(identityCounts('2026-11-19T12:00:00Z', 10, now)).toBe(true);
+    expect(identityCounts('2026-11-19T11:59:59Z', 10, now)).toBe(false);
+  });
+
+  it('the identity is read only for a request that could need IAL2', () => {
+    expect(mayNeedIdentity(aal2Partner, {})).toBe(false);
+    expect(mayNeedIdentity(aal2Partner, { acrValues: `${ACR.aal2} ${ACR.ial1}` })).toBe(false);
+    expect(mayNeedIdentity(aal2Partner, { acrValues: ACR.ial2 })).toBe(true);
+    expect(
+      mayNeedIdentity(aal2Partner, { scope: 'openid http://idmanagement.gov/ns/assurance/ial/2/aal/2' }),
+    ).toBe(true);
+    expect(mayNeedIdentity(aal2Partner, { essentialAcrs: [ACR.ial2] })).toBe(true);
+    expect(mayNeedIdentity(ial2Partner, {})).toBe(true);
   });
 });

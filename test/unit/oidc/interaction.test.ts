@@ -22,6 +22,7 @@ const facts = (over: Partial<InteractionFacts> = {}): InteractionFacts => ({
   startedAt: signedInAt + 60,
   requirement: requirementOf({ minimumIal: 1, rememberedBrowserCounts: false }, {}, false),
   unmetEssentialAcr: false,
+  identityVerified: false,
   policy: { emailMustMatchLoginHint: false },
   session,
   ...over,
@@ -75,6 +76,11 @@ describe('the interaction page', () => {
   it('an IAL2 partner with an unverified member goes to the verification page', () => {
     const ial2 = requirementOf({ minimumIal: 2, rememberedBrowserCounts: false }, {}, false);
     expect(interactionStep(facts({ requirement: ial2 }))).toEqual({ kind: 'verify-identity' });
+  });
+
+  it('an IAL2 partner with a verified member goes on without verifying again', () => {
+    const ial2 = requirementOf({ minimumIal: 2, rememberedBrowserCounts: false }, {}, true);
+    expect(interactionStep(facts({ requirement: ial2, identityVerified: true })).kind).toBe('signed-in');
   });
 
   describe('the email rule', () => {
