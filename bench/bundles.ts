@@ -114,6 +114,15 @@ const LAMBDA_ENV: Record<string, string> = {
     pepper: { kmsKeyId: 'arn:aws:kms:us-east-1:000000000000:key/bench' },
     dataKey: { kmsKeyId: 'arn:aws:kms:us-east-1:000000000000:key/bench-data' },
     logLevel: 'WARN',
+    evidenceBucket: 'verity-bench-evidence',
+    // The cloud vendors; records from the sandbox, as a dev stage with recordsVendor=sandbox
+    // (without a records vendor the verification handlers refuse to load).
+    verificationVendors: 'aws',
+    recordsVendor: 'sandbox',
+    workforce: {
+      issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench',
+      clientId: 'bench-workforce-client',
+    },
   }),
   NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
   AWS_REGION: 'us-east-1',

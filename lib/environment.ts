@@ -39,7 +39,37 @@ export interface EnvironmentInput {
    * local gateway sends each request's mail right after its response (lib/local/mail-outbox.ts).
    */
   readonly mailQueueUrl?: string;
+  /**
+   * The bucket of identity verification evidence (document pictures, selfies): the stack's
+   * evidence bucket in the cloud, s3rver's `verity-evidence` locally. Only the handlers flagged
+   * `usesEvidence` or `checksIdentity` in lib/routes.ts may reach it; the others just see its name.
+   */
+  readonly evidenceBucket: string;
+  /**
+   * Who checks documents and faces and holds video calls: `aws` (Textract, Rekognition, the
+   * Chime SDK) or `sandbox`, the deterministic stand-in of `npm start` and the tests
+   * (lambdas/verification/vendors/from-environment.ts).
+   */
+  readonly verificationVendors: VerificationVendorsChoice;
+  /**
+   * Who checks records (name, date of birth, SSN, address, date of death) when
+   * `verificationVendors` is `aws`. Verity has no built-in data broker: `sandbox` accepts the
+   * sandbox's rules, which verify nobody real (the cloud stack allows it on the dev stage only);
+   * absent, the verification handlers refuse to start until a broker is plugged in.
+   */
+  readonly recordsVendor?: 'sandbox';
+  /**
+   * The workforce pool as the agent console's sign-in pages and cookie check need it: the issuer
+   * of its tokens (`https://cognito-idp.<region>.amazonaws.com/<pool>`, cognito-local's URL
+   * locally; its JWKS is `<issuer>/.well-known/jwks.json`) and the app client's id.
+   */
+  readonly workforce: { readonly issuer: string; readonly clientId: string };
 }
+
+export type VerificationVendorsChoice = 'sandbox' | 'aws';
+
+export const WORKFORCE_ISSUER_VARIABLE = 'WORKFORCE_ISSUER';
+export const WORKFORCE_CLIENT_VARIABLE = 'WORKFORCE_CLIENT_ID';
 
 export function handlerEnvironment(input: EnvironmentInput): Record<string, string> {
   const env: Record<string, string> = {
@@ -58,6 +88,11 @@ export function handlerEnvironment(input: EnvironmentInput): Record<string, stri
   if (input.textOutbox) env.VERITY_LOCAL_TEXT_OUTBOX = input.textOutbox;
   if (input.smsOriginationIdentity) env.SMS_ORIGINATION_IDENTITY = input.smsOriginationIdentity;
   if (input.mailQueueUrl) env.MAIL_QUEUE_URL = input.mailQueueUrl;
+  env.EVIDENCE_BUCKET = input.evidenceBucket;
+  env.VERITY_VERIFICATION_VENDORS = input.verificationVendors;
+  if (input.recordsVendor) env.VERITY_RECORDS_VENDOR = input.recordsVendor;
+  env[WORKFORCE_ISSUER_VARIABLE] = input.workforce.issuer;
+  env[WORKFORCE_CLIENT_VARIABLE] = input.workforce.clientId;
   for (const table of tables) env[table.envVar] = input.tableNames[table.name];
   return env;
 }

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Node } from 'constructs';
+import type { VerificationVendorsChoice } from '../environment.ts';
 
 export interface VerityConfig {
   /** `dev` is disposable; any other stage keeps its data (deletion protection, RETAIN). */
@@ -28,6 +29,18 @@ export interface VerityConfig {
   readonly smsOriginationIdentity: string | undefined;
   /** Cognito threat protection on the workforce pool (Plus feature plan, billed per user). */
   readonly workforceThreatProtection: boolean;
+  /**
+   * Who checks documents and faces and holds video calls: `aws` (Textract, Rekognition, the Chime
+   * SDK; the default) or `sandbox`, which passes any ordinary picture as a sample identity and
+   * so is refused outside the dev stage.
+   */
+  readonly verificationVendors: VerificationVendorsChoice;
+  /**
+   * `sandbox`: the operator accepts the sandbox's records check (there is no built-in data
+   * broker); refused outside the dev stage. Undefined: no records vendor, and the verification
+   * handlers refuse to start with the `aws` vendors until a broker is plugged in.
+   */
+  readonly recordsVendor: 'sandbox' | undefined;
   /** package.json version, shown by /health. */
   readonly version: string;
 }
@@ -54,9 +67,30 @@ export function readConfig(node: Node, packageJsonPath: string): VerityConfig {
   if (mailIdentity !== 'domain' && mailIdentity !== 'address') {
     throw new Error(`Context "mailIdentity" must be "domain" or "address": got "${mailIdentity}"`);
   }
+  const isProduction = stage !== 'dev';
+  const verificationVendors = stringContext(node, 'verificationVendors') ?? 'aws';
+  if (verificationVendors !== 'aws' && verificationVendors !== 'sandbox') {
+    throw new Error(`Context "verificationVendors" must be "aws" or "sandbox": got "${verificationVendors}"`);
+  }
+  const recordsVendor = stringContext(node, 'recordsVendor');
+  if (recordsVendor !== undefined && recordsVendor !== 'sandbox') {
+    throw new Error(
+      `Context "recordsVendor" must be empty or "sandbox": got "${recordsVendor}". Verity has no ` +
+        'built-in data broker yet; see "Identity verification" in docs/deploy.md.',
+    );
+  }
+  if (isProduction && (verificationVendors === 'sandbox' || recordsVendor === 'sandbox')) {
+    const setting = verificationVendors === 'sandbox' ? 'verificationVendors' : 'recordsVendor';
+    throw new Error(
+      `Context "${setting}" is "sandbox" on stage "${stage}": the sandbox verification vendor ` +
+        'passes made-up people by design, so only the dev stage may use it. Remove the setting ' +
+        'for this stage; records need a data broker plugged into the RecordsVerifier port ' +
+        '(docs/deploy.md, "Identity verification").',
+    );
+  }
   return {
     stage,
-    isProduction: stage !== 'dev',
+    isProduction,
     region: stringContext(node, 'region') ?? DEFAULT_REGION,
     account: stringContext(node, 'account') ?? process.env.CDK_DEFAULT_ACCOUNT,
     domainName,
@@ -65,6 +99,8 @@ export function readConfig(node: Node, packageJsonPath: string): VerityConfig {
     mailIdentity,
     smsOriginationIdentity: stringContext(node, 'smsOriginationIdentity'),
     workforceThreatProtection: booleanContext(node, 'workforceThreatProtection') ?? false,
+    verificationVendors,
+    recordsVendor,
     version: packageVersion(packageJsonPath),
   };
 }

@@ -60,6 +60,13 @@ export class VerityStack extends Stack {
       dataKey: { kmsKeyId: key.keyArn },
       smsOriginationIdentity: config.smsOriginationIdentity,
       mailQueueUrl: mailQueue.queue.queueUrl,
+      // Every handler gets the same environment; only the roles of usesEvidence and
+      // checksIdentity handlers can reach the bucket (handler-functions.ts).
+      evidenceBucket: evidence.bucket.bucketName,
+      verificationVendors: config.verificationVendors,
+      recordsVendor: config.recordsVendor,
+      // The agent console signs agents in with the public app client; no IAM is involved.
+      workforce: { issuer: workforce.issuerUrl, clientId: workforce.client.userPoolClientId },
     });
     const functions = new HandlerFunctions(this, 'Handlers', {
       config,

@@ -80,6 +80,11 @@ export async function startVerity(
       dataKey: { localFile: localDataKeyFile(config) },
       textOutbox: textOutboxFile(config),
       logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      evidenceBucket: LOCAL_EVIDENCE_BUCKET,
+      // The deterministic sandbox: every verification outcome can be walked without a vendor.
+      verificationVendors: 'sandbox',
+      recordsVendor: 'sandbox',
+      workforce: { issuer: workforce.issuer, clientId: workforce.clientId },
     });
     Object.assign(process.env, environment);
     const demoMember = await seedDemoMember(config);
