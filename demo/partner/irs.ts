@@ -1,7 +1,8 @@
 /**
  * Demo IRS at /irs/: a partner that shows everything Verity tells it. `client_secret_basic`,
  * scope `openid email all_emails`; **Verify your identity with Verity** asks for IAL2 through
- * `acr_values`.
+ * `acr_values`, and for the verified claims (scopes `profile`, `address`, `phone`,
+ * `social_security_number`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type App, callbackOf, exchangeFailed, verityUnreachable } from './callback.ts';
@@ -106,7 +107,11 @@ export function irsRoutes(partners: DemoPartners, issuer: string): Map<string, R
   });
 
   routes.set('POST /irs/sign-in', start({}));
-  routes.set('POST /irs/verify', start({ acr_values: IAL2 }));
+  // A verified identity, and the verified claims with it.
+  routes.set(
+    'POST /irs/verify',
+    start({ acr_values: IAL2, scope: 'openid email all_emails profile address phone social_security_number' }),
+  );
 
   routes.set('GET /irs/callback', async (request, response) => {
     const { query, session, pending } = callbackOf(app, sessions, request);

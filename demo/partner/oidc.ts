@@ -86,9 +86,9 @@ export class RelyingParty {
       codeVerifier,
     };
     const url = client.buildAuthorizationUrl(configuration, {
+      scope: this.#options.scope,
       ...parameters,
       redirect_uri: this.#options.redirectUri,
-      scope: this.#options.scope,
       response_type: 'code',
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',

@@ -46,7 +46,9 @@ describe('self-service verification with the sandbox identity', () => {
     await startVerifying(browser);
     const attemptId = (await verificationStore.attemptOf(member.accountId))?.attemptId ?? '';
     await throughDocuments(browser);
-    expect(await inBucket(evidenceKey(member.accountId, attemptId, 'selfie')), 'the selfie arrived').toBe(true);
+    expect(await inBucket(evidenceKey(member.accountId, attemptId, 'selfie')), 'the selfie arrived').toBe(
+      true,
+    );
     await throughDetails(browser, details.fields);
     const result = await browser.follow(await throughPhone(browser, details.phone.e164));
     expect(result.heading).toBe('Your identity is verified');
@@ -215,7 +217,11 @@ describe('pictures that need another try', () => {
 describe('records and the phone', () => {
   it('gives the same generic answer for a name records do not know, a date of death and an unknown SSN', async () => {
     const texts: string[] = [];
-    const cases: Record<string, string>[] = [{ givenName: 'Badger' }, { givenName: 'Deceased' }, { ssn: '123-45-6789' }];
+    const cases: Record<string, string>[] = [
+      { givenName: 'Badger' },
+      { givenName: 'Deceased' },
+      { ssn: '123-45-6789' },
+    ];
     for (const overrides of cases) {
       const browser = await signedIn(await createMember());
       const result = await verifyWithSandbox(browser, sampleDetails(overrides));
