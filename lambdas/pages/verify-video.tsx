@@ -183,23 +183,3 @@ export function callPage(props: MemberPage & { meetingId: string; provider: 'san
     ),
   });
 }
-
-/**
- * TEMPORARY, until the self-service flow's `ssnHeldPage` (lambdas/pages/verify.tsx) is merged:
- * the identity is verified on another account, with nothing said about that account.
- */
-export function ssnHeldPlaceholderPage(props: MemberPage): string {
-  return page({
-    ...props,
-    title: 'Your identity is already verified on another account',
-    children: (
-      <>
-        <h1>Your identity is already verified on another account</h1>
-        <p class="usa-intro">
-          An identity can be verified on one Verity account only. Sign in to that account instead. If you
-          cannot, use Forgot your password on its sign-in page.
-        </p>
-      </>
-    ),
-  });
-}

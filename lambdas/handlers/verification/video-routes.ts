@@ -5,13 +5,13 @@
 import { memberOf } from '../../http/handler.ts';
 import { requestTime } from '../../http/member.ts';
 import { html, json, redirect } from '../../http/respond.ts';
+import { ssnHeldPage } from '../../pages/verify.tsx';
 import {
   calledPage,
   callPage,
   leftQueuePage,
   queuePage,
   releasedPage,
-  ssnHeldPlaceholderPage,
   videoOfferPage,
 } from '../../pages/verify-video.tsx';
 import type { VerificationStep } from '../../verification/attempt.ts';
@@ -37,7 +37,7 @@ function answer(request: Request, place: VideoPlace) {
     case 'decided':
       return redirect('/verify/result');
     case 'ssn-held':
-      return html(ssnHeldPlaceholderPage({ csrfToken }), 409);
+      return html(ssnHeldPage({ csrfToken }), 409);
     case 'not-queued':
       return html(videoOfferPage({ csrfToken }));
     case 'released':
