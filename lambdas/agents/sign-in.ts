@@ -137,6 +137,7 @@ function refused(error: unknown): WorkforceSignIn {
     case 'UserNotConfirmedException':
     case 'PasswordResetRequiredException':
     case 'InvalidParameterException':
+    case 'InvalidPasswordException':
       return { kind: 'failed' };
     case 'CodeMismatchException':
       return { kind: 'wrong-code' };

@@ -209,9 +209,10 @@ export async function takeNext(
           TableName: ephemeral(),
           Key: placeKey(entry.place),
           UpdateExpression:
-            'SET #state = :taken, reviewId = :review, agent = :agent, expiresAt = :expires REMOVE away',
+            'SET #state = :taken, reviewId = :review, #agent = :agent, expiresAt = :expires REMOVE away',
           ConditionExpression: '#state = :waiting AND expiresAt > :epoch AND attribute_not_exists(away)',
-          ExpressionAttributeNames: { '#state': 'state' },
+          // Both are DynamoDB reserved words.
+          ExpressionAttributeNames: { '#state': 'state', '#agent': 'agent' },
           ExpressionAttributeValues: {
             ':taken': 'taken',
             ':waiting': 'waiting',
@@ -267,7 +268,8 @@ export const decideReviewItem = (
     TableName: ephemeral(),
     Key: reviewKey(reviewId),
     UpdateExpression: 'SET decision = :decision, decidedAt = :now',
-    ConditionExpression: 'agent = :agent AND attribute_not_exists(decision) AND expiresAt > :epoch',
+    ConditionExpression: '#agent = :agent AND attribute_not_exists(decision) AND expiresAt > :epoch',
+    ExpressionAttributeNames: { '#agent': 'agent' },
     ExpressionAttributeValues: {
       ':decision': decision,
       ':now': now.toISOString(),
