@@ -62,7 +62,18 @@ export type Problem =
       readonly retryAfterSeconds: number;
     }
   /** A step asked for before the one it follows (a URL typed, a stale tab): the member is sent to the right step. */
-  | { readonly kind: 'VerificationStepNotReady' };
+  | { readonly kind: 'VerificationStepNotReady' }
+  // agents: reviews of the video verification queue
+  /** No live review with this id (a mistyped address, or it ended). */
+  | { readonly kind: 'ReviewNotFound' }
+  /** Another agent took this member: only the agent who took a review sees and decides it. */
+  | { readonly kind: 'ReviewNotYours' }
+  /** The review was decided already: a decision is made once. */
+  | { readonly kind: 'ReviewDecided' }
+  /** The member's account holds the agent's own email: no agent verifies themself. */
+  | { readonly kind: 'AgentOwnAccount' }
+  /** The member's attempt changed while the agent decided. */
+  | { readonly kind: 'ReviewChanged' };
 
 export type ProblemKind = Problem['kind'];
 

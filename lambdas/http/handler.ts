@@ -6,7 +6,8 @@
  *
  * Steps, in order: read cookies -> mint or reuse the CSRF cookie (its form token bound to the
  * session cookie) -> parse and validate the body (the token travels in it) -> check the CSRF
- * token on state-changing forms -> check workforce groups -> check the member level the route
+ * token on state-changing forms -> check workforce groups (a bearer token's claims, or the agent
+ * console's workforce session cookie: workforce-pages.ts) -> check the member level the route
  * table asks for and load the session (lambdas/http/access.ts) -> run the handler.
  * Around them: request logging, error-to-response mapping (domain problems through the one table
  * in problems.ts), security headers, no-store caching.
@@ -35,6 +36,7 @@ import { answerTo } from './problems.ts';
 import { type HttpResult, html, json, redirect } from './respond.ts';
 import { securityHeaders } from './security-headers.ts';
 import { requireWorkforce, type WorkforceUser } from './workforce.ts';
+import type { WorkforcePagesAccess } from './workforce-pages.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -66,6 +68,12 @@ export interface HandlerOptions<B> {
    */
   readonly memberAccess?: MemberAccess;
   /**
+   * How this Lambda checks the workforce session cookie of `workforce-pages` routes
+   * (lambdas/http/workforce-pages.ts). Required of every Lambda that serves one; the others never
+   * load the token verifier.
+   */
+  readonly workforcePages?: WorkforcePagesAccess;
+  /**
    * Who reads this request's answers, where it depends on the request (the catch-all answers for
    * whatever routes share the path); the manifest's audience of the handler otherwise.
    */
@@ -80,6 +88,14 @@ export function httpHandler<B = undefined>(
   const audienceOf = options.audience ?? (() => handlers[name].audience);
   if (!options.memberAccess && routes.some((r) => r.handler === name && r.access.kind === 'member')) {
     throw new Error(`${name} serves member routes: give it memberAccess (lambdas/http/access.ts)`);
+  }
+  if (
+    !options.workforcePages &&
+    routes.some((r) => r.handler === name && r.access.kind === 'workforce-pages')
+  ) {
+    throw new Error(
+      `${name} serves workforce pages: give it workforcePages (lambdas/http/workforce-pages.ts)`,
+    );
   }
   const base = async (event: HttpEvent): Promise<HttpResult> => {
     const audience = audienceOf(event);
@@ -97,7 +113,10 @@ export function httpHandler<B = undefined>(
       });
     }
     const access = accessOf(event.routeKey);
-    const workforce = requireWorkforce(access, event.requestContext.authorizer?.jwt?.claims);
+    const workforce =
+      access.kind === 'workforce-pages'
+        ? await workforcePagesFor(access.groups, options.workforcePages, event.cookies)
+        : requireWorkforce(access, event.requestContext.authorizer?.jwt?.claims);
     const session = await sessionFor(access, options.memberAccess, {
       method,
       path: event.rawPath,
@@ -163,6 +182,15 @@ async function sessionFor(
   if (access.kind !== 'member') return undefined;
   if (!memberAccess) throw new Error('a member route is served by a handler without memberAccess');
   return memberAccess(access.level, request);
+}
+
+function workforcePagesFor(
+  groups: Parameters<WorkforcePagesAccess>[0],
+  check: WorkforcePagesAccess | undefined,
+  cookies: readonly string[] | undefined,
+): Promise<WorkforceUser> {
+  if (!check) throw new Error('a workforce page is served by a handler without workforcePages');
+  return check(groups, cookies);
 }
 
 /** The session of a member route (the pipeline has checked it); a programming error elsewhere. */

@@ -227,6 +227,32 @@ const answers: Answers = {
     code: 'partner_changed',
     message: 'This partner was changed by someone else just now. Read it again, then send your change.',
   }),
+  ReviewNotFound: () => ({
+    status: 404,
+    code: 'review_not_found',
+    message: 'There is no review at this address, or it has ended. Go back to the queue.',
+  }),
+  ReviewNotYours: () => ({
+    status: 403,
+    code: 'review_not_yours',
+    message: 'Another agent took this member. Only the agent who took a review can see and decide it.',
+  }),
+  ReviewDecided: () => ({
+    status: 409,
+    code: 'review_decided',
+    message: 'This review was decided already. A decision cannot be changed; go back to the queue.',
+  }),
+  AgentOwnAccount: () => ({
+    status: 403,
+    code: 'own_account',
+    message:
+      'You cannot decide on this member: their account holds your own email address. Ask another agent to take this member.',
+  }),
+  ReviewChanged: () => ({
+    status: 409,
+    code: 'review_changed',
+    message: "The member's information changed while you were deciding. Open the review again.",
+  }),
 };
 
 /** "Check redirect_uris[0]: must use https, ..." and how many other fields need a change. */

@@ -43,6 +43,21 @@ export function formsLeadTo<H extends Record<string, unknown>>(headers: H, urls:
   return headers;
 }
 
+/**
+ * A page that shows pictures from elsewhere: the agent console's review shows the member's
+ * document and selfie through short-lived presigned URLs of the evidence bucket. The page names
+ * those URLs in this header; the middleware adds their origins to its img-src, for that page
+ * only, and does not send the header.
+ */
+export const IMG_SRC_HEADER = 'x-verity-img-src';
+
+/** Lets this response's page show images from these URLs' origins too (see IMG_SRC_HEADER). */
+export function imagesFrom<H extends Record<string, unknown>>(headers: H, urls: readonly string[]): H {
+  const origins = new Set(urls.flatMap(webOrigin));
+  if (origins.size > 0) Object.assign(headers, { [IMG_SRC_HEADER]: [...origins].join(' ') });
+  return headers;
+}
+
 /** The origin of an http(s) URL; nothing for anything else. */
 function webOrigin(url: string): string[] {
   try {
@@ -53,22 +68,24 @@ function webOrigin(url: string): string[] {
   }
 }
 
-/** Takes the handler's FORM_ACTION_HEADER (any case) out of the headers: the origins it names. */
-function takeFormOrigins(headers: Record<string, unknown> | undefined): string[] {
+/** Takes the handler's header (FORM_ACTION_HEADER, IMG_SRC_HEADER; any case) out: the origins it names. */
+function takeOrigins(headers: Record<string, unknown> | undefined, header: string): string[] {
   if (!headers) return [];
   const origins: string[] = [];
   for (const name of Object.keys(headers)) {
-    if (name.toLowerCase() !== FORM_ACTION_HEADER) continue;
+    if (name.toLowerCase() !== header) continue;
     origins.push(...String(headers[name]).split(' ').flatMap(webOrigin));
     delete headers[name];
   }
   return origins;
 }
 
-const withFormOrigins = (policy: string, origins: readonly string[]) =>
-  policy.replace(/(^|; )form-action ([^;]*)/, (_match, start: string, sources: string) =>
-    [`${start}form-action`, sources, ...new Set(origins)].join(' '),
-  );
+const withOrigins = (policy: string, directive: string, origins: readonly string[]) =>
+  origins.length === 0
+    ? policy
+    : policy.replace(new RegExp(`(^|; )${directive} ([^;]*)`), (_match, start: string, sources: string) =>
+        [`${start}${directive}`, sources, ...new Set(origins)].join(' '),
+      );
 
 const headerMiddleware = () =>
   httpSecurityHeaders({
@@ -85,12 +102,17 @@ type HeadersRequest = { response?: { headers?: Record<string, unknown> } | null 
 export const securityHeaders = () => {
   const middleware = headerMiddleware();
   const apply = (step: typeof middleware.after) => (request: HeadersRequest) => {
-    const origins = takeFormOrigins(request.response?.headers ?? undefined);
+    const forms = takeOrigins(request.response?.headers ?? undefined, FORM_ACTION_HEADER);
+    const images = takeOrigins(request.response?.headers ?? undefined, IMG_SRC_HEADER);
     step?.(request as never);
     const headers = request.response?.headers;
     const policy = headers?.['Content-Security-Policy'];
-    if (headers && origins.length > 0 && typeof policy === 'string') {
-      headers['Content-Security-Policy'] = withFormOrigins(policy, origins);
+    if (headers && typeof policy === 'string') {
+      headers['Content-Security-Policy'] = withOrigins(
+        withOrigins(policy, 'form-action', forms),
+        'img-src',
+        images,
+      );
     }
   };
   return { after: apply(middleware.after), onError: apply(middleware.onError) };

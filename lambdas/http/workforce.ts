@@ -10,6 +10,8 @@ import { HttpError } from './errors.ts';
 export interface WorkforceUser {
   readonly username: string;
   readonly groups: readonly string[];
+  /** From an ID token (the agent console's cookie): no agent decides on an account with their own email. */
+  readonly email?: string;
 }
 
 type Claims = Record<string, string | number | boolean | string[] | undefined>;

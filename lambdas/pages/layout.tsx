@@ -15,9 +15,26 @@ export interface LayoutProps {
   readonly signedIn?: { readonly csrfToken: string };
   /** A page that goes on by itself, at once, to this path on the site (meta refresh). */
   readonly goesOnTo?: string;
+  /**
+   * Where JavaScript does not run, the page reloads itself after this many seconds (a meta
+   * refresh inside noscript: a browser running the page's script never sees it).
+   */
+  readonly reloadsWithoutScript?: number;
+  /** A page's own scripts (our files under /assets: the CSP allows no inline script). */
+  readonly scripts?: readonly string[];
+  /** Set on the agent console: the header offers the queue and Sign out of the workforce session. */
+  readonly agent?: { readonly csrfToken: string };
 }
 
-export function Layout({ title, children, signedIn, goesOnTo }: LayoutProps) {
+export function Layout({
+  title,
+  children,
+  signedIn,
+  goesOnTo,
+  reloadsWithoutScript,
+  scripts,
+  agent,
+}: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -25,6 +42,11 @@ export function Layout({ title, children, signedIn, goesOnTo }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} | Verity`}</title>
         {goesOnTo ? <meta http-equiv="refresh" content={`0;url=${goesOnTo}`} /> : null}
+        {reloadsWithoutScript ? (
+          <noscript>
+            <meta http-equiv="refresh" content={String(reloadsWithoutScript)} />
+          </noscript>
+        ) : null}
         <link rel="icon" href={`${USWDS}/img/favicons/favicon.ico`} />
         <link rel="stylesheet" href={`${USWDS}/css/uswds.min.css`} />
         <link rel="stylesheet" href="/assets/verity/verity.css" />
@@ -34,18 +56,21 @@ export function Layout({ title, children, signedIn, goesOnTo }: LayoutProps) {
         <a class="usa-skipnav" href="#main-content">
           Skip to main content
         </a>
-        <Header signedIn={signedIn} />
+        <Header signedIn={signedIn} agent={agent} />
         <main id="main-content" class="grid-container usa-section" tabIndex={-1}>
           {children}
         </main>
         <Footer />
         <script src={`${USWDS}/js/uswds.min.js`} />
+        {(scripts ?? []).map((src) => (
+          <script key={src} type="module" src={src} />
+        ))}
       </body>
     </html>
   );
 }
 
-function Header({ signedIn }: Pick<LayoutProps, 'signedIn'>) {
+function Header({ signedIn, agent }: Pick<LayoutProps, 'signedIn' | 'agent'>) {
   return (
     <>
       <div class="usa-overlay" />
@@ -68,7 +93,9 @@ function Header({ signedIn }: Pick<LayoutProps, 'signedIn'>) {
               <img src={`${USWDS}/img/usa-icons/close.svg`} alt="Close" />
             </button>
             <ul class="usa-nav__primary usa-accordion">
-              {signedIn ? (
+              {agent ? (
+                <AgentNav csrfToken={agent.csrfToken} />
+              ) : signedIn ? (
                 <>
                   <li class="usa-nav__primary-item">
                     <a class="usa-nav-link" href="/account">
@@ -95,6 +122,27 @@ function Header({ signedIn }: Pick<LayoutProps, 'signedIn'>) {
           </nav>
         </div>
       </header>
+    </>
+  );
+}
+
+/** The agent console's own header links: its queue, and signing out of the workforce session. */
+function AgentNav({ csrfToken }: { csrfToken: string }) {
+  return (
+    <>
+      <li class="usa-nav__primary-item">
+        <a class="usa-nav-link" href="/agent">
+          <span>Queue</span>
+        </a>
+      </li>
+      <li class="usa-nav__primary-item">
+        <form method="post" action="/agent/sign-out" class="verity-nav-form">
+          <input type="hidden" name="_csrf" value={csrfToken} />
+          <button type="submit" class="usa-button usa-button--unstyled usa-nav-link">
+            Sign out
+          </button>
+        </form>
+      </li>
     </>
   );
 }

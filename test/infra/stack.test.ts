@@ -675,7 +675,7 @@ describe('workforce pool', () => {
     expect(groups.sort()).toEqual(workforcePool.groups.map((g) => g.name).sort());
   });
 
-  it('has a public SRP client whose access tokens live as long as the manifest says', () => {
+  it('has a public password-and-SRP client whose access tokens live as long as the manifest says', () => {
     const [, client] = onlyResource(dev.mainTemplate, 'AWS::Cognito::UserPoolClient');
     expect(client.Properties).toMatchObject({
       GenerateSecret: false,
@@ -684,8 +684,10 @@ describe('workforce pool', () => {
       TokenValidityUnits: { AccessToken: 'minutes', RefreshToken: 'minutes' },
       PreventUserExistenceErrors: 'ENABLED',
     });
+    // Password: the hosted workforce sign-in pages, which then ask for the pool's required TOTP.
     expect(client.Properties.ExplicitAuthFlows.sort()).toEqual([
       'ALLOW_REFRESH_TOKEN_AUTH',
+      'ALLOW_USER_PASSWORD_AUTH',
       'ALLOW_USER_SRP_AUTH',
     ]);
   });
