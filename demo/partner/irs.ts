@@ -110,7 +110,10 @@ export function irsRoutes(partners: DemoPartners, issuer: string): Map<string, R
   // A verified identity, and the verified claims with it.
   routes.set(
     'POST /irs/verify',
-    start({ acr_values: IAL2, scope: 'openid email all_emails profile address phone social_security_number' }),
+    start({
+      acr_values: IAL2,
+      scope: 'openid email all_emails profile address phone social_security_number',
+    }),
   );
 
   routes.set('GET /irs/callback', async (request, response) => {
