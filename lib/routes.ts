@@ -203,8 +203,7 @@ const handlerTable = {
   },
   agents: {
     entry: 'lambdas/handlers/agents/handler.ts',
-    description:
-      'The agent console: workforce sign-in, the video verification queue, reviews and decisions',
+    description: 'The agent console: workforce sign-in, the video verification queue, reviews and decisions',
     audience: 'people',
     tables: { accounts: 'readwrite', ephemeral: 'readwrite' },
     // The member hears the outcome by mail.
