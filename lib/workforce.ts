@@ -13,6 +13,12 @@ export const workforcePool = {
   passwordPolicy: { minLength: 12 },
   /** The SPA-style public client the workforce pages and scripts use (no client secret). */
   clientName: 'verity-workforce-web',
+  /**
+   * How the client may sign in. USER_PASSWORD_AUTH: Verity's own hosted workforce sign-in pages
+   * (lambdas/agents/sign-in.ts) send the password to Cognito from the server over TLS, then the
+   * TOTP code (RespondToAuthChallenge); SRP stays for scripts; refresh tokens for sessions.
+   */
+  authFlows: { userPassword: true, userSrp: true },
   /** Access tokens live one hour; refresh tokens one working day. */
   accessTokenMinutes: 60,
   refreshTokenHours: 12,

@@ -81,12 +81,12 @@ export class WorkforcePool extends Construct {
     }
   }
 
-  /** The workforce pages are a public client: no secret, SRP sign-in, refresh tokens. */
+  /** The workforce pages are a public client: no secret, password (then TOTP) and SRP sign-in, refresh tokens. */
   private addWebClient(): UserPoolClient {
     return this.pool.addClient('WebClient', {
       userPoolClientName: workforcePool.clientName,
       generateSecret: false,
-      authFlows: { userSrp: true },
+      authFlows: { ...workforcePool.authFlows },
       disableOAuth: true,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,

@@ -140,7 +140,11 @@ export async function createWorkforce(config: LocalConfig, cognitoEndpoint: stri
       new CreateUserPoolClientCommand({
         UserPoolId: userPoolId,
         ClientName: workforcePool.clientName,
-        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        ExplicitAuthFlows: [
+          ...(workforcePool.authFlows.userPassword ? ['ALLOW_USER_PASSWORD_AUTH' as const] : []),
+          ...(workforcePool.authFlows.userSrp ? ['ALLOW_USER_SRP_AUTH' as const] : []),
+          'ALLOW_REFRESH_TOKEN_AUTH',
+        ],
       }),
     );
     clientId = created.UserPoolClient?.ClientId as string;
