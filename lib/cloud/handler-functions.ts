@@ -9,7 +9,7 @@ import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 import { FIELD_CONTEXT_KEYS } from '../../lambdas/keys/field-cipher.ts';
 import type { HandlerDefinition, TableGrant, WorkerDefinition } from '../routes.ts';
 import type { TableName } from '../tables.ts';
-import { acknowledge, defaultPolicyOf, nagArnOf, resourceOf } from './acknowledge.ts';
+import { acknowledge, defaultPolicyOf, nagArnOf, type ReasonName, resourceOf } from './acknowledge.ts';
 import { HANDLER_EXPORT, LAMBDA_NODE_OPTIONS } from './bundling.ts';
 import type { VerityConfig } from './config.ts';
 import type { DataTables } from './data-tables.ts';
@@ -92,7 +92,12 @@ export class HandlerFunctions extends Construct {
   }
 
   private createHandler(name: string, definition: HandlerDefinition, props: HandlerFunctionsProps) {
-    const { fn, role } = this.createFunction(name, definition, { key: HANDLER_TAG, kind: 'handler' }, props);
+    const { fn, role, scope } = this.createFunction(
+      name,
+      definition,
+      { key: HANDLER_TAG, kind: 'handler' },
+      props,
+    );
     grantData(role, definition, props);
     if (definition.sendsMail) props.mailQueue.grantSend(role);
     if (definition.usesPepper) props.pepper.grant(role, 'kms:GenerateMac');
@@ -101,13 +106,13 @@ export class HandlerFunctions extends Construct {
       acknowledge(defaultPolicyOf(role), 'AwsSolutions-IAM5[Resource::*]', 'sendTextsAnyOrigin');
     }
     grantEvidence(role, definition, props);
+    // Each grant on `*` in a policy of its own: cdk-nag keeps one reason per finding and policy,
+    // and the Resource::* of the identity checks is not the Resource::* of texts.
     if (definition.checksIdentity) {
-      role.addToPrincipalPolicy(checkIdentityStatement());
-      acknowledge(defaultPolicyOf(role), 'AwsSolutions-IAM5[Resource::*]', 'identityChecksAnyResource');
+      attachPolicy(scope, 'IdentityChecks', fn, role, checkIdentityStatement(), 'identityChecksAnyResource');
     }
     if (definition.holdsCalls) {
-      role.addToPrincipalPolicy(holdCallsStatement());
-      acknowledge(defaultPolicyOf(role), 'AwsSolutions-IAM5[Resource::*]', 'videoCallMeetings');
+      attachPolicy(scope, 'VideoCalls', fn, role, holdCallsStatement(), 'videoCallMeetings');
     }
     return fn;
   }
@@ -221,6 +226,20 @@ function sendTextsStatement(): PolicyStatement {
     actions: ['sms-voice:SendTextMessage', 'sms-voice:SendVoiceMessage'],
     resources: ['*'],
   });
+}
+
+/** A policy holding one statement on `*`, attached to the role before the function exists. */
+function attachPolicy(
+  scope: Construct,
+  id: string,
+  fn: NodejsFunction,
+  role: Role,
+  statement: PolicyStatement,
+  reason: ReasonName,
+): void {
+  const policy = new Policy(scope, id, { statements: [statement], roles: [role] });
+  fn.node.addDependency(policy);
+  acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', reason);
 }
 
 export const EVIDENCE_OBJECTS_SID = 'VerificationEvidence';
