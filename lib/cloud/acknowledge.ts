@@ -51,6 +51,18 @@ export const reasons = {
     'Handlers that send sign-in codes get sms-voice:SendTextMessage and SendVoiceMessage only; the phone number, pool ' +
     'or sender ID they come from is registered outside the stack (or chosen by the service), so its ARN is unknown at ' +
     'synthesis, and these two actions cannot read or change any resource.',
+  evidenceAttemptObjects:
+    'Verification pictures are stored under attempts/ with keys Verity makes for each attempt, so the grant names that ' +
+    'prefix of the one evidence bucket: object actions only, no listing, and only what the handler flags in lib/routes.ts ask for.',
+  identityChecksAnyResource:
+    'textract:AnalyzeID, rekognition:DetectFaces and rekognition:CompareFaces act on the images passed to them and have no ' +
+    "resource-level permissions; they read those images from S3 with the caller's own grant on attempts/ of the evidence bucket.",
+  videoCallMeetings:
+    'The video call handler may create a Chime SDK meeting, add attendees and delete it; a meeting and its ID exist only ' +
+    'once CreateMeeting returns, so no meeting ARN is known at synthesis, and nothing here can read, list or record meetings.',
+  workforcePagesRoute:
+    'Agents reach the agent console in a browser, which sends no bearer token for a JWT authorizer to check; the handler ' +
+    'verifies the workforce session cookie against the Cognito workforce pool and checks the agents group on every request.',
 } as const;
 
 export type ReasonName = keyof typeof reasons;

@@ -1,24 +1,25 @@
 /**
  * One Lambda function per entry of `handlers` and of `workers` in lib/routes.ts. Each gets its own
  * role holding exactly what its manifest entry asks for (its tables, the mail queue if it sends
- * mail, SES if it delivers mail, field encryption, its own log group) and nothing from AWS
- * managed policies. A worker is wired to its trigger: the mail queue, or a daily schedule.
+ * mail, SES if it delivers mail, field encryption, texts, the evidence bucket's `attempts/`,
+ * the identity checks, video calls, its own log group) and nothing from AWS managed policies. A worker is wired to its trigger: the mail queue, or a daily schedule.
  */
 import { join } from 'node:path';
-import { Duration, Tags } from 'aws-cdk-lib';
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { FIELD_CONTEXT_KEYS } from '../../lambdas/keys/field-cipher.ts';
 import type { HandlerDefinition, TableGrant, WorkerDefinition } from '../routes.ts';
 import type { TableName } from '../tables.ts';
-import { acknowledge, defaultPolicyOf, nagArnOf, resourceOf } from './acknowledge.ts';
+import { acknowledge, defaultPolicyOf, nagArnOf, type ReasonName, resourceOf } from './acknowledge.ts';
 import { HANDLER_EXPORT, LAMBDA_NODE_OPTIONS } from './bundling.ts';
 import type { VerityConfig } from './config.ts';
 import type { DataTables } from './data-tables.ts';
@@ -56,6 +57,8 @@ export interface HandlerFunctionsProps {
   /** The stack key: tables and logs, and the data keys of field encryption. */
   readonly key: IKey;
   readonly pepper: IKey;
+  /** Identity verification evidence, encrypted with the stack key (evidence-bucket.ts). */
+  readonly evidence: IBucket;
 }
 
 /** What every function is built from, handler or worker. */
@@ -89,13 +92,27 @@ export class HandlerFunctions extends Construct {
   }
 
   private createHandler(name: string, definition: HandlerDefinition, props: HandlerFunctionsProps) {
-    const { fn, role } = this.createFunction(name, definition, { key: HANDLER_TAG, kind: 'handler' }, props);
+    const { fn, role, scope } = this.createFunction(
+      name,
+      definition,
+      { key: HANDLER_TAG, kind: 'handler' },
+      props,
+    );
     grantData(role, definition, props);
     if (definition.sendsMail) props.mailQueue.grantSend(role);
     if (definition.usesPepper) props.pepper.grant(role, 'kms:GenerateMac');
     if (definition.sendsTexts) {
       role.addToPrincipalPolicy(sendTextsStatement());
       acknowledge(defaultPolicyOf(role), 'AwsSolutions-IAM5[Resource::*]', 'sendTextsAnyOrigin');
+    }
+    grantEvidence(role, definition, props);
+    // Each grant on `*` in a policy of its own: cdk-nag keeps one reason per finding and policy,
+    // and the Resource::* of the identity checks is not the Resource::* of texts.
+    if (definition.checksIdentity) {
+      attachPolicy(scope, 'IdentityChecks', fn, role, checkIdentityStatement(), 'identityChecksAnyResource');
+    }
+    if (definition.holdsCalls) {
+      attachPolicy(scope, 'VideoCalls', fn, role, holdCallsStatement(), 'videoCallMeetings');
     }
     return fn;
   }
@@ -207,6 +224,111 @@ function sendTextsStatement(): PolicyStatement {
   return new PolicyStatement({
     sid: SEND_TEXTS_SID,
     actions: ['sms-voice:SendTextMessage', 'sms-voice:SendVoiceMessage'],
+    resources: ['*'],
+  });
+}
+
+/** A policy holding one statement on `*`, attached to the role before the function exists. */
+function attachPolicy(
+  scope: Construct,
+  id: string,
+  fn: NodejsFunction,
+  role: Role,
+  statement: PolicyStatement,
+  reason: ReasonName,
+): void {
+  const policy = new Policy(scope, id, { statements: [statement], roles: [role] });
+  fn.node.addDependency(policy);
+  acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', reason);
+}
+
+export const EVIDENCE_OBJECTS_SID = 'VerificationEvidence';
+export const EVIDENCE_KEY_SID = 'VerificationEvidenceKeyThroughS3';
+export const CHECK_IDENTITY_SID = 'CheckDocumentsAndFaces';
+export const HOLD_CALLS_SID = 'HoldVideoCalls';
+
+/** Where evidence lives in the bucket: `attempts/<attempt>/<part>`; nothing else is granted. */
+export const EVIDENCE_PREFIX = 'attempts/';
+
+/**
+ * The evidence bucket, for handlers that use evidence (`usesEvidence`) or have it checked
+ * (`checksIdentity`), on `attempts/*` only and without s3:ListBucket or any bucket action:
+ *
+ * - `usesEvidence`: PutObject, GetObject and DeleteObject. The role signs the presigned POST
+ *   policies that browsers upload with and the presigned GET URLs that agents' browsers view
+ *   pictures through, and S3 checks a presigned request against the signer's permissions, so
+ *   the role needs Put and Get although no picture passes through the Lambda. Delete: evidence
+ *   goes as soon as the checks end (DeleteObjects asks s3:DeleteObject for each key).
+ * - `checksIdentity`: GetObject. Textract and Rekognition read the pictures from S3 with the
+ *   caller's permissions (forward access sessions), not with a service role of their own.
+ *
+ * The objects are encrypted with the stack key (SSE-KMS with a bucket key), so the role also needs
+ * kms:GenerateDataKey to write and kms:Decrypt to read, and only through S3 for this bucket:
+ * `kms:ViaService` s3 in this region and the encryption context S3 sends with a bucket key (the
+ * bucket's ARN). No kms:Encrypt: S3 encrypts with the data key it gets from GenerateDataKey.
+ */
+function grantEvidence(role: Role, definition: HandlerDefinition, props: HandlerFunctionsProps): void {
+  const s3Actions = [
+    ...(definition.usesEvidence ? ['s3:PutObject'] : []),
+    ...(definition.usesEvidence || definition.checksIdentity ? ['s3:GetObject'] : []),
+    ...(definition.usesEvidence ? ['s3:DeleteObject'] : []),
+  ];
+  if (s3Actions.length === 0) return;
+  const { evidence, key } = props;
+  const stack = Stack.of(role);
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: EVIDENCE_OBJECTS_SID,
+      actions: s3Actions,
+      resources: [evidence.arnForObjects(`${EVIDENCE_PREFIX}*`)],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: EVIDENCE_KEY_SID,
+      actions: [...(definition.usesEvidence ? ['kms:GenerateDataKey'] : []), 'kms:Decrypt'],
+      resources: [key.keyArn],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': `s3.${stack.region}.${stack.urlSuffix}`,
+          'kms:EncryptionContext:aws:s3:arn': evidence.bucketArn,
+        },
+      },
+    }),
+  );
+  const bucketArn = nagArnOf(resourceOf(evidence));
+  acknowledge(
+    defaultPolicyOf(role),
+    `AwsSolutions-IAM5[Resource::${bucketArn}/${EVIDENCE_PREFIX}*]`,
+    'evidenceAttemptObjects',
+  );
+}
+
+/**
+ * The identity checks of the cloud vendors: Textract AnalyzeID (reads a driver's license or
+ * passport) and Rekognition DetectFaces (selfie quality) and CompareFaces (selfie against the
+ * document's portrait). On `*`: these three actions act on the images passed to them, not on an
+ * AWS resource, and support no resource-level permissions; they read the images through the
+ * caller's own S3 grant above, so they reach no picture the role could not read anyway.
+ */
+function checkIdentityStatement(): PolicyStatement {
+  return new PolicyStatement({
+    sid: CHECK_IDENTITY_SID,
+    actions: ['textract:AnalyzeID', 'rekognition:DetectFaces', 'rekognition:CompareFaces'],
+    resources: ['*'],
+  });
+}
+
+/**
+ * The video call with an agent (Amazon Chime SDK Meetings): a meeting per review, an attendee
+ * per person in it, and ending it. Nothing to read, list or record meetings. On `*`: a meeting and
+ * its ID exist only once CreateMeeting has made them, so no meeting ARN is known at synthesis
+ * (the AWS managed AmazonChimeSDK policy grants its meeting actions on `*` as well).
+ */
+function holdCallsStatement(): PolicyStatement {
+  return new PolicyStatement({
+    sid: HOLD_CALLS_SID,
+    actions: ['chime:CreateMeeting', 'chime:CreateAttendee', 'chime:DeleteMeeting'],
     resources: ['*'],
   });
 }

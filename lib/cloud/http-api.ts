@@ -1,8 +1,9 @@
 /**
  * The HTTP API: one route per entry of `routes` in lib/routes.ts (route key `METHOD /path`), and
  * API Gateway's `$default` route for everything else, served by `defaultRoute.handler`. Routes
- * for the workforce carry a JWT authorizer on the workforce pool; all other routes are public at
- * the gateway and their handlers check member sessions or client credentials themselves.
+ * for the workforce's API (`workforce`) carry a JWT authorizer on the workforce pool; all other
+ * routes are public at the gateway: their handlers check member sessions, client credentials or,
+ * on the agent console's pages (`workforce-pages`), the workforce session cookie themselves.
  */
 import { Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -98,8 +99,7 @@ export class VerityHttpApi extends Construct {
       integration: this.integrationFor(route.handler, props),
       authorizer: this.authorizerFor(route.access),
     });
-    if (route.access.kind !== 'workforce')
-      acknowledge(resourceOf(httpRoute), 'AwsSolutions-APIG4', 'publicRoute');
+    acknowledgeNoAuthorizer(httpRoute, route.access);
   }
 
   private addCatchAll(props: VerityHttpApiProps): void {
@@ -109,8 +109,7 @@ export class VerityHttpApi extends Construct {
       integration: this.integrationFor(props.defaultRoute.handler, props),
       authorizer: this.authorizerFor(props.defaultRoute.access),
     });
-    if (props.defaultRoute.access.kind !== 'workforce')
-      acknowledge(resourceOf(route), 'AwsSolutions-APIG4', 'publicRoute');
+    acknowledgeNoAuthorizer(route, props.defaultRoute.access);
   }
 
   /** One integration per handler, shared by all of its routes. */
@@ -123,8 +122,28 @@ export class VerityHttpApi extends Construct {
     return integration;
   }
 
+  /**
+   * Only the workforce API has an authorizer. The agent console's pages (`workforce-pages`) have
+   * none: a browser sends a cookie, not the bearer token a JWT authorizer reads, so the handler
+   * verifies the session cookie's token against the pool itself.
+   */
   private authorizerFor(access: Access): IHttpRouteAuthorizer | undefined {
     return access.kind === 'workforce' ? this.workforceAuthorizer : undefined;
+  }
+}
+
+/** A route without an authorizer says who checks its callers instead (cdk-nag APIG4). */
+function acknowledgeNoAuthorizer(route: HttpRoute, access: Access): void {
+  switch (access.kind) {
+    case 'workforce':
+      return;
+    case 'workforce-pages':
+      acknowledge(resourceOf(route), 'AwsSolutions-APIG4', 'workforcePagesRoute');
+      return;
+    case 'public':
+    case 'member':
+      acknowledge(resourceOf(route), 'AwsSolutions-APIG4', 'publicRoute');
+      return;
   }
 }
 

@@ -79,6 +79,7 @@ export class VerityStack extends Stack {
       mailQueue,
       key,
       pepper: pepper.key,
+      evidence: evidence.bucket,
     });
     const http = new VerityHttpApi(this, 'Http', {
       config,

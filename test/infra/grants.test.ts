@@ -1,5 +1,5 @@
 /**
- * The manifest says what each handler may reach (tables, mail, the pepper, field encryption, texts); the
+ * The manifest says what each handler may reach (tables, mail, the pepper, field encryption, texts, evidence); the
  * stack turns that into IAM. Locally nothing checks IAM, so a handler whose code reaches DynamoDB, SQS, SES or KMS while
  * its manifest entry does not ask for it passes every local test and fails only when deployed.
  * These tests bundle each handler and worker as Lambda gets it and hold what is in the bundle to its entry.
@@ -21,7 +21,16 @@ const GATEWAYS = {
   pepper: 'lambdas/keys/pepper.ts',
   fieldCipher: 'lambdas/keys/field-encryption.ts',
   texts: 'lambdas/mfa/texts.ts',
+  /** The evidence bucket (S3, presigned POST and GET). */
+  evidence: 'lambdas/verification/vendors/s3-evidence.ts',
 } as const;
+
+/** The SDK clients of the cloud verification vendors: Textract, Rekognition, the Chime SDK. */
+const VENDOR_CLIENTS = [
+  'node_modules/@aws-sdk/client-textract/',
+  'node_modules/@aws-sdk/client-rekognition/',
+  'node_modules/@aws-sdk/client-chime-sdk-meetings/',
+];
 
 /** What checks a new password: the policy, the strength estimate, the blocklist and its data. */
 const NEW_PASSWORD_CHECKS: readonly string[] = [
@@ -71,6 +80,21 @@ describe.each(Object.entries(handlers))('%s', (name, definition: HandlerDefiniti
 
   it('bundles the End User Messaging sender exactly when its manifest entry says sendsTexts', () => {
     expect(reaches(GATEWAYS.texts), GATEWAYS.texts).toBe(definition.sendsTexts === true);
+  });
+
+  it('bundles the evidence store exactly when its manifest entry says usesEvidence or checksIdentity', () => {
+    const granted = definition.usesEvidence === true || definition.checksIdentity === true;
+    expect(reaches(GATEWAYS.evidence), GATEWAYS.evidence).toBe(granted);
+  });
+
+  it('bundles the Textract, Rekognition and Chime clients only when its entry lets it use evidence', () => {
+    // Not per flag: lambdas/verification/vendors/from-environment.ts imports every cloud vendor
+    // statically, so a handler that builds the vendors carries all three clients whichever it
+    // calls. The roles are held per flag in test/infra/verification.test.ts.
+    const clients = [...(bundled.get(name) ?? [])].filter((path) =>
+      VENDOR_CLIENTS.some((client) => path.includes(client)),
+    );
+    if (definition.usesEvidence !== true && definition.checksIdentity !== true) expect(clients).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@
  * route, handler or index cannot exist in one place only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reasons } from '../../lib/cloud/acknowledge.ts';
 import { defaultRoute, handlers, routeKey, routes } from '../../lib/routes.ts';
 import { type KeyAttribute, tables } from '../../lib/tables.ts';
 import { type Cfn, onlyResource, resourcesOf, type Synthesized, synthesize } from './synth.ts';
@@ -44,6 +45,9 @@ describe('routes', () => {
 
   it.each(manifestRoutes)('$key is checked at the gateway as its access says', ({ key, access }) => {
     const route = routesByKey.get(key).Properties;
+    const acknowledged = ((routesByKey.get(key).Metadata?.cdk_nag?.rules_to_suppress ?? []) as Cfn[])
+      .filter((rule) => rule.id === 'AwsSolutions-APIG4')
+      .map((rule) => rule.reason);
     if (access.kind === 'workforce') {
       const [authorizerId, authorizer] = onlyResource(
         synthesized.mainTemplate,
@@ -51,10 +55,23 @@ describe('routes', () => {
       );
       expect(authorizer.Properties.AuthorizerType).toBe('JWT');
       expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
-    } else {
-      expect(route.AuthorizationType).toBe('NONE');
-      expect(route.AuthorizerId).toBeUndefined();
+      expect(acknowledged).toEqual([]);
+      return;
     }
+    // Public, member and agent console routes: no authorizer at the gateway. The agent console's
+    // pages are opened by a browser, which sends a session cookie and no bearer token; their
+    // handler verifies the cookie's workforce token itself.
+    expect(route.AuthorizationType).toBe('NONE');
+    expect(route.AuthorizerId).toBeUndefined();
+    expect(acknowledged).toEqual([
+      access.kind === 'workforce-pages' ? reasons.workforcePagesRoute : reasons.publicRoute,
+    ]);
+  });
+
+  it('serves the agent console pages without an authorizer, and has some', () => {
+    const pages = manifestRoutes.filter((r) => r.access.kind === 'workforce-pages');
+    expect(pages.length).toBeGreaterThan(0);
+    for (const { key } of pages) expect(routesByKey.get(key).Properties.AuthorizationType).toBe('NONE');
   });
 
   it('has one function for each handler of the manifest and no other handler function', () => {

@@ -13,7 +13,7 @@ import { requestContext } from '../../lambdas/http/member.ts';
 import { ESM_REQUIRE_BANNER } from '../../lib/cloud/bundling.ts';
 import { EDGE_REGION } from '../../lib/cloud/edge-stack.ts';
 import { FORWARDED_HOST_HEADER } from '../../lib/cloud/forwarded-host.ts';
-import { FIELD_ENCRYPTION_SID } from '../../lib/cloud/handler-functions.ts';
+import { EVIDENCE_KEY_SID, FIELD_ENCRYPTION_SID } from '../../lib/cloud/handler-functions.ts';
 import { OUTBOX_DECRYPT_SID, OUTBOX_KEY_SID, SEND_MAIL_SID } from '../../lib/cloud/mail-queue.ts';
 import { HANDLER_TAG } from '../../lib/cloud/names.ts';
 import { EVIDENCE_EXPIRY } from '../../lib/cloud/retention.ts';
@@ -91,6 +91,26 @@ describe('handlers', () => {
         POWERTOOLS_SERVICE_NAME: 'verity',
       });
       for (const table of tables) expect(variables[table.envVar]).toEqual({ Ref: expect.any(String) });
+    }
+  });
+
+  it('tells every handler the evidence bucket, the vendors and the workforce pool', () => {
+    const [bucketId] = onlyResource(dev.mainTemplate, 'AWS::S3::Bucket', 'EvidenceBucket');
+    const [poolId] = onlyResource(dev.mainTemplate, 'AWS::Cognito::UserPool');
+    const [clientId] = onlyResource(dev.mainTemplate, 'AWS::Cognito::UserPoolClient');
+    const [, authorizer] = onlyResource(dev.mainTemplate, 'AWS::ApiGatewayV2::Authorizer');
+    for (const variables of handlerVariables(dev)) {
+      expect(variables).toMatchObject({
+        EVIDENCE_BUCKET: { Ref: bucketId },
+        // The cloud vendors unless a dev stage asks for the sandbox (verification.test.ts).
+        VERITY_VERIFICATION_VENDORS: 'aws',
+        WORKFORCE_CLIENT_ID: { Ref: clientId },
+      });
+      // The issuer the gateway's JWT authorizer checks tokens against.
+      expect(variables.WORKFORCE_ISSUER).toEqual(authorizer.Properties.JwtConfiguration.Issuer);
+      expect(JSON.stringify(variables.WORKFORCE_ISSUER)).toContain(poolId);
+      // No records broker is chosen by default: the sandbox's records check only when asked.
+      expect(variables.VERITY_RECORDS_VENDOR).toBeUndefined();
     }
   });
 
@@ -742,7 +762,8 @@ describe('outputs', () => {
  * and SES never (the mail-sender worker sends: test/infra/mail-queue.test.ts),
  * kms:GenerateMac on the pepper iff usesPepper, the field-encryption statement iff
  * encryptsFields, the End User Messaging send actions iff sendsTexts (test/infra/texts.test.ts
- * holds that statement to its two actions), nothing else.
+ * holds that statement to its two actions), S3 iff usesEvidence or checksIdentity, Textract and
+ * Rekognition iff checksIdentity, Chime iff holdsCalls (test/infra/verification.test.ts), nothing else.
  */
 function expectGrantsToMatch(s: Synthesized, definitions: Readonly<Record<string, HandlerDefinition>>): void {
   const functions = functionIdsByHandler(s.mainTemplate);
@@ -774,8 +795,25 @@ function expectGrantsToMatch(s: Synthesized, definitions: Readonly<Record<string
     expect(fieldEncryptionStatements(statements).length, handler).toBe(definition.encryptsFields ? 1 : 0);
     const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0] as string));
     expect(services.has('sms-voice'), handler).toBe(definition.sendsTexts === true);
+    // test/infra/verification.test.ts holds these to their actions and resources.
+    const readsEvidence = definition.usesEvidence === true || definition.checksIdentity === true;
+    expect(services.has('s3'), handler).toBe(readsEvidence);
+    expect(services.has('textract'), handler).toBe(definition.checksIdentity === true);
+    expect(services.has('rekognition'), handler).toBe(definition.checksIdentity === true);
+    expect(services.has('chime'), handler).toBe(definition.holdsCalls === true);
+    const expected = [
+      'logs',
+      'dynamodb',
+      'kms',
+      'sqs',
+      'sms-voice',
+      's3',
+      'textract',
+      'rekognition',
+      'chime',
+    ];
     expect(
-      [...services].filter((service) => !['logs', 'dynamodb', 'kms', 'sqs', 'sms-voice'].includes(service)),
+      [...services].filter((service) => !expected.includes(service)),
       handler,
     ).toEqual([]);
   }
@@ -793,13 +831,22 @@ const pepperKey = (s: Synthesized): [string, Cfn] =>
 const stackKey = (s: Synthesized): [string, Cfn] =>
   onlyResource(s.mainTemplate, 'AWS::KMS::Key', 'EncryptionKey');
 
-/** The mail outbox's statements on the stack key, held to SQS and the mail queue (mail-queue.test.ts). */
-const OUTBOX_KEY_SIDS: readonly (string | undefined)[] = [OUTBOX_KEY_SID, OUTBOX_DECRYPT_SID];
+/**
+ * Statements on the stack key held elsewhere to one service and resource: the mail outbox's to
+ * SQS and the mail queue (mail-queue.test.ts), the evidence's to S3 and the evidence bucket
+ * (verification.test.ts).
+ */
+const OUTBOX_KEY_SIDS: readonly (string | undefined)[] = [
+  OUTBOX_KEY_SID,
+  OUTBOX_DECRYPT_SID,
+  EVIDENCE_KEY_SID,
+];
 
 /**
  * Statements that would let a role use a KMS key for field encryption: the named statement, or
  * any asking for the exact (not wildcard) actions or the context condition of it. The table
- * grants' `kms:GenerateDataKey*` on the stack key are not among them, nor the mail outbox's.
+ * grants' `kms:GenerateDataKey*` on the stack key are not among them, nor the mail outbox's and
+ * the evidence's.
  */
 function fieldEncryptionStatements(statements: readonly PolicyStatement[]): PolicyStatement[] {
   return statements.filter(

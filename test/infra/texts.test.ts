@@ -87,7 +87,8 @@ describe('sending codes to phones', () => {
       (policy) => policy.Properties.PolicyDocument.Statement as Cfn[],
     );
     const sms = all.filter((st) => actionsOf(st).some((a) => a.startsWith('sms-voice:')));
-    expect(sms.flatMap(actionsOf).sort()).toEqual(SEND_ACTIONS);
+    expect([...new Set(sms.flatMap(actionsOf))].sort()).toEqual(SEND_ACTIONS);
+    expect(sms.every((st) => st.Sid === SEND_TEXTS_SID)).toBe(true);
   });
 
   it('acknowledges its Resource::* finding on the flagged roles only, with the reason', () => {
@@ -100,8 +101,12 @@ describe('sending codes to phones', () => {
       )
       .flatMap(([, policy]) => (policy.Properties.Roles as { Ref: string }[]).map((r) => r.Ref));
     const functions = resourcesOf(shipped.mainTemplate, 'AWS::Lambda::Function');
-    const mfaId = functionIdsByHandler(shipped.mainTemplate).get('mfa') as string;
-    expect(acknowledgedOn).toEqual([functions[mfaId]?.Properties.Role['Fn::GetAtt'][0]]);
+    const ids = functionIdsByHandler(shipped.mainTemplate);
+    const flagged = Object.entries(handlers as Record<string, HandlerDefinition>)
+      .filter(([, definition]) => definition.sendsTexts === true)
+      .map(([name]) => functions[ids.get(name) as string]?.Properties.Role['Fn::GetAtt'][0]);
+    expect(flagged.length).toBeGreaterThan(0);
+    expect(acknowledgedOn.sort()).toEqual(flagged.sort());
   });
 });
 
