@@ -262,8 +262,9 @@ function UploadSection(props: {
                 ? `Choose a new picture of the ${props.name.toLowerCase()}`
                 : `Choose the picture`}
             </label>
+            {/* A plain file input: USWDS's enhanced one refuses files outside `accept`, and the
+                sandbox's description files are text files a tester picks on purpose. */}
             <input
-              class="usa-file-input"
               id={id}
               type="file"
               name="file"
