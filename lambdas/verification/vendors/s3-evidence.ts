@@ -126,11 +126,14 @@ function uploadFormOf(
 }
 
 /**
- * S3 answers a missing key with NoSuchKey to GET and a bare 404 (NotFound) to HEAD. A missing
- * bucket is a broken deployment, not a missing picture (though HEAD cannot tell them apart).
+ * S3 answers a missing key with NoSuchKey to GET and a bare 404 (NotFound) to HEAD, but only to
+ * a caller that may list the bucket: the handler roles may only read and write `attempts/*`
+ * (lib/cloud/handler-functions.ts), so to them a missing key is a 403. A missing bucket is a
+ * broken deployment, not a missing picture (though HEAD cannot tell them apart).
  */
 function isMissing(error: unknown): boolean {
   if (!(error instanceof Error) || error.name === 'NoSuchBucket') return false;
   if (error.name === 'NoSuchKey' || error.name === 'NotFound') return true;
-  return error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404;
+  const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+  return status === 404 || status === 403;
 }
