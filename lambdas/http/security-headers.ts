@@ -114,6 +114,11 @@ export const securityHeaders = () => {
         images,
       );
     }
+    // The bucket sends no Cross-Origin-Resource-Policy, so require-corp would block its pictures;
+    // credentialless still isolates the page and loads them (presigned URLs need no cookies).
+    if (headers && images.length > 0 && headers['Cross-Origin-Embedder-Policy'] === 'require-corp') {
+      headers['Cross-Origin-Embedder-Policy'] = 'credentialless';
+    }
   };
   return { after: apply(middleware.after), onError: apply(middleware.onError) };
 };

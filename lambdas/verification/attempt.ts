@@ -85,8 +85,10 @@ export const hasAllParts = (attempt: VerificationAttempt): boolean =>
 /** Where the member continues. An ended attempt shows its result; a queued one its place. */
 export function nextStep(attempt: VerificationAttempt | undefined): VerificationStep {
   if (!attempt) return 'start';
-  if (attempt.outcome) return 'result';
+  if (attempt.outcome === 'denied' || attempt.outcome === 'fraud') return 'result';
+  // Could not verify by self-service, then joined the video call: the call is where it stands.
   if (attempt.queueEntry || attempt.reviewId) return 'video';
+  if (attempt.outcome) return 'result';
   if (!attempt.consentedAt || !attempt.biometricConsentAt) return 'start';
   if (!attempt.documentsPassedAt) return 'documents';
   if (!attempt.detailsConfirmedAt) return 'details';

@@ -5,6 +5,10 @@
  *
  * (a) a member verifies by self-service with the sandbox identity on the way to Demo IRS, which
  *     asked for IAL2, and Allow gives Demo IRS the verified claims;
+ * (b) a member whom records could not verify joins the video call queue, sees the place change
+ *     without reloading when an agent (in a second browser context, signed in through the
+ *     workforce sign-in page) takes them; the agent approves; the member's next IAL2 sign-in, at
+ *     Demo IRS, goes straight to Authorize;
  * (c) an unreadable photo is said to be unreadable, and why, retaken, and then passes.
  */
 import { randomInt } from 'node:crypto';
@@ -71,10 +75,15 @@ async function startWithLicense(page: Page) {
 }
 
 /** Your information (filled from the ID), the SSN and a phone; then the phone's code. */
-async function confirmInformationAndPhone(page: Page) {
+async function confirmInformationAndPhone(
+  page: Page,
+  result = 'Your identity is verified',
+  givenName?: string,
+) {
   await arriveAt(page, 'Your information');
   expect(await page.getByLabel('First name', { exact: true }).inputValue()).toBe('Pat');
   expect(await page.getByLabel('Last name', { exact: true }).inputValue()).toBe('Sample');
+  if (givenName) await page.getByLabel('First name', { exact: true }).fill(givenName);
   await page
     .getByLabel('Social Security number', { exact: true })
     .fill(`900-${randomInt(10, 100)}-${randomInt(1000, 10_000)}`);
@@ -89,7 +98,14 @@ async function confirmInformationAndPhone(page: Page) {
     .getByLabel('Enter the 6-digit code', { exact: true })
     .fill(await textedCode(`+1${area}555${line}`));
   await follow(page, button(page, 'Confirm phone'));
-  await arriveAt(page, 'Your identity is verified');
+  await arriveAt(page, result);
+}
+
+/** The seeded agent, from what `npm start` wrote for this run. */
+function seededAgent() {
+  const agent = inject('verity').workforce.users.find((user) => user.group === 'agents');
+  if (!agent) throw new Error('no seeded agent');
+  return agent;
 }
 
 describe.concurrent('identity verification in the browser', () => {
@@ -136,6 +152,71 @@ describe.concurrent('identity verification in the browser', () => {
       expect(claims).toContain('social_security_number');
       const idToken = await page.getByRole('region', { name: 'Claims in the ID token' }).textContent();
       expect(idToken).toContain('http://idmanagement.gov/ns/assurance/ial/2');
+
+      expect(problems).toEqual([]);
+      await context.close();
+    },
+    JOURNEY_MS,
+  );
+
+  it(
+    '(b) records could not verify; the video queue; an agent in another browser approves; the next IAL2 sign-in needs nothing more',
+    async () => {
+      const { page, context, problems } = await openPage(browser);
+      const email = address('video');
+      const app = await createMember(page, email, PASSWORD);
+      await page.goto(`${siteUrl()}/verify`);
+      await startWithLicense(page);
+      await uploadPart(page, 'Front of your ID', picture('front.jpg'));
+      await uploadPart(page, 'Back of your ID', picture('back.jpg'));
+      await uploadPart(page, 'Selfie', picture('selfie.jpg'));
+      await follow(page, button(page, 'Check my ID and selfie'));
+      await confirmInformationAndPhone(page, 'We could not verify your identity', 'Badger');
+
+      await follow(page, button(page.getByRole('main'), 'Verify with a short video call'));
+      await arriveAt(page, 'You are in the queue');
+      expect(await page.locator('[data-video-position]').textContent()).toBe('1');
+
+      // The agent, in a browser context of their own: the workforce sign-in page, the queue.
+      const agent = await openPage(browser);
+      const { username, password } = seededAgent();
+      await agent.page.goto(`${siteUrl()}/agent`);
+      await arriveAt(agent.page, 'Agent sign in');
+      await agent.page.getByLabel('Workforce email or username', { exact: true }).fill(username);
+      await agent.page.getByLabel('Password', { exact: true }).fill(password);
+      await follow(agent.page, button(agent.page, 'Sign in'));
+      await arriveAt(agent.page, 'Video verification queue');
+      await follow(agent.page, button(agent.page, 'Take the next member'));
+      await arriveAt(agent.page, 'Review');
+      const review = await agent.page.getByRole('main').textContent();
+      expect(review).toContain('Badger Sample');
+      expect(review).toContain('1985-04-12');
+
+      // The member's page follows by itself: an agent is ready.
+      await arriveAt(page, 'An agent is ready for you');
+      await follow(page, link(page.getByRole('main'), 'Join the call'));
+      await arriveAt(page, 'Video call');
+
+      await follow(agent.page, button(agent.page.getByRole('main'), 'Approve'));
+      await page.reload();
+      await arriveAt(page, 'Your identity is verified');
+      expect(agent.problems).toEqual([]);
+      await agent.context.close();
+
+      // Verified once: Demo IRS's IAL2 request goes from the code straight to Authorize.
+      await signOut(page);
+      await page.goto(irsUrl());
+      await arriveAt(page, 'Welcome to Demo IRS');
+      await follow(page, button(page, 'Verify your identity with Verity'));
+      await arriveAt(page, 'Sign in');
+      await signIn(page, email, PASSWORD);
+      await enterCode(page, app.key);
+      await arriveAt(page, 'Authorize Demo IRS');
+      await follow(page, button(page.getByRole('main'), 'Allow'));
+      await arriveAt(page, 'What Verity shared with Demo IRS');
+      expect(await page.getByRole('region', { name: 'Claims from userinfo' }).textContent()).toContain(
+        'Badger',
+      );
 
       expect(problems).toEqual([]);
       await context.close();

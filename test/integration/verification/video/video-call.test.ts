@@ -156,6 +156,8 @@ describe('decisions', () => {
     expect(String(page.headers['content-security-policy'])).toContain(
       `img-src 'self' data: ${new URL(pictureUrl).origin}`,
     );
+    // The bucket sends no Cross-Origin-Resource-Policy: only a credentialless page may show its pictures.
+    expect(page.headers['cross-origin-embedder-policy']).toBe('credentialless');
     expect((await fetch(pictureUrl)).status).toBe(200);
 
     // The member joins the call; the agent sees it too.
