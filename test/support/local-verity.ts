@@ -62,6 +62,9 @@ export async function launchLocal(options: LaunchOptions = {}) {
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
       VERITY_DATA_DIR: dataDir,
       VERITY_IN_MEMORY: '1',
+      // Every line every handler logs, at every level, lands in verity.log: the log scan of
+      // identity verification reads it for personal data (test/integration/verification/video).
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
       ...options.env,
     },
     stdio: ['ignore', log, log],

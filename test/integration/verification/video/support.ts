@@ -29,11 +29,14 @@ export interface ReadyMember {
 
 /** A member whose documents passed and whose details are confirmed: ready for the video call. */
 export async function readyForVideo(
-  options: { confirmed?: readonly string[]; givenName?: string } = {},
+  options: { confirmed?: readonly string[]; givenName?: string; details?: Record<string, string> } = {},
 ): Promise<ReadyMember> {
   const member = await createMember(options.confirmed ? { confirmed: options.confirmed } : {});
   const browser = await signedIn(member);
-  const details = sampleDetails(options.givenName ? { givenName: options.givenName } : {});
+  const details = sampleDetails({
+    ...options.details,
+    ...(options.givenName ? { givenName: options.givenName } : {}),
+  });
   await startVerifying(browser);
   const documents = await throughDocuments(browser);
   expect(documents.heading, documents.text).toBe('Your information');

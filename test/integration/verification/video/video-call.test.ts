@@ -5,12 +5,15 @@
  * a reason, a fraud flag, and the refusal on an account that holds the agent's own email. One
  * queue serves the whole run: these tests run one after another, each from an empty queue.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import * as verificationStore from '../../../../lambdas/store/verification.ts';
 import { evidenceKey } from '../../../../lambdas/verification/attempt.ts';
 import { advanceClock, serverNow } from '../../../support/clock.ts';
-import { accountItems, Browser, findForm, mailTo } from '../../accounts/support.ts';
-import { inBucket } from '../support.ts';
+import { accountItems, Browser, createMember, findForm, mailTo, signedIn } from '../../accounts/support.ts';
+import { inBucket, sampleDetails, verifyWithSandbox } from '../support.ts';
 import {
   agentBrowser,
   auditOf,
@@ -324,3 +327,85 @@ describe('the agent console refuses bad input with pages, never a 5xx', () => {
     expect((await agent.get('/agent')).location).toBe('/agent/sign-in');
   });
 });
+
+/**
+ * The log scan. Every verification flow runs with personal data of its own (a self-service
+ * verification, records that do not match, the video call approved and denied); then every line
+ * every handler logged in this run (the local Verity's output, verity.log) is read, and none holds
+ * the submitted SSN, date of birth, address or phone, in any of the ways they were typed or
+ * stored. Here, with the video tests, because it uses the one queue.
+ */
+describe('nothing personal in the logs', () => {
+  it('no handler logs the SSN, date of birth, address or phone of any verification flow', async () => {
+    const people = Array.from({ length: 4 }, (_, i) => {
+      const year = 1950 + randomInt(0, 50);
+      const month = String(randomInt(1, 13)).padStart(2, '0');
+      const day = String(randomInt(1, 29)).padStart(2, '0');
+      return {
+        birthdate: `${year}-${month}-${day}`,
+        street: `${randomInt(1000, 10_000)} Quillfeather ${['Road', 'Lane', 'Way', 'Court'][i]}`,
+        city: `Zephyr${['ton', 'ville', 'burg', 'field'][i]}`,
+      };
+    });
+    const flows: ReturnType<typeof sampleDetails>[] = [];
+
+    // Self-service, verified.
+    const selfService = sampleDetails({ ...people[0] });
+    flows.push(selfService);
+    const verified = await verifyWithSandbox(await signedIn(await createMember()), selfService);
+    expect(verified.heading).toBe('Your identity is verified');
+
+    // Self-service, records do not match.
+    const notMatched = sampleDetails({ ...people[1], givenName: 'Badger' });
+    flows.push(notMatched);
+    const failed = await verifyWithSandbox(await signedIn(await createMember()), notMatched);
+    expect(failed.heading).toBe('We could not verify your identity');
+
+    // The video call: one approved, one denied.
+    for (const [person, decision] of [
+      [people[2], 'approve'],
+      [people[3], 'deny'],
+    ] as const) {
+      const ready = await readyForVideo({ details: { ...person } });
+      flows.push(ready.details);
+      await joinQueue(ready.browser);
+      const agent = await agentBrowser();
+      const review = await takeNext(agent);
+      const decided = await decide(
+        agent,
+        review,
+        decision,
+        decision === 'deny' ? 'person-mismatch' : undefined,
+      );
+      expect(decided.status, decided.text).toBeLessThan(400);
+    }
+
+    const log = readFileSync(join(inject('verity').dataDir, 'verity.log'), 'utf8');
+    // The handlers log at every level in tests: the request lines of these flows are there.
+    for (const route of [
+      'POST /verify/details',
+      'POST /verify/phone/code',
+      'POST /agent/reviews/{reviewId}/decide',
+    ]) {
+      expect(log, `the log has the ${route} requests`).toContain(route);
+    }
+    for (const { fields, phone } of flows) {
+      const ssn = fields.ssn.replace(/\D/g, '');
+      const digits = phone.e164.slice(2);
+      const forms = [
+        // Digits alone only where no other digit touches them (timestamps are long digit runs).
+        new RegExp(`(?<!\\d)${ssn}(?!\\d)`),
+        new RegExp(`${ssn.slice(0, 3)}-${ssn.slice(3, 5)}-${ssn.slice(5)}`),
+        new RegExp(`(?<!\\d)${digits}(?!\\d)`),
+        new RegExp(escape(phone.e164)),
+        new RegExp(escape(phone.typed)),
+        new RegExp(escape(fields.birthdate ?? '')),
+        new RegExp(escape(fields.street ?? '')),
+        new RegExp(escape(fields.city ?? '')),
+      ];
+      for (const form of forms) expect(log, `the log holds ${form}`).not.toMatch(form);
+    }
+  });
+});
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
