@@ -25,6 +25,8 @@ Verity is running.
 Member sign-in (seeded demo member; or Create account and confirm through the mail viewer):
   ${state.siteUrl}/sign-in   ${state.demoMember.email}   password "${state.demoMember.password}"
   its 6-digit codes go to the demo phone: read them at ${state.siteUrl}/_local/texts
+  verify an identity at ${state.siteUrl}/verify with the sandbox vendor (any photo passes as
+  "Pat Sample"; an SSN starting 900 passes records): README, "Walking every verification outcome"
 
 Demo partners (relying parties that sign in with Verity; their clients in ${config.dataDir}/demo-partners.json):
   Demo XMS          ${state.demoPartnerUrl}/xms/   its own account ${state.demoXmsAccount.email}   password "${state.demoXmsAccount.password}"
@@ -33,6 +35,7 @@ Demo partners (relying parties that sign in with Verity; their clients in ${conf
 Workforce sign-in (seeded; passwords live in ${config.dataDir}/workforce.json):
   partner admin     ${admin?.username}   password ${admin?.password}
   agent             ${agent?.username}   password ${agent?.password}
+  agent console     ${state.siteUrl}/agent   (the video call queue)
   access token      npm run -s workforce-token -- admin      (or: agent)
   try it            curl -H "Authorization: Bearer $(npm run -s workforce-token -- admin)" ${state.siteUrl}/workforce/me
 
