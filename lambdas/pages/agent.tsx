@@ -6,6 +6,7 @@ import type { ComponentChildren } from 'preact';
 import type { QueueOverview } from '../agents/queue.ts';
 import type { ReviewView } from '../agents/review.ts';
 import { DENIAL_REASONS } from '../verification/attempt.ts';
+import { CallRoom } from './call-room.tsx';
 import { ErrorSummary, Field, Form, Hidden, Narrow, Notice, SixDigitCode, Submit } from './forms.tsx';
 import { renderPage } from './layout.tsx';
 
@@ -334,17 +335,7 @@ export function agentCallPage(
     children: (
       <Narrow>
         <h1>Video call</h1>
-        {props.provider === 'sandbox' ? (
-          <Notice heading="Sandbox call" kind="info">
-            This is the sandbox call room: there is no camera or sound here.
-          </Notice>
-        ) : null}
-        <h2>On the call</h2>
-        <ul class="usa-list">
-          <li>You</li>
-          <li>The member</li>
-        </ul>
-        <p class="usa-hint">Call {props.meetingId}</p>
+        <CallRoom provider={props.provider} meetingId={props.meetingId} other="The member" />
         <p>When you are done, tell the member, then decide on the review.</p>
         <p>
           <a class="usa-button" href={`/agent/reviews/${props.reviewId}`}>

@@ -5,6 +5,7 @@
  * sandbox call page.
  */
 import type { ComponentChildren } from 'preact';
+import { CallRoom } from './call-room.tsx';
 import { Form, Narrow, Notice, Submit } from './forms.tsx';
 import { renderPage } from './layout.tsx';
 
@@ -162,17 +163,7 @@ export function callPage(props: MemberPage & { meetingId: string; provider: 'san
     children: (
       <>
         <h1>Video call</h1>
-        {props.provider === 'sandbox' ? (
-          <Notice heading="Sandbox call" kind="info">
-            This is the sandbox call room: there is no camera or sound here.
-          </Notice>
-        ) : null}
-        <h2>On the call</h2>
-        <ul class="usa-list">
-          <li>You</li>
-          <li>A Verity agent</li>
-        </ul>
-        <p class="usa-hint">Call {props.meetingId}</p>
+        <CallRoom provider={props.provider} meetingId={props.meetingId} other="A Verity agent" />
         <div data-video-status={STATUS_PATH} aria-live="polite">
           <p class="usa-intro">The agent will tell you when it is done.</p>
         </div>

@@ -82,6 +82,16 @@ export const partsOf = (type: DocumentType): readonly EvidencePart[] =>
 export const hasAllParts = (attempt: VerificationAttempt): boolean =>
   attempt.documentType !== undefined && partsOf(attempt.documentType).every((part) => attempt.uploads[part]);
 
+/** The page of each step. */
+export const STEP_PATHS: Readonly<Record<VerificationStep, string>> = {
+  start: '/verify/start',
+  documents: '/verify/documents',
+  details: '/verify/details',
+  phone: '/verify/phone',
+  result: '/verify/result',
+  video: '/verify/video',
+};
+
 /** Where the member continues. An ended attempt shows its result; a queued one its place. */
 export function nextStep(attempt: VerificationAttempt | undefined): VerificationStep {
   if (!attempt) return 'start';

@@ -62,6 +62,14 @@ async function uploadPart(
   await arriveAt(page, 'Your ID and a selfie');
 }
 
+/** The three pictures of a driver's license, then Check my ID and selfie. */
+async function uploadAndCheck(page: Page, front = picture('front.jpg')) {
+  await uploadPart(page, 'Front of your ID', front);
+  await uploadPart(page, 'Back of your ID', picture('back.jpg'));
+  await uploadPart(page, 'Selfie', picture('selfie.jpg'));
+  await follow(page, button(page, 'Check my ID and selfie'));
+}
+
 /** Before you start: both consents, Start; then a driver's license. */
 async function startWithLicense(page: Page) {
   await arriveAt(page, 'Verify your identity');
@@ -127,10 +135,7 @@ describe.concurrent('identity verification in the browser', () => {
       await follow(page, link(page.getByRole('main'), 'Verify your identity'));
 
       await startWithLicense(page);
-      await uploadPart(page, 'Front of your ID', picture('front.jpg'));
-      await uploadPart(page, 'Back of your ID', picture('back.jpg'));
-      await uploadPart(page, 'Selfie', picture('selfie.jpg'));
-      await follow(page, button(page, 'Check my ID and selfie'));
+      await uploadAndCheck(page);
       await confirmInformationAndPhone(page);
 
       // Continue leads back to the Demo IRS sign-in in progress: the Authorize screen.
@@ -167,10 +172,7 @@ describe.concurrent('identity verification in the browser', () => {
       const app = await createMember(page, email, PASSWORD);
       await page.goto(`${siteUrl()}/verify`);
       await startWithLicense(page);
-      await uploadPart(page, 'Front of your ID', picture('front.jpg'));
-      await uploadPart(page, 'Back of your ID', picture('back.jpg'));
-      await uploadPart(page, 'Selfie', picture('selfie.jpg'));
-      await follow(page, button(page, 'Check my ID and selfie'));
+      await uploadAndCheck(page);
       await confirmInformationAndPhone(page, 'We could not verify your identity', 'Badger');
 
       await follow(page, button(page.getByRole('main'), 'Verify with a short video call'));
@@ -231,10 +233,7 @@ describe.concurrent('identity verification in the browser', () => {
       await createMember(page, address('retake'), PASSWORD);
       await page.goto(`${siteUrl()}/verify`);
       await startWithLicense(page);
-      await uploadPart(page, 'Front of your ID', description('front.yaml', 'quality: glare\n'));
-      await uploadPart(page, 'Back of your ID', picture('back.jpg'));
-      await uploadPart(page, 'Selfie', picture('selfie.jpg'));
-      await follow(page, button(page, 'Check my ID and selfie'));
+      await uploadAndCheck(page, description('front.yaml', 'quality: glare\n'));
       await arriveAt(page, 'Your ID and a selfie');
       const alert = await page.getByRole('alert').first().textContent();
       expect(alert).toContain('there is glare on it');

@@ -24,6 +24,7 @@ import {
   nextStep,
   partsOf,
   readyForVideo,
+  STEP_PATHS,
 } from '../../verification/attempt.ts';
 import { formFromDetails, formFromExtracted } from '../../verification/details.ts';
 import {
@@ -41,15 +42,6 @@ import {
 import { confirmedDetails } from '../../verification/verified-identity.ts';
 import { ports } from './ports.ts';
 import type { Request, Route } from './routes.ts';
-
-const STEP_PATHS = {
-  start: '/verify/start',
-  documents: '/verify/documents',
-  details: '/verify/details',
-  phone: '/verify/phone',
-  result: '/verify/result',
-  video: '/verify/video',
-} as const;
 
 /**
  * Every step: a step asked for out of order (a typed URL, a stale tab, a second tab that went on)

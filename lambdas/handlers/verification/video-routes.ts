@@ -14,19 +14,9 @@ import {
   releasedPage,
   videoOfferPage,
 } from '../../pages/verify-video.tsx';
-import type { VerificationStep } from '../../verification/attempt.ts';
+import { STEP_PATHS } from '../../verification/attempt.ts';
 import { joinQueue, leaveQueue, memberCall, type VideoPlace, videoPlace } from '../../verification/video.ts';
 import type { Request, Route } from './routes.ts';
-
-/** Where a member who is not ready for the call continues. */
-const STEP_PATHS: Record<VerificationStep, string> = {
-  start: '/verify/start',
-  documents: '/verify/documents',
-  details: '/verify/details',
-  phone: '/verify/phone',
-  result: '/verify/result',
-  video: '/verify/video',
-};
 
 /** The page for where the member stands (or where they must go first). */
 function answer(request: Request, place: VideoPlace) {

@@ -9,6 +9,7 @@ import type { RequestContext } from '../../../lambdas/accounts/context.ts';
 import { isProblem } from '../../../lambdas/core/problems.ts';
 import * as verificationStore from '../../../lambdas/store/verification.ts';
 import { checkDocuments, provePhone } from '../../../lambdas/verification/self-service.ts';
+import { SAMPLE_IDENTITY } from '../../../lambdas/verification/vendors/description.ts';
 import { DETAILS_FIELD, ssnKeyOf } from '../../../lambdas/verification/verified-identity.ts';
 import { serverNow } from '../../support/clock.ts';
 import { createMember, signedIn } from '../accounts/support.ts';
@@ -34,17 +35,8 @@ const outcomeOf = (error: unknown) =>
 
 /** An attempt whose phone is proven, as the phone step leaves it: the next step is the records check. */
 async function readyForRecords(accountId: string, person: { givenName: string; ssn: string }) {
-  const details = {
-    givenName: person.givenName,
-    familyName: 'Sample',
-    birthdate: '1985-04-12',
-    street: '100 Main Street',
-    city: 'Arlington',
-    state: 'VA',
-    postalCode: '22201',
-    ssn: person.ssn,
-    phone: '+12025550123',
-  };
+  const { documentNumber: _number, expiresOn: _expires, ...sample } = SAMPLE_IDENTITY;
+  const details = { ...sample, givenName: person.givenName, ssn: person.ssn, phone: '+12025550123' };
   const at = serverNow().toISOString();
   const read = await verificationStore.attemptOf(accountId);
   const saved = await verificationStore.saveAttempt(

@@ -10,6 +10,7 @@ import { fieldCipherFromEnvironment } from '../../../lambdas/keys/field-encrypti
 import { pepperFromEnvironment } from '../../../lambdas/keys/pepper.ts';
 import type { OutboxText } from '../../../lambdas/mfa/texts.ts';
 import type { EvidencePart } from '../../../lambdas/verification/ports.ts';
+import { SAMPLE_IDENTITY } from '../../../lambdas/verification/vendors/description.ts';
 import { evidenceClient, s3EvidenceStore } from '../../../lambdas/verification/vendors/s3-evidence.ts';
 import { sandboxVendors } from '../../../lambdas/verification/vendors/sandbox.ts';
 import { type Browser, formsOf, type Page, site } from '../accounts/support.ts';
@@ -55,13 +56,13 @@ export function sampleDetails(overrides: Record<string, string> = {}) {
   const phone = newPhone();
   return {
     fields: {
-      givenName: 'Pat',
-      familyName: 'Sample',
-      birthdate: '1985-04-12',
-      street: '100 Main Street',
-      city: 'Arlington',
-      state: 'VA',
-      postalCode: '22201',
+      givenName: SAMPLE_IDENTITY.givenName,
+      familyName: SAMPLE_IDENTITY.familyName,
+      birthdate: SAMPLE_IDENTITY.birthdate,
+      street: SAMPLE_IDENTITY.street,
+      city: SAMPLE_IDENTITY.city,
+      state: SAMPLE_IDENTITY.state,
+      postalCode: SAMPLE_IDENTITY.postalCode,
       ssn: passingSsn(),
       phone: phone.typed,
       ...overrides,
