@@ -81,7 +81,7 @@ describe("the partner's assurance floor", () => {
     expect(verification.heading).toMatch(/needs a verified identity$/);
     const back = await followOnSite(
       browser,
-      await browser.submit(verification, { button: 'Return to Tax Portal' }),
+      await browser.submit(verification, { button: 'Cancel and return to Tax Portal' }),
     );
     expect(errorAt(back, partner)).toEqual({
       error: 'unmet_authentication_requirements',

@@ -72,8 +72,8 @@ export function sampleDetails(overrides: Record<string, string> = {}) {
 }
 
 /** Both consents on Before you start: the documents page. */
-export async function startVerifying(browser: Browser): Promise<Page> {
-  const start = await browser.get('/verify/start');
+export async function startVerifying(browser: Browser, path = '/verify/start'): Promise<Page> {
+  const start = await browser.get(path);
   expect(start.status, start.text).toBe(200);
   const started = await browser.submit(
     start,
@@ -178,8 +178,9 @@ export async function verifyWithSandbox(
   browser: Browser,
   details = sampleDetails(),
   pictures: Pictures = {},
+  startPath = '/verify/start',
 ): Promise<Page> {
-  await startVerifying(browser);
+  await startVerifying(browser, startPath);
   const documents = await throughDocuments(browser, pictures);
   expect(documents.heading, documents.text).toBe('Your information');
   const confirmed = await throughDetails(browser, details.fields);
