@@ -6,6 +6,7 @@
 
 import { NEW_PASSWORD_HINT } from '../accounts/password/rules.ts';
 import type { EmailItem, HistoryEvent } from '../store/items.ts';
+import type { IdentityStatus } from '../verification/status.ts';
 import { renderAccountPage } from './account-area.tsx';
 import { CurrentPassword, EmailField, ErrorSummary, Field, Form, Hidden, Narrow, Submit } from './forms.tsx';
 import { renderPage } from './layout.tsx';
@@ -24,6 +25,7 @@ export function profilePage(props: {
   csrfToken: string;
   emails: readonly EmailItem[];
   primaryEmail: string;
+  identity: IdentityStatus;
   notice?: string;
 }): string {
   const emails = [...props.emails].sort(
@@ -36,32 +38,74 @@ export function profilePage(props: {
     csrfToken: props.csrfToken,
     notice: props.notice ? NOTICES[props.notice] : undefined,
     children: (
-      <section aria-labelledby="emails-heading">
-        <h2 id="emails-heading">Email</h2>
-        <p>Partner services receive your primary email. Any confirmed email signs you in.</p>
-        <ul class="usa-list usa-list--unstyled verity-email-list">
-          {emails.map((email, index) => (
-            <EmailRow
-              key={email.normalized}
-              id={`email-${index}`}
-              email={email}
-              primary={email.normalized === props.primaryEmail}
-              csrfToken={props.csrfToken}
-            />
-          ))}
-        </ul>
-        {emails.length < 12 ? (
-          <p>
-            <a class="usa-button usa-button--outline" href="/account/emails/add">
-              + Add an email
-            </a>
-          </p>
-        ) : (
-          <p>You have 12 emails, the most an account can have. Remove one to add another.</p>
-        )}
-      </section>
+      <>
+        <section aria-labelledby="emails-heading">
+          <h2 id="emails-heading">Email</h2>
+          <p>Partner services receive your primary email. Any confirmed email signs you in.</p>
+          <ul class="usa-list usa-list--unstyled verity-email-list">
+            {emails.map((email, index) => (
+              <EmailRow
+                key={email.normalized}
+                id={`email-${index}`}
+                email={email}
+                primary={email.normalized === props.primaryEmail}
+                csrfToken={props.csrfToken}
+              />
+            ))}
+          </ul>
+          {emails.length < 12 ? (
+            <p>
+              <a class="usa-button usa-button--outline" href="/account/emails/add">
+                + Add an email
+              </a>
+            </p>
+          ) : (
+            <p>You have 12 emails, the most an account can have. Remove one to add another.</p>
+          )}
+        </section>
+        <IdentitySection status={props.identity} />
+      </>
     ),
   });
+}
+
+/** Profile's Identity section: where the member's identity verification stands, and the way on. */
+function IdentitySection({ status }: { status: IdentityStatus }) {
+  const [text, link, label] =
+    status.kind === 'verified'
+      ? [
+          `Your identity is verified (${status.method === 'video' ? 'on a video call' : 'self-service'}, ${status.verifiedAt.slice(0, 10)}). Partners that need a verified identity receive it when you choose Allow.`,
+          undefined,
+          undefined,
+        ]
+      : status.kind === 'in-progress'
+        ? [
+            'You started verifying your identity. Continue where you stopped.',
+            '/verify',
+            'Continue verifying',
+          ]
+        : status.kind === 'in-video'
+          ? ['You are in the queue for a video call with an agent.', '/verify/video', 'See my place']
+          : status.kind === 'not-verified'
+            ? ['We could not verify your identity.', '/verify/result', 'See what you can do']
+            : [
+                'Verify your identity once, and partners that need a verified identity can receive it.',
+                '/verify',
+                'Verify your identity',
+              ];
+  return (
+    <section aria-labelledby="identity-heading" class="margin-top-5">
+      <h2 id="identity-heading">Identity</h2>
+      <p>{text}</p>
+      {link ? (
+        <p>
+          <a class="usa-button usa-button--outline" href={link}>
+            {label}
+          </a>
+        </p>
+      ) : null}
+    </section>
+  );
 }
 
 function EmailRow({

@@ -35,6 +35,8 @@ import * as historyStore from '../../store/history.ts';
 import * as mfa from '../../store/mfa.ts';
 import { partnerById } from '../../store/partners.ts';
 import * as store from '../../store/profile.ts';
+import * as verificationStore from '../../store/verification.ts';
+import { identityStatus } from '../../verification/status.ts';
 
 type Request = HttpRequest<Record<string, string> | undefined>;
 
@@ -46,9 +48,11 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
     const back = backToPartner(request.cookies);
     if (back) return back;
     const session = memberOf(request);
-    const [profile, emails] = await Promise.all([
+    const [profile, emails, identity, attempt] = await Promise.all([
       store.profileOf(session.accountId),
       emailStore.emailsOf(session.accountId),
+      verificationStore.identityOf(session.accountId),
+      verificationStore.attemptOf(session.accountId),
     ]);
     if (!profile) throw problem({ kind: 'AccountGone' });
     return html(
@@ -56,6 +60,7 @@ const routes: Record<string, (request: Request) => Promise<HttpResult>> = {
         csrfToken: request.csrfToken,
         emails,
         primaryEmail: profile.primaryEmail,
+        identity: identityStatus(identity, attempt),
         notice: query(request.event, 'notice'),
       }),
     );

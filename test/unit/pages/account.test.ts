@@ -31,7 +31,10 @@ const factor = (factorId: string, name: string): Factor =>
   }) as Factor;
 
 const PARTS = {
-  Profile: { path: '/account', html: profilePage({ csrfToken, emails: [], primaryEmail: 'a@example.com' }) },
+  Profile: {
+    path: '/account',
+    html: profilePage({ csrfToken, emails: [], primaryEmail: 'a@example.com', identity: { kind: 'none' } }),
+  },
   'Sign-in and security': {
     path: '/account/security',
     html: securityPage({ csrfToken, factors: [], recoveryCodesLeft: 10 }),
@@ -96,6 +99,7 @@ describe('My Account', () => {
 describe('Profile', () => {
   const html = profilePage({
     csrfToken,
+    identity: { kind: 'none' },
     emails: [
       email('pat@example.com', true),
       email('pat@work.example', true, true),
@@ -259,5 +263,24 @@ describe('Connected partners', () => {
       'Disconnected. The partner no longer receives your information.',
     );
     expect(notice('x'.repeat(81))).toBe('Disconnected. The partner no longer receives your information.');
+  });
+});
+
+describe("Profile's Identity section", () => {
+  const identityOf = (identity: Parameters<typeof profilePage>[0]['identity']) =>
+    profilePage({ csrfToken, emails: [], primaryEmail: 'a@example.com', identity });
+
+  it('offers to verify, to continue, to see the place in the queue or what to do, and says when it is verified', () => {
+    expect(identityOf({ kind: 'none' })).toContain('href="/verify">Verify your identity</a>');
+    expect(identityOf({ kind: 'in-progress' })).toContain('href="/verify">Continue verifying</a>');
+    expect(identityOf({ kind: 'in-video' })).toContain('href="/verify/video">See my place</a>');
+    expect(identityOf({ kind: 'not-verified' })).toContain('href="/verify/result">See what you can do</a>');
+    const verified = identityOf({
+      kind: 'verified',
+      verifiedAt: '2026-11-29T10:00:00.000Z',
+      method: 'video',
+    });
+    expect(verified).toContain('Your identity is verified (on a video call, 2026-11-29)');
+    expect(verified).not.toContain('href="/verify"');
   });
 });
