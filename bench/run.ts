@@ -14,15 +14,17 @@ import { dynamodbRequestsSuite } from './dynamodb-requests.ts';
 import type { Suite } from './lib/suite.ts';
 import { oidcSuite } from './oidc.ts';
 import { passwordHashSuite } from './password-hash.ts';
+import { verificationSuite } from './verification.ts';
 
 /**
- * In this order on purpose: the DynamoDB, account-timing and OIDC suites start an embedded AWS (a
- * JVM and emulators) and run last, so they cannot disturb the timings of the others.
+ * In this order on purpose: the DynamoDB, verification, account-timing and OIDC suites start an
+ * embedded AWS (a JVM and emulators) and run last, so they cannot disturb the timings of the others.
  */
 const allSuites: readonly Suite[] = [
   bundlesSuite,
   passwordHashSuite,
   dynamodbRequestsSuite,
+  verificationSuite,
   accountTimingSuite,
   oidcSuite,
 ];

@@ -109,13 +109,13 @@ export async function benchPartner(): Promise<BenchPartner> {
   return { clientId: saved.partner.clientId, clientSecret: saved.clientSecret };
 }
 
-interface Answer {
+export interface Answer {
   readonly status: number;
   readonly location: string | undefined;
   readonly html: string;
 }
 
-interface Form {
+export interface Form {
   readonly action: string;
   readonly hidden: Record<string, string>;
 }
@@ -128,7 +128,7 @@ const decode = (s: string) =>
     .replace(/&#39;|&#x27;/g, "'")
     .replace(/&amp;/g, '&');
 
-function formsOf(html: string): Form[] {
+export function formsOf(html: string): Form[] {
   return [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)].map(([, attrs = '', inner = '']) => {
     const hidden: Record<string, string> = {};
     for (const [, tag = ''] of inner.matchAll(/<input\b([^>]*)>/g)) {
