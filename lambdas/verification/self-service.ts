@@ -373,19 +373,17 @@ export async function provePhone(
   context: RequestContext,
   ports: Pick<Ports, 'cipher' | 'mail' | 'pepper' | 'vendors'>,
 ): Promise<FinishOutcome> {
-  let attempt = open(await current(accountId));
+  const attempt = open(await current(accountId));
   if (nextStep(attempt) !== 'phone') throw problem({ kind: 'VerificationStepNotReady' });
-  if (!attempt.phoneProvenAt) {
-    if (!attempt.phoneCodeSentAt) throw problem({ kind: 'VerificationStepNotReady' });
-    await checkPhoneCode(accountId, PHONE_TARGET, code, context);
-    attempt = await save(
-      accountId,
-      attempt,
-      { ...attempt, phoneProvenAt: context.now.toISOString() },
-      context.now,
-    );
-  }
-  return checkRecords(accountId, attempt, context, ports);
+  if (attempt.phoneProvenAt) return checkRecords(accountId, attempt, context, ports);
+  if (!attempt.phoneCodeSentAt) throw problem({ kind: 'VerificationStepNotReady' });
+  await checkPhoneCode(accountId, PHONE_TARGET, code, context);
+  // Written with whatever records decide (the identity, or the attempt's outcome); only a records
+  // service that did not answer needs it written on its own, so the member needs no new code.
+  const proven = { ...attempt, phoneProvenAt: context.now.toISOString() };
+  const finished = await checkRecords(accountId, proven, context, ports);
+  if (finished === 'records-unavailable') await save(accountId, attempt, proven, context.now);
+  return finished;
 }
 
 /**

@@ -95,7 +95,7 @@ async function readiness(accountId: string, attempt: VerificationAttempt): Promi
  * press). The place is saved on the attempt; if the attempt changed in between (another tab
  * wrote a step), it is read again and the join tried again.
  */
-export async function joinQueue(accountId: string, now: Date): Promise<VideoPlace> {
+export async function joinQueue(accountId: string, now: Date): Promise<VideoPlace | { state: 'joined' }> {
   for (let tries = 0; tries < 3; tries++) {
     const attempt = await store.attemptOf(accountId);
     const current = await placeOf(accountId, attempt, now);
@@ -108,7 +108,8 @@ export async function joinQueue(accountId: string, now: Date): Promise<VideoPlac
       { ...rest, queueEntry: place, updatedAt: now.toISOString() },
       attempt.revision,
     );
-    if (saved !== 'changed') return placeOf(accountId, saved, now);
+    // The queue page the member goes to next reads the place; reading it here too would be twice.
+    if (saved !== 'changed') return { state: 'joined' };
     await queue.remove(place);
   }
   return videoPlace(accountId, now);

@@ -47,7 +47,7 @@ export const videoRoutes: Record<string, Route> = {
 
   'POST /verify/video': async (request) => {
     const place = await joinQueue(memberOf(request).accountId, requestTime(request));
-    return place.state === 'waiting' || place.state === 'called'
+    return place.state === 'joined' || place.state === 'waiting' || place.state === 'called'
       ? redirect('/verify/video')
       : answer(request, place);
   },
