@@ -88,8 +88,25 @@ export async function assertPortFree(port: number, host: string, service: string
   }
 }
 
-/** A port the OS says is free right now, for tests. */
-export function freePort(): Promise<number> {
+/** Ports this process has handed out: never the same one twice (two local Verities of one test run). */
+const handedOut = new Set<number>();
+
+/**
+ * A port nothing listens on now, and that this process has not handed out before: the system's
+ * next ephemeral port can be one given a moment ago whose server has not bound it yet (the
+ * integration and browser layers each start a local Verity, six ports each, at the same time).
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await ephemeralPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function ephemeralPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
