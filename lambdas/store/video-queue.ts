@@ -179,11 +179,36 @@ export async function waiting(now: Date): Promise<QueueEntry[]> {
   return (await livePlaces(now)).filter((e) => e.state === 'waiting');
 }
 
-/** How many live waiting places are before this one; undefined when it is not waiting any more. */
-export async function ahead(place: string, now: Date): Promise<number | undefined> {
-  const places = await waiting(now);
-  const index = places.findIndex((e) => e.place === place);
-  return index < 0 ? undefined : index;
+/**
+ * How many live waiting places are before this one. Every waiting member's page asks every few
+ * seconds, so it reads only the places before it (the sort key is the time of joining), and
+ * answers a count, not the places.
+ */
+export async function ahead(place: string, now: Date): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: ephemeral(),
+        KeyConditionExpression: 'pk = :pk AND sk < :mine',
+        FilterExpression: '#state = :waiting AND expiresAt > :epoch',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':pk': QUEUE_PK,
+          ':mine': place,
+          ':waiting': 'waiting',
+          ':epoch': epochSeconds(now),
+        },
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
 }
 
 /**

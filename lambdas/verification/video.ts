@@ -71,7 +71,6 @@ async function placeOf(
   // Released or taken in the meantime: ask again.
   if (!kept) return placeOf(accountId, await store.attemptOf(accountId), now, here);
   const before = await queue.ahead(kept.place, now);
-  if (before === undefined) return placeOf(accountId, await store.attemptOf(accountId), now, here);
   return {
     state: 'waiting',
     position: before + 1,
