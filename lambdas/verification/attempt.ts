@@ -58,9 +58,11 @@ export interface VerificationAttempt {
   /** An agent's reason code for a denial. */
   readonly denialReason?: DenialReason;
   readonly endedAt?: string;
-  /** The video call: the member's place in the queue (its sort key), and the review an agent took. */
+  /**
+   * The video call: the member's place in the queue (its sort key). The review an agent took is
+   * on the place, not here: one fact, one item.
+   */
   readonly queueEntry?: string;
-  readonly reviewId?: string;
 }
 
 /** Why an agent denies, as a code the member's page and mail explain. */
@@ -97,7 +99,7 @@ export function nextStep(attempt: VerificationAttempt | undefined): Verification
   if (!attempt) return 'start';
   if (attempt.outcome === 'denied' || attempt.outcome === 'fraud') return 'result';
   // Could not verify by self-service, then joined the video call: the call is where it stands.
-  if (attempt.queueEntry || attempt.reviewId) return 'video';
+  if (attempt.queueEntry) return 'video';
   if (attempt.outcome) return 'result';
   if (!attempt.consentedAt || !attempt.biometricConsentAt) return 'start';
   if (!attempt.documentsPassedAt) return 'documents';

@@ -70,8 +70,7 @@ async function save(
 
 /** An attempt that ended (verified is no attempt at all) takes no more steps but Start over. */
 function open(attempt: VerificationAttempt): VerificationAttempt {
-  if (attempt.outcome || attempt.queueEntry || attempt.reviewId)
-    throw problem({ kind: 'VerificationStepNotReady' });
+  if (attempt.outcome || attempt.queueEntry) throw problem({ kind: 'VerificationStepNotReady' });
   return attempt;
 }
 
@@ -427,7 +426,7 @@ async function checkRecords(
 export async function startOver(accountId: string, ports: Pick<Ports, 'vendors'>): Promise<void> {
   const attempt = await store.attemptOf(accountId);
   if (!attempt) return;
-  if (attempt.outcome === 'fraud' || attempt.queueEntry || attempt.reviewId) {
+  if (attempt.outcome === 'fraud' || attempt.queueEntry) {
     throw problem({ kind: 'VerificationStepNotReady' });
   }
   if (await store.deleteAttempt(accountId, attempt.revision)) await deleteEvidence(accountId, attempt, ports);

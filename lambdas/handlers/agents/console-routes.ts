@@ -9,7 +9,7 @@ import { queueOverview } from '../../agents/queue.ts';
 import { openReview, reviewCall } from '../../agents/review.ts';
 import { takeNextMember } from '../../agents/take-next.ts';
 import { isId } from '../../core/ids.ts';
-import { forbidden, notFound } from '../../http/errors.ts';
+import { badRequest, forbidden, notFound } from '../../http/errors.ts';
 import { field, query } from '../../http/form.ts';
 import { requestContext, requestTime } from '../../http/member.ts';
 import { html, redirect } from '../../http/respond.ts';
@@ -41,7 +41,7 @@ function decisionOf(request: Request): Decision {
   if (decision === 'fraud') return { kind: 'fraud' };
   const reason = field(request.body, 'reason');
   if (decision === 'deny' && isDenialReason(reason)) return { kind: 'deny', reason };
-  throw notFound('Choose Approve, Deny with a reason, or Flag suspected fraud on the review page.');
+  throw badRequest('Choose Approve, Deny with a reason, or Flag suspected fraud on the review page.');
 }
 
 const EMPTY_NOTICE = 'Nobody is waiting right now';

@@ -26,7 +26,7 @@ describe('what Profile says of the identity', () => {
     expect(identityStatus(undefined, attempt({ outcome: 'could-not-verify', queueEntry: 'x' })).kind).toBe(
       'in-video',
     );
-    expect(identityStatus(undefined, attempt({ outcome: 'denied', reviewId: 'r' })).kind).toBe(
+    expect(identityStatus(undefined, attempt({ outcome: 'denied', queueEntry: 'x' })).kind).toBe(
       'not-verified',
     );
   });

@@ -229,6 +229,30 @@ describe('decisions', () => {
     expect((await verificationStore.attemptOf(member.accountId))?.outcome).toBe('denied');
   });
 
+  it('lets a denied member start over, and decisions sent at once have exactly one winner', async () => {
+    const { member, browser } = await readyForVideo();
+    await joinQueue(browser);
+    const agent = await agentBrowser();
+    const review = await takeNext(agent);
+    const page = await agent.get(review);
+    const answers = await Promise.all([
+      agent.submit(page, { button: 'Deny' }, { reason: 'person-mismatch' }),
+      agent.submit(page, { button: 'Deny' }, { reason: 'document-unclear' }),
+      agent.submit(page, { button: 'Deny' }, { reason: 'call-ended' }),
+    ]);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 409)).toHaveLength(2);
+    const history = (await accountItems(member.accountId)).filter((i) => i.type === 'identity-not-verified');
+    expect(history).toHaveLength(1);
+    expect((await verificationStore.attemptOf(member.accountId))?.outcome).toBe('denied');
+
+    const result = await browser.get('/verify/result');
+    const again = await browser.submit(result, { button: 'Start over' });
+    expect(again.location).toBe('/verify');
+    expect((await browser.get('/verify')).location).toBe('/verify/start');
+    expect(await verificationStore.attemptOf(member.accountId)).toBeUndefined();
+  });
+
   it('flags suspected fraud: the attempt ends as fraud, and the member is told only that it could not be verified', async () => {
     const { member, browser } = await readyForVideo();
     const keys = await evidenceOf(member.accountId);
@@ -285,6 +309,16 @@ describe('the agent console refuses bad input with pages, never a 5xx', () => {
     await agent.get('/agent');
     const decided = await agent.post('/agent/reviews/AAAAAAAAAAAAAAAAAAAAAA/decide', { decision: 'approve' });
     expect(decided.status).toBe(404);
+    const forms: Record<string, string>[] = [
+      { decision: 'maybe' },
+      { decision: 'deny', reason: 'because' },
+      { decision: 'deny' },
+    ];
+    for (const form of forms) {
+      const refused = await agent.post('/agent/reviews/AAAAAAAAAAAAAAAAAAAAAA/decide', form);
+      expect(refused.status, JSON.stringify(form)).toBe(400);
+      expect(refused.text).toContain('Choose Approve, Deny with a reason, or Flag suspected fraud');
+    }
   });
 
   it('sends a browser without a valid workforce cookie to the sign-in page, and a non-agent to a 403 page', async () => {
