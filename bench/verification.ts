@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { documentClient } from '../lambdas/store/dynamo.ts';
 import { startVerity, textOutboxFile } from '../lib/local/start.ts';
+import { sampleDetails } from '../test/support/verification-sample.ts';
 import { describeRequest } from './dynamodb-requests.ts';
 import { benchConfig } from './lib/local-config.ts';
 import type { Suite, SuiteOutcome } from './lib/suite.ts';
@@ -24,7 +25,6 @@ import {
   expectAnswer,
   latestCode,
   type Part,
-  sampleDetails,
   signInAgent,
   signInMember,
   uploadToBucket,
@@ -152,7 +152,7 @@ async function measure(): Promise<SuiteOutcome<VerificationResults>> {
       '/verify/phone',
     );
     const codePage = expectAnswer(await member.follow(sent1), 200);
-    const code = await latestCode(outbox, selfService.e164);
+    const code = await latestCode(outbox, selfService.phone.e164);
     expectAnswer(
       await counted('POST /verify/phone/code', () => member.submit(codePage, '/verify/phone/code', { code })),
       303,

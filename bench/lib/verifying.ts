@@ -5,37 +5,13 @@
  * forms of the documents page, codes are read from the local text outbox, the sandbox vendors
  * decide, and the agent signs in through the hosted workforce sign-in page.
  */
-import { randomInt } from 'node:crypto';
 import { generate } from 'otplib';
 import { readTextOutbox } from '../../lib/local/text-outbox.ts';
+import { PICTURE } from '../../test/support/verification-sample.ts';
 import type { Answer, BenchBrowser, BenchMember } from './verity-oidc.ts';
 import { formsOf } from './verity-oidc.ts';
 
 export type Part = 'front' | 'back' | 'selfie';
-
-/** The first bytes of a JPEG and some body: an ordinary picture to the sandbox, which passes it. */
-const PICTURE = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...Array.from({ length: 200 }, (_, i) => i % 251)]);
-
-/** What a member types on the details page: the sandbox's sample identity, an SSN its records match (900…), a phone of its own that is the member's (not …5555). */
-export function sampleDetails(): { fields: Record<string, string>; e164: string } {
-  const area = randomInt(201, 990);
-  const exchange = randomInt(200, 999);
-  const line = String(randomInt(0, 5555)).padStart(4, '0');
-  return {
-    fields: {
-      givenName: 'Pat',
-      familyName: 'Sample',
-      birthdate: '1985-04-12',
-      street: '100 Main Street',
-      city: 'Arlington',
-      state: 'VA',
-      postalCode: '22201',
-      ssn: `900${randomInt(10, 100)}${randomInt(1000, 10_000)}`,
-      phone: `${area}-${exchange}-${line}`,
-    },
-    e164: `+1${area}${exchange}${line}`,
-  };
-}
 
 /** The answer, if it is the one expected; otherwise an error that says where the browser ended. */
 export function expectAnswer(answer: Answer, status: number, location?: string | RegExp): Answer {

@@ -109,6 +109,16 @@ async function confirmInformationAndPhone(
   await arriveAt(page, result);
 }
 
+/** Demo IRS's Verify your identity with Verity (an IAL2 request), then Verity's sign-in and code. */
+async function askedForIal2ByDemoIrs(page: Page, email: string, key: string) {
+  await page.goto(irsUrl());
+  await arriveAt(page, 'Welcome to Demo IRS');
+  await follow(page, button(page, 'Verify your identity with Verity'));
+  await arriveAt(page, 'Sign in');
+  await signIn(page, email, PASSWORD);
+  await enterCode(page, key);
+}
+
 /** The seeded agent, from what `npm start` wrote for this run. */
 function seededAgent() {
   const agent = inject('verity').workforce.users.find((user) => user.group === 'agents');
@@ -125,12 +135,7 @@ describe.concurrent('identity verification in the browser', () => {
       const app = await createMember(page, email, PASSWORD);
       await signOut(page);
 
-      await page.goto(irsUrl());
-      await arriveAt(page, 'Welcome to Demo IRS');
-      await follow(page, button(page, 'Verify your identity with Verity'));
-      await arriveAt(page, 'Sign in');
-      await signIn(page, email, PASSWORD);
-      await enterCode(page, app.key);
+      await askedForIal2ByDemoIrs(page, email, app.key);
       await arriveAt(page, 'Demo IRS needs a verified identity');
       await follow(page, link(page.getByRole('main'), 'Verify your identity'));
 
@@ -207,12 +212,7 @@ describe.concurrent('identity verification in the browser', () => {
 
       // Verified once: Demo IRS's IAL2 request goes from the code straight to Authorize.
       await signOut(page);
-      await page.goto(irsUrl());
-      await arriveAt(page, 'Welcome to Demo IRS');
-      await follow(page, button(page, 'Verify your identity with Verity'));
-      await arriveAt(page, 'Sign in');
-      await signIn(page, email, PASSWORD);
-      await enterCode(page, app.key);
+      await askedForIal2ByDemoIrs(page, email, app.key);
       await arriveAt(page, 'Authorize Demo IRS');
       await follow(page, button(page.getByRole('main'), 'Allow'));
       await arriveAt(page, 'What Verity shared with Demo IRS');

@@ -3,28 +3,18 @@
  * pictures go to the real s3rver through the upload forms of the documents page (S3 then sends
  * the browser back), codes are read from the local text outbox, and the sandbox vendors decide.
  */
-import { randomInt } from 'node:crypto';
 import { expect, inject } from 'vitest';
 import type { Ports } from '../../../lambdas/core/ports.ts';
 import { fieldCipherFromEnvironment } from '../../../lambdas/keys/field-encryption.ts';
 import { pepperFromEnvironment } from '../../../lambdas/keys/pepper.ts';
 import type { OutboxText } from '../../../lambdas/mfa/texts.ts';
 import type { EvidencePart } from '../../../lambdas/verification/ports.ts';
-import { SAMPLE_IDENTITY } from '../../../lambdas/verification/vendors/description.ts';
 import { evidenceClient, s3EvidenceStore } from '../../../lambdas/verification/vendors/s3-evidence.ts';
 import { sandboxVendors } from '../../../lambdas/verification/vendors/sandbox.ts';
+import { PICTURE, sampleDetails } from '../../support/verification-sample.ts';
 import { type Browser, formsOf, type Page, site } from '../accounts/support.ts';
 
 const verity = inject('verity');
-
-/** The first bytes of a JPEG and some body: an ordinary picture to the sandbox. */
-export const PICTURE = new Uint8Array([
-  0xff,
-  0xd8,
-  0xff,
-  0xe0,
-  ...Array.from({ length: 200 }, (_, i) => i % 251),
-]);
 
 /** A sandbox description file: what the vendors find in "this picture". */
 export const described = (description: Record<string, unknown>): Uint8Array =>
@@ -40,36 +30,7 @@ export function testPorts(): Pick<Ports, 'cipher' | 'pepper' | 'vendors'> {
   };
 }
 
-/** An SSN the sandbox's records match, one per call (9 digits, starting 900). */
-export const passingSsn = (): string => `900${String(randomInt(10, 100))}${String(randomInt(1000, 10_000))}`;
-
-/** A phone number of its own (the per-phone send limit), never ending in 5555. */
-export function newPhone(): { typed: string; e164: string } {
-  const area = randomInt(201, 990);
-  const exchange = randomInt(200, 999);
-  const line = String(randomInt(0, 5555)).padStart(4, '0');
-  return { typed: `${area}-${exchange}-${line}`, e164: `+1${area}${exchange}${line}` };
-}
-
-/** What a member types on the details page for the sandbox's sample identity. */
-export function sampleDetails(overrides: Record<string, string> = {}) {
-  const phone = newPhone();
-  return {
-    fields: {
-      givenName: SAMPLE_IDENTITY.givenName,
-      familyName: SAMPLE_IDENTITY.familyName,
-      birthdate: SAMPLE_IDENTITY.birthdate,
-      street: SAMPLE_IDENTITY.street,
-      city: SAMPLE_IDENTITY.city,
-      state: SAMPLE_IDENTITY.state,
-      postalCode: SAMPLE_IDENTITY.postalCode,
-      ssn: passingSsn(),
-      phone: phone.typed,
-      ...overrides,
-    },
-    phone,
-  };
-}
+export { newPhone, PICTURE, passingSsn, sampleDetails } from '../../support/verification-sample.ts';
 
 /** Both consents on Before you start: the documents page. */
 export async function startVerifying(browser: Browser, path = '/verify/start'): Promise<Page> {
