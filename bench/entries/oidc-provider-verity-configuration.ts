@@ -17,7 +17,7 @@ export const handler = (event: object, context: Context) => {
       keys: { jwks: { keys: [] }, cookieKeys: ['bench'], pairwiseSecret: Buffer.alloc(32) },
       partner: async () => undefined,
       verity: async () => undefined,
-      identityVerifiedAt: async () => undefined,
+      identity: async () => undefined,
       verifiedIdentity: async () => undefined,
       primaryEmail: async () => undefined,
       errorPage: () => '',

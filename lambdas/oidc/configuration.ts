@@ -19,11 +19,11 @@ import type { LinkItem } from '../store/links.ts';
 import * as links from '../store/links.ts';
 import { DynamoDbOidcAdapter, requestClock } from '../store/oidc-models.ts';
 import { providerAccount, type VerifiedIdentitySource } from './account.ts';
-import { ACR_VALUES, identityCounts, mayNeedIdentity, POLICY_SCOPES, type Requirement } from './assurance.ts';
+import { ACR_VALUES, POLICY_SCOPES, type Requirement } from './assurance.ts';
 import { clientMetadataOf, POLICY_PROPERTY, policyOf } from './clients.ts';
 import { grantFromLink } from './consent.ts';
 import { PROVIDER_COOKIES } from './cookie-names.ts';
-import { assuranceRequestOf, requirementOfRequest } from './request.ts';
+import { memberRequirement } from './request.ts';
 import { SCOPE_CLAIMS } from './scope-claims.ts';
 
 /** Lifetimes, in seconds. */
@@ -57,8 +57,8 @@ export interface ProviderDependencies {
   readonly verity: (cookieHeader: string | undefined, now: Date) => Promise<SessionItem | undefined>;
   /** The member's primary email, normalized (the email rule). */
   readonly primaryEmail: (accountId: string) => Promise<string | undefined>;
-  /** When the member's identity was verified, if it was (IAL2). */
-  readonly identityVerifiedAt: (accountId: string) => Promise<string | undefined>;
+  /** The member's verified identity, if there is one (IAL2): when it was verified. */
+  readonly identity: (accountId: string) => Promise<{ readonly verifiedAt: string } | undefined>;
   /** The verified identity, decrypted: the verified claims. */
   readonly verifiedIdentity: VerifiedIdentitySource;
   /** The error page people see when no redirect back to the partner is safe. */
@@ -94,14 +94,15 @@ export function verityOf(
 export function requirementFor(ctx: KoaContextWithOIDC, deps: ProviderDependencies): Promise<Requirement> {
   const state = stateOf(ctx);
   state.requirement ??= (async () => {
-    const policy = policyOf(ctx.oidc.client as Client);
-    const params = ctx.oidc.params ?? {};
     const verity = await verityOf(ctx, deps);
-    const verified =
-      verity !== undefined &&
-      mayNeedIdentity(policy, assuranceRequestOf(params)) &&
-      identityCounts(await deps.identityVerifiedAt(verity.accountId), policy.verifiedWithinDays, nowOf());
-    return requirementOfRequest(policy, params, verified);
+    const { requirement } = await memberRequirement(
+      policyOf(ctx.oidc.client as Client),
+      ctx.oidc.params ?? {},
+      verity?.accountId,
+      deps.identity,
+      nowOf(),
+    );
+    return requirement;
   })();
   return state.requirement;
 }

@@ -4,7 +4,13 @@
  * login check and the interaction pages share.
  */
 import type { PartnerPolicy } from '../partners/partner.ts';
-import { type AssuranceRequest, type Requirement, requirementOf } from './assurance.ts';
+import {
+  type AssuranceRequest,
+  identityCounts,
+  mayNeedIdentity,
+  type Requirement,
+  requirementOf,
+} from './assurance.ts';
 import { type ConsentRequest, consentRequest } from './consent.ts';
 
 export type RequestParameters = Readonly<Record<string, unknown>>;
@@ -34,11 +40,31 @@ export function assuranceRequestOf(params: RequestParameters): AssuranceRequest 
 }
 
 /** What this request needs, after the partner's floor, for a member whose identity counts or not. */
-export const requirementOfRequest = (
+const requirementOfRequest = (
   policy: Pick<PartnerPolicy, 'minimumIal' | 'rememberedBrowserCounts'>,
   params: RequestParameters,
   identityVerified: boolean,
 ): Requirement => requirementOf(policy, assuranceRequestOf(params), identityVerified);
+
+/**
+ * What this request needs of the member signed in (if anyone is): their verified identity is
+ * read only when the request could need it, and counts only within the partner's
+ * `verified_within_days`. The provider's login check and the interaction page both ask here.
+ */
+export async function memberRequirement<I extends { readonly verifiedAt: string }>(
+  policy: Pick<PartnerPolicy, 'minimumIal' | 'rememberedBrowserCounts' | 'verifiedWithinDays'>,
+  params: RequestParameters,
+  accountId: string | undefined,
+  identityOf: (accountId: string) => Promise<I | undefined>,
+  now: Date,
+): Promise<{ requirement: Requirement; identity: I | undefined; identityVerified: boolean }> {
+  const identity =
+    accountId && mayNeedIdentity(policy, assuranceRequestOf(params))
+      ? await identityOf(accountId)
+      : undefined;
+  const identityVerified = identityCounts(identity?.verifiedAt, policy.verifiedWithinDays, now);
+  return { requirement: requirementOfRequest(policy, params, identityVerified), identity, identityVerified };
+}
 
 /**
  * What the partner asked to receive, by scope and by name, within the scopes it registered. The

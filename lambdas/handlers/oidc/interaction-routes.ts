@@ -17,11 +17,11 @@ import { problemToShow } from '../../http/problems.ts';
 import { type HttpResult, html, redirect } from '../../http/respond.ts';
 import { formsLeadTo } from '../../http/security-headers.ts';
 import { allow } from '../../oidc/allow.ts';
-import { amrOf, identityCounts, mayNeedIdentity, unmetEssentialAcr } from '../../oidc/assurance.ts';
+import { amrOf, unmetEssentialAcr } from '../../oidc/assurance.ts';
 import { policyOf } from '../../oidc/clients.ts';
 import { sharedItems } from '../../oidc/consent.ts';
 import { interactionStep } from '../../oidc/interaction.ts';
-import { assuranceRequestOf, consentRequestOf, requirementOfRequest } from '../../oidc/request.ts';
+import { assuranceRequestOf, consentRequestOf, memberRequirement } from '../../oidc/request.ts';
 import {
   addEmailPage,
   authorizePage,
@@ -104,19 +104,8 @@ function partnerPage(client: Client, body: string): HttpResult {
  */
 async function requirementIn(context: InInteraction, accountId: string | undefined, now: Date) {
   const { params } = context.interaction;
-  const policy = policyOf(context.client);
-  const identity =
-    accountId && mayNeedIdentity(policy, assuranceRequestOf(params))
-      ? await identityOf(accountId)
-      : undefined;
-  const identityVerified = identityCounts(identity?.verifiedAt, policy.verifiedWithinDays, now);
-  const requirement = requirementOfRequest(policy, params, identityVerified);
-  return {
-    requirement,
-    unmet: unmetEssentialAcr(requirement, assuranceRequestOf(params)),
-    identity,
-    identityVerified,
-  };
+  const member = await memberRequirement(policyOf(context.client), params, accountId, identityOf, now);
+  return { ...member, unmet: unmetEssentialAcr(member.requirement, assuranceRequestOf(params)) };
 }
 
 const consentIn = (context: InInteraction, ial: 1 | 2) =>

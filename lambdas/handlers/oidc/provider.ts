@@ -63,7 +63,7 @@ async function build(issuer: string): Promise<OidcRuntime> {
     verity: (cookieHeader, now) =>
       memberSession({ cookies: readCookies(cookieHeader ? [cookieHeader] : []) }, now),
     primaryEmail: async (accountId) => (await profileOf(accountId))?.primaryEmail,
-    identityVerifiedAt: async (accountId) => (await identityOf(accountId))?.verifiedAt,
+    identity: identityOf,
     verifiedIdentity: async (accountId) => {
       const identity = await identityOf(accountId);
       if (!identity) return undefined;
