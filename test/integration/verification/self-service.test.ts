@@ -274,6 +274,25 @@ describe('records and the phone', () => {
     expect(answer.text).toContain('The records service did not answer in time');
   });
 
+  it('a phone code sent twice at once verifies once', async () => {
+    const member = await createMember();
+    const browser = await signedIn(member);
+    const details = sampleDetails();
+    await startVerifying(browser);
+    await throughDocuments(browser);
+    await throughDetails(browser, details.fields);
+    const phone = await browser.get('/verify/phone');
+    const codePage = await browser.follow(await browser.submit(phone, { button: 'Send code' }));
+    const code = await latestCode(details.phone.e164);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => browser.submit(codePage, { button: 'Confirm phone' }, { code })),
+    );
+    expect(answers.filter((a) => a.location === '/verify/result')).toHaveLength(1);
+    const history = (await accountItems(member.accountId)).filter((i) => i.type === 'identity-verified');
+    expect(history).toHaveLength(1);
+    expect(await verificationStore.identityOf(member.accountId)).toBeDefined();
+  });
+
   it('refuses a wrong phone code', async () => {
     const browser = await signedIn(await createMember());
     const details = sampleDetails();

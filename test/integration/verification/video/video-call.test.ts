@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import * as verificationStore from '../../../../lambdas/store/verification.ts';
+import * as queue from '../../../../lambdas/store/video-queue.ts';
 import { evidenceKey } from '../../../../lambdas/verification/attempt.ts';
 import { advanceClock, serverNow } from '../../../support/clock.ts';
 import { accountItems, Browser, createMember, findForm, mailTo, signedIn } from '../../accounts/support.ts';
@@ -86,6 +87,18 @@ describe('the queue', () => {
     const again = await first.browser.submit(released, { button: 'Join the queue again' });
     expect(again.status).toBe(303);
     expect((await first.browser.follow(again)).text).toContain('You are number 2 in line');
+  });
+
+  it('joining twice at once (a double press, two tabs) leaves one place in the queue', async () => {
+    const { member, browser } = await readyForVideo();
+    const offer = await browser.get('/verify/video');
+    const answers = await Promise.all(
+      Array.from({ length: 3 }, () => browser.submit(offer, { button: 'Join the queue' })),
+    );
+    for (const answer of answers) expect(answer.location).toBe('/verify/video');
+    const places = (await queue.waiting(serverNow())).filter((p) => p.accountId === member.accountId);
+    expect(places).toHaveLength(1);
+    expect(await status(browser)).toEqual({ state: 'waiting', position: 1, waitMinutes: 0 });
   });
 
   it('sends a member who is not ready to the step that is missing, and does not queue them', async () => {
