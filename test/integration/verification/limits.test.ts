@@ -83,7 +83,7 @@ describe('document checks: 5 per 6 hours per account', () => {
     expect(sixth.status).toBe(429);
 
     // Twelve hours on, no 6-hour span can hold five of these: the check runs again.
-    await upload(browser, 'front', described({ quality: 'blur' })).catch(() => undefined);
+    await upload(browser, 'front', described({ quality: 'blur' }));
     const later = await checkDocuments(
       member.accountId,
       contextAt(new Date(serverNow().getTime() + 12 * HOUR)),

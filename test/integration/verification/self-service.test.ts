@@ -10,7 +10,15 @@ import { ssnClaimKey } from '../../../lambdas/store/verification.ts';
 import { evidenceKey } from '../../../lambdas/verification/attempt.ts';
 import { verifiedPerson } from '../../../lambdas/verification/verified-identity.ts';
 import { serverNow } from '../../support/clock.ts';
-import { accountItems, accountsTable, createMember, getItem, mailTo, signedIn } from '../accounts/support.ts';
+import {
+  accountItems,
+  accountsTable,
+  createMember,
+  formsOf,
+  getItem,
+  mailTo,
+  signedIn,
+} from '../accounts/support.ts';
 import {
   described,
   documentsPage,
@@ -116,10 +124,10 @@ describe('self-service verification with the sandbox identity', () => {
     expect(await where()).toBe('/verify/start');
     await startVerifying(browser);
     expect(await where()).toBe('/verify/documents');
-    await upload(browser, 'front', PICTURE).catch(() => undefined);
-    // No document chosen yet: the page asks which one first, and keeps the consent.
+    // No document chosen yet: the page asks which one first, offers no upload, and keeps the consent.
     const chosen = await documentsPage(browser);
     expect(chosen.text).toContain('Which ID will you use?');
+    expect(formsOf(chosen.html).filter((form) => form.hidden.key)).toEqual([]);
 
     const later = await signedIn(member);
     const details = sampleDetails();
