@@ -62,9 +62,6 @@ export async function launchLocal(options: LaunchOptions = {}) {
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
       VERITY_DATA_DIR: dataDir,
       VERITY_IN_MEMORY: '1',
-      // Every line every handler logs, at every level, lands in verity.log: the log scan of
-      // identity verification reads it for personal data (test/integration/verification/video).
-      POWERTOOLS_LOG_LEVEL: 'DEBUG',
       ...options.env,
     },
     stdio: ['ignore', log, log],
@@ -145,8 +142,16 @@ function readState(file: string): RunningVerity | undefined {
 let running: LocalVerity | undefined;
 
 export default async function setup(project: TestProject) {
-  // The test clock (lib/local/test-clock.ts): tests move time forward instead of waiting for it.
-  running = await startLocalVerity({ env: { [TEST_CLOCK_VARIABLE]: '1' } });
+  running = await startLocalVerity({
+    env: {
+      // The test clock (lib/local/test-clock.ts): tests move time forward instead of waiting for it.
+      [TEST_CLOCK_VARIABLE]: '1',
+      // Every line every handler logs, at every level, lands in verity.log: the log scan of
+      // identity verification reads it for personal data (test/integration/verification/video).
+      // Only the test layers: the bench measures the handlers at their usual level.
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    },
+  });
   project.provide('verity', { ...running.state, dataDir: running.dataDir });
   return async () => {
     await running?.stop();
